@@ -1,0 +1,1 @@
+/* camera.c: placeholder, being written. */

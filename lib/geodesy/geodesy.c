@@ -1,0 +1,1 @@
+/* geodesy.c: placeholder, being written. */

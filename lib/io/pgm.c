@@ -1,0 +1,1 @@
+/* pgm.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* png.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* raw.c: placeholder, being written. */

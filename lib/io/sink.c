@@ -1,0 +1,1 @@
+/* sink.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* sink_av.c: placeholder, being written. */

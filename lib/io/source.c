@@ -1,0 +1,1 @@
+/* source.c: placeholder, being written. */

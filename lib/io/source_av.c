@@ -1,0 +1,1 @@
+/* source_av.c: placeholder, being written. */

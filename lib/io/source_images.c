@@ -1,0 +1,1 @@
+/* source_images.c: placeholder, being written. */

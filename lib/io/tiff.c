@@ -1,0 +1,1 @@
+/* tiff.c: placeholder, being written. */

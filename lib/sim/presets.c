@@ -1,0 +1,1 @@
+/* presets.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* scenario.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* sim.c: placeholder, being written. */
