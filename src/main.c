@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "watchline/source.h"
 
 static const wl_cmd_t *const COMMANDS[] = {
     &cmd_info, &cmd_convert, &cmd_sim, &cmd_detect, &cmd_eval, &cmd_demo, NULL};
@@ -26,6 +27,9 @@ static void print_help(FILE *out) {
 }
 
 int main(int argc, char **argv) {
+  /* FFmpeg prints nothing of its own (our errors say what failed), and no
+   * hostile video header may make it allocate more than 256 MiB at once. */
+  wl_source_process_setup((size_t)256 << 20, 1);
   if (argc < 2) {
     print_help(stderr);
     return EXIT_USAGE;

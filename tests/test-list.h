@@ -10,25 +10,139 @@
   X(core_errors) \
   X(core_frame_alloc)
 
-#define TESTS_GEODESY(X)
+#define TESTS_GEODESY(X) \
+  X(geodesy_known_ecef) \
+  X(geodesy_round_trip) \
+  X(geodesy_enu) \
+  X(geodesy_vs_proj_geodesic)
 
-#define TESTS_CAMERA(X)
+#define TESTS_CAMERA(X) \
+  X(camera_ground_vs_independent) \
+  X(camera_projection_round_trip) \
+  X(camera_orientation) \
+  X(camera_horizon) \
+  X(camera_footprint) \
+  X(camera_ground_surface) \
+  X(camera_json_example) \
+  X(camera_json_errors) \
+  X(camera_json_syntax) \
+  X(camera_json_round_trip)
 
-#define TESTS_IO(X)
+#define TESTS_IO(X) \
+  X(io_pgm_roundtrip) \
+  X(io_png_roundtrip) \
+  X(io_tiff_roundtrip) \
+  X(io_raw_roundtrip) \
+  X(io_sink_source_dir) \
+  X(io_sink_source_pattern_glob) \
+  X(io_sink_source_single) \
+  X(io_sink_source_raw) \
+  X(io_png_color_luma) \
+  X(io_tiff_color_luma) \
+  X(io_pgm_bad) \
+  X(io_png_bad) \
+  X(io_tiff_bad) \
+  X(io_raw_bad) \
+  X(io_source_bad) \
+  X(io_sink_bad) \
+  X(io_snapshot_range) \
+  X(io_snapshot_write) \
+  X(io_parse_names)
 
-#define TESTS_VIDEO(X)
+#define TESTS_VIDEO(X) \
+  X(video_ffv1_roundtrip_odd) \
+  X(video_ffv1_roundtrip_vga) \
+  X(video_ffv1_radiometry_override) \
+  X(video_sink_errors) \
+  X(video_api_roundtrip) \
+  X(video_decode_h264) \
+  X(video_decode_h265) \
+  X(video_decode_h265_10bit) \
+  X(video_decode_mjpeg) \
+  X(video_decode_ffv1_gray16) \
+  X(video_decode_ffv1_gray10) \
+  X(video_decode_raw_gray8) \
+  X(video_decode_raw_gray16le) \
+  X(video_decode_raw_gray16be) \
+  X(video_decode_raw_nv12) \
+  X(video_decode_raw_yuyv) \
+  X(video_decode_raw_rgb24) \
+  X(video_decode_png_pal8) \
+  X(video_truncated) \
+  X(video_random_bytes) \
+  X(video_missing_file) \
+  X(video_missing_device) \
+  X(video_rtsp_refused) \
+  X(video_rtsp_silent_server) \
+  X(video_http_stream) \
+  X(video_size_change) \
+  X(video_memory_input) \
+  X(video_halmstad_part0) \
+  X(video_halmstad_part1) \
+  X(video_halmstad_part2) \
+  X(video_halmstad_part3)
 
-#define TESTS_SIM(X)
+#define TESTS_SIM(X) \
+  X(sim_determinism) \
+  X(sim_truth_camera) \
+  X(sim_size_range) \
+  X(sim_ffc) \
+  X(sim_netd) \
+  X(sim_contrast) \
+  X(sim_occlusion) \
+  X(sim_paths) \
+  X(sim_scene_motion) \
+  X(sim_scenario_errors) \
+  X(sim_presets) \
+  X(sim_snapshots)
 
 #define TESTS_DETECT(X)
 
-#define TESTS_EVAL(X)
+#define TESTS_EVAL(X) \
+  X(eval_assign_brute_force) \
+  X(eval_assign_degenerate) \
+  X(eval_assign_reuse_large) \
+  X(eval_motfile_parse) \
+  X(eval_motfile_errors) \
+  X(eval_mot_perfect) \
+  X(eval_mot_empty_prediction) \
+  X(eval_mot_id_switch) \
+  X(eval_mot_fragmented_track) \
+  X(eval_mot_false_positive_track) \
+  X(eval_mot_partial_overlap) \
+  X(eval_mot_two_objects_crossing) \
+  X(eval_mot_class_and_ignored_rows) \
+  X(eval_mot_invariants) \
+  X(eval_boxes_labels_parse) \
+  X(eval_boxes_hand) \
+  X(eval_boxes_halmstad_self) \
+  X(eval_cli_mot) \
+  X(eval_cli_boxes)
 
-#define TESTS_CLI(X)
+#define TESTS_TRACK(X) \
+  X(track_crossing_optimal) \
+  X(track_reacquire) \
+  X(track_tentative_not_output) \
+  X(track_dim_confirm) \
+  X(track_irregular_dt) \
+  X(track_no_alloc_per_frame) \
+  X(track_capacity_and_bad_input) \
+  X(track_speed) \
+  X(track_crowd_identity) \
+  X(classify_features_physical) \
+  X(classify_temporal_and_unknown) \
+  X(classify_sim_camera) \
+  X(classify_sim_image_only)
+
+#define TESTS_CLI(X) \
+  X(cli_help_version_exit_codes) \
+  X(cli_sim_then_info) \
+  X(cli_convert_round_trip) \
+  X(cli_demo_runs)
 
 #define ALL_TESTS(X) \
   TESTS_CORE(X) TESTS_GEODESY(X) TESTS_CAMERA(X) TESTS_IO(X) TESTS_VIDEO(X) \
-  TESTS_SIM(X) TESTS_DETECT(X) TESTS_EVAL(X) TESTS_CLI(X)
+  TESTS_SIM(X) TESTS_DETECT(X) TESTS_EVAL(X) TESTS_TRACK(X) TESTS_CLI(X)
 
 #define TEST_DECLARE_X(name) int run_test_##name(void);
 ALL_TESTS(TEST_DECLARE_X)

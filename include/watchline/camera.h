@@ -62,9 +62,13 @@ void wl_camera_defaults(wl_camera_t *cam);
 
 /*
  * Validate the user fields and compute the derived ones. Errors (WL_EINVAL,
- * message naming the field): width/height < 1 or > WL_MAX_DIM, hfov <= 0 or
- * >= 180, |pitch| > 90, |roll| > 180, lat outside [-90, 90], lon outside
- * [-180, 180], height_m < 0, fps <= 0, non-finite numbers.
+ * message naming the field): width/height < 1 or > WL_MAX_DIM (or more than
+ * WL_MAX_PIXELS in all), hfov <= 0 or >= 180 (and below 0.001), |pitch| >
+ * 90, |roll| > 180, lat outside [-90, 90], lon outside [-180, 180],
+ * height_m < 0 or > 100000, ground_alt_m outside [-11000, 9000], fps <= 0
+ * or > 1000, a radiometric scale <= 0, an empty id or one with control
+ * characters, k1/k2 whose distortion folds back inside the image, and
+ * non-finite numbers. On error cam's derived fields are unspecified.
  */
 int wl_camera_init(wl_camera_t *cam, wl_err_t *err);
 
@@ -95,7 +99,8 @@ int wl_camera_pixel_to_ground(const wl_camera_t *cam, double u, double v,
                               double ground_enu[3]);
 
 /* The ground point whose tangent-plane position is (east, north): the point
- * on the ground surface below/above (east, north, 0). */
+ * on the ground surface below/above (east, north, 0). Its up is NaN only
+ * when that vertical line misses the earth (thousands of km away). */
 void wl_camera_ground_at(const wl_camera_t *cam, double east, double north,
                          double ground_enu[3]);
 
@@ -116,7 +121,9 @@ int wl_camera_ground_footprint(const wl_camera_t *cam, double u, double v,
                                double *across_m, double *along_m);
 
 /* Image row of the horizon at column u (the ground's limb); may lie outside
- * [0, height). */
+ * [0, height). Where the column crosses the horizon twice (a camera looking
+ * almost straight down) the crossing nearest the centre row; NaN where it
+ * does not cross it (e.g. a camera rolled 90 degrees). */
 double wl_camera_horizon_row(const wl_camera_t *cam, double u);
 
 /* WGS84 position of an ENU point, and back. */

@@ -59,9 +59,19 @@ int wl_source_next(wl_source_t *src, wl_frame_t *frame, wl_err_t *err);
 const wl_source_info_t *wl_source_info(const wl_source_t *src);
 
 /* Count the frames of a finite input without decoding pixels where the
- * format allows it (demuxing only for video). -1 for live inputs. */
+ * format allows it (demuxing only for video). Returns the count (>= 0), or
+ * a negative error: WL_EUNSUPPORTED for inputs that have no count (live
+ * streams, devices, pipes, standard input). */
 long wl_source_count_frames(const char *uri, const wl_source_opts_t *opts,
                             wl_err_t *err);
+
+/*
+ * Process-wide FFmpeg settings, for a program (not a library) to call once
+ * at start-up: FFmpeg then logs errors only (quiet: nothing at all), and no
+ * single allocation it makes may exceed max_alloc bytes -- hostile video
+ * headers can otherwise ask for gigabytes. Affects the whole process.
+ */
+void wl_source_process_setup(size_t max_alloc, int quiet);
 
 /* Release the source. src may be NULL. */
 void wl_source_close(wl_source_t *src);

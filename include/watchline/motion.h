@@ -1,0 +1,158 @@
+/*
+ * watchline/motion.h - the temporal detector: a per-pixel background model
+ * that finds moving objects warmer or colder than their background.
+ *
+ * Model, per pixel (details and tuning in docs/DETECTION.md):
+ *   mu   background mean, uint16 in internal units (the frame's DN << s,
+ *        s = 16 - bit_depth for 8..15-bit data, else 0), learned with a
+ *        dithered running mean: rate 2^-mu_shift per frame for background
+ *        pixels, the much slower 2^-absorb_shift for foreground pixels (a
+ *        parked object becomes background after a while);
+ *   thr  the pixel's own threshold, uint16: it learns k_sigma x 1.2533 x
+ *        the running mean of |f' - mu| (k_sigma sigmas for Gaussian noise)
+ *        from background pixels only, rate 2^-thr_shift, so pixels that
+ *        always move (swaying vegetation, shimmer) get a high threshold
+ *        while a parked object cannot raise its own.
+ * A pixel is foreground when |f' - mu| > max(thr, k_sigma x noise), f'
+ * being the frame mapped to reference units by the preprocessor (gain and
+ * offset remove drift and AGC changes) and noise its temporal sigma: the
+ * threshold is k_sigma x the larger of the sensor noise and the pixel's
+ * own variability. The sign of f' - mu is the polarity.
+ *
+ * Speed: per frame, one pass of integer arithmetic over contiguous rows
+ * (vectorised; AVX2 where available), learning on one row in
+ * update_stride per frame (rates scaled to stay per-frame), then
+ * connected components only on the sparse foreground: runs collected in
+ * 64-pixel blocks that contain foreground, joined by union-find.
+ *
+ * Detections (wl_detection_t, detect.h): 8-connected components of one
+ * polarity, with box, centroid (|contrast|-weighted), area, peak contrast
+ * (signed; kelvin when the frame is radiometric, else reference DN),
+ * polarity (+1 warmer, -1 colder) and snr = |peak contrast| / sigma at
+ * that pixel (sigma = the pixel's threshold / k_sigma). Pixels are
+ * candidates above k_sigma (default 3.5); a component is reported when
+ * its score, the larger of its peak SNR and its integrated SNR
+ * |sum of contrast| / sqrt(sum of sigma^2), reaches min_snr (default
+ * 4.5): two or three adjacent 3.5-sigma pixels of a dim target make a
+ * detection while lone noise pixels rarely do. Dim detections (snr below
+ * ~6) are meant for the tracker's track-before-detect confirmation.
+ * Detections are sorted by decreasing score. The box bounds the "core"
+ * pixels (contrast >= box_frac x the largest in their 4-neighbourhood),
+ * which trims the blur tails around high-contrast objects. Ghosts
+ * (background uncovered by an object that was part of the model) are
+ * recognised by their edges, which are in the model rather than in the
+ * frame, absorbed into the model at once and not reported.
+ *
+ * FFC: frames the preprocessor marks unusable (frozen, blank) are skipped:
+ * no learning, no detections. On a fixed-pattern step the model
+ * re-anchors (adds the robust column and row offsets of f' - mu to mu)
+ * and learns 4x faster for relearn_frames frames.
+ *
+ * STATE BOUND: mu 2 + thr 2 + mask 1 bytes per pixel, plus the block
+ * flags (1 byte per 64 pixels) and the run buffer (16 bytes per run,
+ * max(4096, pixels / 32) runs: 0.5 byte per pixel): 5.52 bytes per pixel,
+ * plus a constant (components, accumulators, dither) of about
+ * 100 bytes x max_components + 16 x (width + height) bytes.
+ * wl_motion_state_bytes() gives the exact figure. Everything is allocated
+ * by wl_motion_new(); wl_motion_process() never allocates.
+ */
+#ifndef WATCHLINE_MOTION_H
+#define WATCHLINE_MOTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "watchline/common.h"
+#include "watchline/detect.h"
+#include "watchline/frame.h"
+#include "watchline/preprocess.h"
+
+typedef struct wl_motion wl_motion_t;
+
+typedef struct wl_motion_params {
+  double k_sigma;        /* candidate threshold, sigmas; 3.5 */
+  double min_snr;        /* report components with SNR >= this; 4.5 */
+  int min_area;          /* ...and at least this many pixels; 1 */
+  int warmup_frames;     /* usable frames learned before detecting; 25 */
+  int mu_shift;          /* background learning rate 2^-n per frame; 6 */
+  int absorb_shift;      /* foreground (absorption) rate 2^-n; 11 */
+  int thr_shift;         /* threshold learning rate 2^-n; 7 */
+  int thr_flicker_shift; /* ...of flickering foreground pixels; 5 */
+  int update_stride;     /* learn 1 row in n per frame: 1, 2, 4, 8; 2 */
+  int relearn_frames;    /* fast learning after an FFC step; 15 */
+  double max_fg_fraction;/* above this foreground fraction the frame is a
+                            scene change: no detections, fast relearning
+                            of every pixel; 0.2 */
+  int max_components;    /* components measured per frame; 2048 */
+  double noise_dn;       /* noise sigma (DN) used when no preprocessing
+                            result is given; 0 */
+  double box_frac;       /* box: pixels with contrast >= box_frac x their
+                            4-neighbourhood's largest; 0.35 */
+  int merge_gap;         /* merge same-polarity components whose boxes are
+                            at most this many pixels apart (-1: never); 1 */
+  double ghost_ratio;    /* ghost test (0: off); 0.3 */
+} wl_motion_params_t;
+
+/* What happened in the last wl_motion_process call, and totals. */
+typedef struct wl_motion_stats {
+  uint64_t frames;          /* calls */
+  uint64_t skipped;         /* frames not usable (frozen / blank) */
+  uint64_t reanchors;       /* fixed-pattern steps absorbed */
+  uint64_t scene_changes;   /* frames above max_fg_fraction */
+  uint64_t ghosts;          /* ghost components absorbed */
+  int warming_up;           /* last frame: still learning, no output */
+  size_t fg_pixels;         /* last frame: foreground pixels */
+  size_t components;        /* last frame: components found */
+  size_t dropped;           /* last frame: components beyond capacity */
+  int run_overflow;         /* last frame: the run buffer filled up */
+} wl_motion_stats_t;
+
+void wl_motion_default_params(wl_motion_params_t *p);
+
+/*
+ * A detector for width x height frames (at most 65535 per side). params
+ * may be NULL for the defaults. Free with wl_motion_free.
+ */
+int wl_motion_new(wl_motion_t **out, int width, int height,
+                  const wl_motion_params_t *params, wl_err_t *err)
+    WL_WARN_UNUSED;
+
+/*
+ * Process one frame. pre is the preprocessor's result for this frame
+ * (NULL: offset 0, gain 1, noise params->noise_dn, always usable). Writes
+ * at most max_out detections, strongest first, to out and their number to
+ * *n_out (0 while warming up or for a skipped frame). The first usable
+ * frame initialises the model. Returns WL_OK, or WL_EINVAL for a frame of
+ * another size (nothing changes).
+ */
+int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
+                      const wl_preprocess_result_t *pre, wl_detection_t *out,
+                      size_t max_out, size_t *n_out, wl_err_t *err);
+
+/*
+ * The foreground mask of the last processed frame: width * height bytes,
+ * 0 background, 1 warmer, 2 colder. Owned by m, valid while m lives (its
+ * contents change at each wl_motion_process).
+ */
+const uint8_t *wl_motion_mask(const wl_motion_t *m);
+
+/*
+ * The background as a frame (reference DN, the model's mean), for
+ * inspection: copies into *out (buffer reused). WL_EINVAL before the
+ * first usable frame.
+ */
+int wl_motion_background(const wl_motion_t *m, wl_frame_t *out,
+                         wl_err_t *err);
+
+/* Forget the model (the next usable frame re-initialises it). */
+void wl_motion_reset(wl_motion_t *m);
+
+/* Bytes of state held by the detector (context and every buffer). */
+size_t wl_motion_state_bytes(const wl_motion_t *m);
+
+void wl_motion_stats(const wl_motion_t *m, wl_motion_stats_t *st);
+
+/* Release the detector. m may be NULL. */
+void wl_motion_free(wl_motion_t *m);
+
+#endif

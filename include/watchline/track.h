@@ -1,0 +1,212 @@
+/*
+ * watchline/track.h - multi-object tracking of detections across frames.
+ *
+ * Each object is a constant-velocity Kalman filter on its detection
+ * centroid (x, y in pixels, vx, vy in px/s; the two image axes are
+ * independent, so each keeps a 2x2 covariance), with its box size and the
+ * offset of the box centre from the centroid smoothed alongside. Time comes
+ * from the frames' t_ns: any positive dt is fine (irregular frame times
+ * included); dt = 0 (a repeated time stamp) predicts nothing; a time going
+ * backwards counts as dt = 0.
+ *
+ * Association is optimal every frame: the cost of giving detection j to
+ * track i is its negative log-likelihood ratio against clutter,
+ *     0.5 d^2 + 0.5 ln(Sx Sy) + ln(2 pi) + ln(clutter_density) - ln(p_detect)
+ *     + size term,
+ * where d^2 is the Mahalanobis distance of the centroid under the track's
+ * innovation covariance S, gated at gate_chi2, and the size term penalises
+ * (and gates) a change of box size. Leaving a track unmatched costs
+ * -ln(1 - p_detect). The tracks and detections that compete for each other
+ * (connected through their gates) are solved together with wl_assign_solve
+ * (the Hungarian method), which minimises the total cost: never greedy.
+ *
+ * Life of a track:
+ *   TENTATIVE  born from a detection no track took; not output. Its score
+ *              (a log-likelihood ratio, "track before detect") adds, per
+ *              hit, the kinematic term above with the sign flipped plus an
+ *              amplitude term amp_gain * (snr - snr_neutral) clamped to
+ *              [-amp_max, amp_max], and per miss ln(1 - p_detect). It is
+ *              CONFIRMED when score >= confirm_score and hits >=
+ *              confirm_hits and either a detection with snr >= strong_snr
+ *              was seen (strong targets confirm after confirm_hits hits)
+ *              or it moves: its velocity is significant (vx^2/var + vy^2/
+ *              var >= motion_chi2) and it is motion_min_px from where it
+ *              was born. So a dim target (SNR ~3) confirms by moving
+ *              consistently over ~8-15 frames, while noise, which does not
+ *              come back inside a small gate, and a static flicker, which
+ *              does not move, never confirm. It is deleted after
+ *              tentative_max_misses consecutive misses or when its score
+ *              falls delete_drop below its peak.
+ *   CONFIRMED  output every frame, including up to coast_frames
+ *              consecutive frames without a detection (at its prediction).
+ *   LOST       a confirmed track missed for more than coast_frames frames:
+ *              not output, still predicted (its position uncertainty capped
+ *              at max_pos_std_px). Matched again within max_lost_frames
+ *              frames of its last hit, it is CONFIRMED again with the same
+ *              id; otherwise, or when its prediction leaves the image by
+ *              more than its own size, it is deleted.
+ * Ids start at 1 and are never reused by a tracker.
+ *
+ * Memory: everything (tracks, cost matrix, assignment workspace) is
+ * allocated by wl_tracker_new for max_tracks tracks and max_detections
+ * detections per frame; wl_tracker_update allocates nothing. Detections
+ * beyond max_detections in one frame are ignored (counted in the stats),
+ * as are births when all max_tracks slots are taken.
+ *
+ * Classification: with a classifier attached (wl_tracker_set_classifier),
+ * every matched track's observation (box, velocity and its uncertainty,
+ * the detection's contrast and SNR) feeds the track's class evidence at
+ * most once per classify_interval_s, and each track carries its class and
+ * confidence.
+ *
+ * A tracker is one camera's state: not thread-safe, but trackers are
+ * independent of each other.
+ */
+#ifndef WATCHLINE_TRACK_H
+#define WATCHLINE_TRACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "watchline/classify.h"
+#include "watchline/common.h"
+#include "watchline/detect.h"
+
+typedef enum wl_track_state {
+  WL_TRACK_TENTATIVE = 0,
+  WL_TRACK_CONFIRMED = 1,
+  WL_TRACK_LOST = 2
+} wl_track_state_t;
+
+/* "tentative", "confirmed", "lost" (static); "?" for other values. */
+const char *wl_track_state_name(wl_track_state_t state);
+
+/* A track as the caller sees it. Pixel coordinates are continuous with
+ * the image's top-left corner at (0, 0). */
+typedef struct wl_track {
+  uint64_t id;            /* from 1, never reused */
+  wl_track_state_t state;
+  double x, y, w, h;      /* box: top-left corner and size, px */
+  double cx, cy;          /* filtered centroid, px */
+  double vx, vy;          /* velocity, px/s */
+  double pos_std_px;      /* centroid standard deviation (larger axis) */
+  double vel_std_px_s;    /* velocity standard deviation (larger axis) */
+  int age;                /* frames since birth; 1 in the birth frame */
+  int hits;               /* frames with a matched detection */
+  int misses;             /* consecutive frames without one (0: matched) */
+  double score;           /* track log-likelihood ratio (see above) */
+  double snr;             /* SNR of the last matched detection */
+  double contrast;        /* its peak contrast */
+  int det_index;          /* index of this frame's matched detection, -1 */
+  int64_t t_birth_ns;     /* time of the first detection */
+  int64_t t_last_hit_ns;  /* time of the last matched detection */
+  wl_class_t cls;         /* WL_CLASS_UNKNOWN without a classifier */
+  double cls_conf;        /* 0..1 */
+} wl_track_t;
+
+typedef struct wl_track_params {
+  /* Capacity */
+  int max_tracks;           /* 128: live tracks at once, all states */
+  int max_detections;       /* 256: detections used per frame */
+  int width, height;        /* image size, for deleting tracks that leave
+                               it; 0 = unknown (no such deletion) */
+  /* Motion model */
+  double accel_px_s2;       /* 20: velocity noise floor, px/s per s (the
+                               continuous white-acceleration density is
+                               (accel_px_s2 + accel_rel * size)^2) */
+  double accel_rel;         /* 1.0: plus this many box sizes per s^2 */
+  double meas_std_px;       /* 0.4: centroid noise floor, px */
+  double meas_std_rel;      /* 0.08: plus this fraction of the box size */
+  double init_speed_px_s;   /* 120: velocity std of a newborn track */
+  double max_pos_std_px;    /* 30: cap on a coasting track's position std */
+  double size_smoothing;    /* 0.3: weight of a new box size (EMA) */
+  /* Association */
+  double gate_chi2;         /* 13.82: chi-square gate, 99.9 % for 2 dof */
+  double size_std_log;      /* 0.35: std of ln(size ratio), per axis */
+  double size_gate_ratio;   /* 4: a box more than 4x larger or smaller
+                               (per axis, after +2 px) does not match */
+  double clutter_density;   /* 1e-4: false detections per pixel per frame */
+  double p_detect;          /* 0.9: probability a target is detected */
+  /* Track score and confirmation */
+  double snr_neutral;       /* 3: SNR that adds nothing to the score */
+  double amp_gain;          /* 1: score per unit of SNR above neutral */
+  double amp_max;           /* 6: cap of the amplitude term per frame */
+  double confirm_score;     /* 20: score to confirm */
+  int confirm_hits;         /* 3: hits to confirm */
+  double strong_snr;        /* 8: a detection this strong waives the
+                               motion test */
+  double motion_chi2;       /* 16: velocity significance for the others */
+  double motion_min_px;     /* 1.5: and distance from the birth point */
+  double delete_drop;       /* 12: tentative deleted this far below peak */
+  double score_max;         /* 100: the score is clamped to this */
+  int tentative_max_misses; /* 4: consecutive misses that end a tentative */
+  int coast_frames;         /* 2: missed frames a confirmed track is still
+                               output */
+  int max_lost_frames;      /* 45: frames since the last hit before a lost
+                               track is deleted */
+  int birth_inside_suppress;/* 1: no birth from a detection whose centroid
+                               lies inside the box of a track matched in
+                               the same frame (fragments of one object) */
+  double classify_interval_s; /* 0.1: class evidence at most this often */
+  int contrast_in_kelvin;   /* 1: detections' peak_contrast is in kelvin
+                               (radiometric frames) and the classifier may
+                               use it; 0: it is not (AGC video) */
+} wl_track_params_t;
+
+void wl_track_default_params(wl_track_params_t *p);
+
+/* Counters since wl_tracker_new. */
+typedef struct wl_tracker_stats {
+  uint64_t frames;
+  uint64_t births;             /* tracks created */
+  uint64_t confirmations;      /* tracks confirmed (once each) */
+  uint64_t deletions;
+  uint64_t reacquisitions;     /* LOST -> CONFIRMED */
+  uint64_t dropped_detections; /* beyond max_detections, or not finite */
+  uint64_t dropped_births;     /* no free track slot */
+} wl_tracker_stats_t;
+
+typedef struct wl_tracker wl_tracker_t;
+
+/*
+ * Make a tracker; p NULL means defaults. Errors: WL_EINVAL (a parameter
+ * out of range; the message names it), WL_ENOMEM. Free with
+ * wl_tracker_free.
+ */
+int wl_tracker_new(wl_tracker_t **out, const wl_track_params_t *p,
+                   wl_err_t *err) WL_WARN_UNUSED;
+
+/* Free a tracker; NULL is a no-op. */
+void wl_tracker_free(wl_tracker_t *tr);
+
+/* Attach a classifier (borrowed: it must outlive its use here), or NULL
+ * to detach. Tracks keep the evidence gathered so far. */
+void wl_tracker_set_classifier(wl_tracker_t *tr, const wl_classifier_t *clf);
+
+/*
+ * Process one frame taken at t_ns with its detections dets[0 .. n).
+ * Predicts every track to t_ns, associates, updates, confirms, deletes and
+ * starts tracks. Detections with a non-finite or empty box are ignored.
+ * Returns WL_OK, or WL_EINVAL when dets is NULL with n > 0 (no change).
+ * Track pointers from earlier calls are invalid afterwards.
+ */
+int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
+                      const wl_detection_t *dets, size_t n, wl_err_t *err);
+
+/*
+ * The confirmed tracks after the last update (state CONFIRMED, including
+ * those coasting), in increasing id order: *n entries, owned by the
+ * tracker, valid until the next update, reset or free.
+ */
+const wl_track_t *wl_tracker_confirmed(const wl_tracker_t *tr, size_t *n);
+
+/* Every live track (any state), in increasing id order, for debugging and
+ * tools; same lifetime as wl_tracker_confirmed's. */
+const wl_track_t *wl_tracker_tracks(const wl_tracker_t *tr, size_t *n);
+
+/* Forget every track (e.g. after a camera move). Ids keep counting. */
+void wl_tracker_reset(wl_tracker_t *tr);
+
+void wl_tracker_stats(const wl_tracker_t *tr, wl_tracker_stats_t *st);
+
+#endif

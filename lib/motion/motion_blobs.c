@@ -1,0 +1,388 @@
+/*
+ * motion_blobs.c - from the foreground mask to detections, touching only
+ * the sparse foreground.
+ *
+ * Steps:
+ *   1. runs: each row is scanned only in the 64-pixel blocks the kernels
+ *      flagged as holding foreground; a run is a maximal stretch of one
+ *      polarity (it may continue into the next block, which is then
+ *      flagged too);
+ *   2. union-find over runs of consecutive rows: 8-connected (diagonal
+ *      contact counts) and of the same polarity; the root of a set is its
+ *      lowest-numbered run, so a forward walk meets every root first;
+ *   3. measurement: one visit of each component's pixels (contrast d,
+ *      sigma = thr / k per pixel): area, bounds, |d|-weighted centroid,
+ *      sums for the SNR, peak;
+ *   4. ghost test, for components that pass the SNR test: a ghost is background revealed where an object used to be
+ *      (one present while the model started, or a parked one that left):
+ *      its pixels now look like their surroundings, while mu still holds
+ *      the object. If the mean of f' over the component differs from the
+ *      mean of f' over a ring of background pixels around its box (two
+ *      pixels out) by less than ghost_ratio x its mean contrast, in the
+ *      contrast's direction, and the ring's own spread is small against
+ *      that contrast (so texture cannot fake the answer), the component
+ *      is a ghost: mu takes f' at its pixels (instant absorption) and it
+ *      is not reported;
+ *   5. core box: a pixel is "core" when |d| >= box_frac x the largest |d|
+ *      among itself and its 4 neighbours; the reported box bounds the core
+ *      pixels, which drops the blur tails that make a high-contrast
+ *      object's foreground a pixel wider on every side, while keeping
+ *      cooler parts of an object (they are compared with their own
+ *      neighbours, not with the hottest spot);
+ *   6. fragments of one polarity whose boxes are at most merge_gap pixels
+ *      apart are merged;
+ *   7. the max_out strongest by SNR are written, strongest first.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "motion_int.h"
+
+/* ---- runs and union-find ---------------------------------------------- */
+
+static int32_t find_root(int32_t *parent, int32_t i) {
+  while (parent[i] != i) {
+    parent[i] = parent[parent[i]];
+    i = parent[i];
+  }
+  return i;
+}
+
+static void unite(int32_t *parent, int32_t a, int32_t b) {
+  a = find_root(parent, a);
+  b = find_root(parent, b);
+  if (a < b)
+    parent[b] = a;
+  else if (b < a)
+    parent[a] = b;
+}
+
+/* Maximal runs of row y in its flagged blocks. Returns 0 when the run
+ * buffer is full. */
+static int collect_row_runs(wl_motion_t *m, int y, size_t *n_runs) {
+  int w = m->w;
+  const uint8_t *mask = m->mask + (size_t)y * (size_t)w;
+  const uint8_t *act = m->active + (size_t)y * (size_t)m->blocks_per_row;
+  size_t n = *n_runs;
+  int done = 0; /* pixels before this are scanned */
+  for (int b = 0; b < m->blocks_per_row; b++) {
+    if (!act[b]) continue;
+    int x = b * WL__MOTION_BLOCK;
+    int end = x + WL__MOTION_BLOCK < w ? x + WL__MOTION_BLOCK : w;
+    if (x < done) x = done;
+    while (x < end) {
+      uint8_t v = mask[x] & WL__STATE_BITS;
+      if (!v) {
+        x++;
+        continue;
+      }
+      int x0 = x;
+      while (x < w && (mask[x] & WL__STATE_BITS) == v) x++;
+      if (n >= m->cap_runs) {
+        *n_runs = n;
+        return 0;
+      }
+      m->runs[n].x0 = (uint16_t)x0;
+      m->runs[n].x1 = (uint16_t)x;
+      m->runs[n].y = (uint16_t)y;
+      m->runs[n].pol = v;
+      m->parent[n] = (int32_t)n;
+      n++;
+    }
+    done = x;
+  }
+  *n_runs = n;
+  return 1;
+}
+
+/* Join runs [a0, a1) of row y-1 with runs [b0, b1) of row y. Runs of a
+ * row are disjoint and sorted, so the first candidate only moves right. */
+static void join_rows(wl_motion_t *m, size_t a0, size_t a1, size_t b0,
+                      size_t b1) {
+  size_t first = a0;
+  for (size_t j = b0; j < b1; j++) {
+    const wl__motion_run_t *b = &m->runs[j];
+    while (first < a1 && m->runs[first].x1 < b->x0) first++;
+    for (size_t i = first; i < a1 && m->runs[i].x0 <= b->x1; i++)
+      if (m->runs[i].pol == b->pol)
+        unite(m->parent, (int32_t)i, (int32_t)j);
+  }
+}
+
+/* All runs and their union-find; returns the number of runs and sets
+ * *overflow when the buffer filled up (the rest of the frame is lost). */
+static size_t label_runs(wl_motion_t *m, int *overflow) {
+  size_t n = 0, prev0 = 0, prev1 = 0;
+  *overflow = 0;
+  for (int y = 0; y < m->h; y++) {
+    size_t start = n;
+    if (!collect_row_runs(m, y, &n)) {
+      *overflow = 1;
+      break;
+    }
+    if (prev1 > prev0 && n > start && m->runs[prev0].y + 1 == y)
+      join_rows(m, prev0, prev1, start, n);
+    prev0 = start;
+    prev1 = n;
+  }
+  return n;
+}
+
+/* ---- measurement -------------------------------------------------------- */
+
+/* Contrast and sigma of pixel i. */
+static inline double pixel_d(const wl_motion_t *m, const wl_frame_t *frame,
+                             const wl__motion_kparams_t *kp, int use_gain,
+                             size_t i) {
+  return wl__motion_ref_value(frame->data[i], kp, use_gain) -
+         (double)m->mu[i];
+}
+
+static inline double pixel_sigma(const wl_motion_t *m,
+                                 const wl__motion_kparams_t *kp, size_t i) {
+  int t = m->thr[i] > kp->floor_thr ? m->thr[i] : kp->floor_thr;
+  return t / m->p.k_sigma;
+}
+
+/* Edge strength across the component's boundary at pixel (x, y): for
+ * each 4-neighbour outside the component (another state), the absolute
+ * step in the frame (f') and in the background (mu). */
+static void boundary_edges(const wl_motion_t *m, const wl_frame_t *frame,
+                           const wl__motion_kparams_t *kp, int use_gain,
+                           int x, int y, int pol, wl__motion_comp_t *c) {
+  static const int dx[4] = {-1, 1, 0, 0}, dy[4] = {0, 0, -1, 1};
+  size_t i = (size_t)y * (size_t)m->w + (size_t)x;
+  double fi = wl__motion_ref_value(frame->data[i], kp, use_gain);
+  for (int k = 0; k < 4; k++) {
+    int nx = x + dx[k], ny = y + dy[k];
+    if (nx < 0 || ny < 0 || nx >= m->w || ny >= m->h) continue;
+    size_t q = (size_t)ny * (size_t)m->w + (size_t)nx;
+    if ((m->mask[q] & WL__STATE_BITS) == pol) continue;
+    double fq = wl__motion_ref_value(frame->data[q], kp, use_gain);
+    c->edge_f += fabs(fi - fq);
+    c->edge_mu += fabs((double)m->mu[i] - (double)m->mu[q]);
+  }
+}
+
+static size_t measure(wl_motion_t *m, const wl_frame_t *frame,
+                      const wl__motion_kparams_t *kp, int use_gain,
+                      size_t n_runs) {
+  size_t nc = 0, cap = (size_t)m->p.max_components;
+  m->st.dropped = 0;
+  for (size_t i = 0; i < n_runs; i++) {
+    int32_t r = find_root(m->parent, (int32_t)i);
+    if ((size_t)r == i) {
+      if (nc == cap) {
+        m->comp_of[i] = -1;
+        m->st.dropped++;
+        continue;
+      }
+      wl__motion_comp_t *c = &m->comps[nc];
+      memset(c, 0, sizeof *c);
+      c->x0 = c->y0 = c->cx0 = c->cy0 = 1 << 30;
+      c->x1 = c->y1 = c->cx1 = c->cy1 = -1;
+      c->pol = m->runs[i].pol;
+      m->comp_of[i] = (int32_t)nc++;
+    }
+    int32_t ci = m->comp_of[r];
+    if (ci < 0) continue;
+    wl__motion_comp_t *c = &m->comps[ci];
+    const wl__motion_run_t *run = &m->runs[i];
+    size_t o = (size_t)run->y * (size_t)m->w;
+    if (run->x0 < c->x0) c->x0 = run->x0;
+    if (run->x1 - 1 > c->x1) c->x1 = run->x1 - 1;
+    if (run->y < c->y0) c->y0 = run->y;
+    if (run->y > c->y1) c->y1 = run->y;
+    c->area += run->x1 - run->x0;
+    for (int x = run->x0; x < run->x1; x++) {
+      double d = pixel_d(m, frame, kp, use_gain, o + x);
+      double sigma = pixel_sigma(m, kp, o + x), ad = fabs(d);
+      boundary_edges(m, frame, kp, use_gain, x, run->y, run->pol, c);
+      c->sum_d += d;
+      c->sum_f += d + m->mu[o + x];
+      c->sum_w += ad;
+      c->sum_wx += ad * (x + 0.5);
+      c->sum_wy += ad * (run->y + 0.5);
+      c->sum_var += sigma * sigma;
+      if (ad > c->peak_abs) c->peak_abs = ad;
+      if (ad > sigma * c->peak_snr) c->peak_snr = ad / sigma;
+    }
+  }
+  return nc;
+}
+
+static double comp_snr(const wl__motion_comp_t *c) {
+  double s = c->sum_var > 0 ? fabs(c->sum_d) / sqrt(c->sum_var) : 0.0;
+  return s > c->peak_snr ? s : c->peak_snr;
+}
+
+/* ---- ghosts ------------------------------------------------------------ */
+
+/* Is component c a ghost? See step 4 at the top. */
+static int is_ghost(const wl_motion_t *m, const wl__motion_comp_t *c) {
+  return c->edge_mu > 0 && c->edge_f < m->p.ghost_ratio * c->edge_mu;
+}
+
+/* ---- second visit: absorb ghosts, core boxes ---------------------------- */
+
+static void second_visit(wl_motion_t *m, const wl_frame_t *frame,
+                         const wl__motion_kparams_t *kp, int use_gain,
+                         size_t n_runs) {
+  int w = m->w, h = m->h;
+  double frac = m->p.box_frac;
+  for (size_t i = 0; i < n_runs; i++) {
+    int32_t ci = m->comp_of[find_root(m->parent, (int32_t)i)];
+    if (ci < 0) continue;
+    wl__motion_comp_t *c = &m->comps[ci];
+    if (c->state == WL__COMP_WEAK) continue;
+    const wl__motion_run_t *run = &m->runs[i];
+    int y = run->y;
+    size_t o = (size_t)y * (size_t)w;
+    for (int x = run->x0; x < run->x1; x++) {
+      if (c->state == WL__COMP_GHOST) {
+        int v = wl__motion_ref_value(frame->data[o + x], kp, use_gain);
+        m->mu[o + x] = (uint16_t)(v < 0 ? 0 : v > 65535 ? 65535 : v);
+        continue;
+      }
+      double ad = fabs(pixel_d(m, frame, kp, use_gain, o + x));
+      double nb = ad;
+      if (x > 0) nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x - 1)));
+      if (x + 1 < w)
+        nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x + 1)));
+      if (y > 0) nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x - w)));
+      if (y + 1 < h)
+        nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x + w)));
+      if (ad < frac * nb) continue;
+      if (x < c->cx0) c->cx0 = x;
+      if (x > c->cx1) c->cx1 = x;
+      if (y < c->cy0) c->cy0 = y;
+      if (y > c->cy1) c->cy1 = y;
+    }
+  }
+}
+
+/* ---- merging ----------------------------------------------------------- */
+
+static int boxes_near(const wl__motion_comp_t *a, const wl__motion_comp_t *b,
+                      int gap) {
+  return a->x0 <= b->x1 + gap + 1 && b->x0 <= a->x1 + gap + 1 &&
+         a->y0 <= b->y1 + gap + 1 && b->y0 <= a->y1 + gap + 1;
+}
+
+static void absorb(wl__motion_comp_t *a, const wl__motion_comp_t *b) {
+  if (b->x0 < a->x0) a->x0 = b->x0;
+  if (b->y0 < a->y0) a->y0 = b->y0;
+  if (b->x1 > a->x1) a->x1 = b->x1;
+  if (b->y1 > a->y1) a->y1 = b->y1;
+  if (b->cx0 < a->cx0) a->cx0 = b->cx0;
+  if (b->cy0 < a->cy0) a->cy0 = b->cy0;
+  if (b->cx1 > a->cx1) a->cx1 = b->cx1;
+  if (b->cy1 > a->cy1) a->cy1 = b->cy1;
+  a->area += b->area;
+  a->sum_d += b->sum_d;
+  a->sum_f += b->sum_f;
+  a->sum_w += b->sum_w;
+  a->sum_wx += b->sum_wx;
+  a->sum_wy += b->sum_wy;
+  a->sum_var += b->sum_var;
+  if (b->peak_abs > a->peak_abs) a->peak_abs = b->peak_abs;
+  if (b->peak_snr > a->peak_snr) a->peak_snr = b->peak_snr;
+}
+
+/* Merge reported components of one polarity whose boxes are within
+ * merge_gap pixels, until no pair is left (a merged box may reach a third
+ * component). Quadratic in the reported components, which are few. */
+static void merge_fragments(wl_motion_t *m, size_t nc) {
+  int gap = m->p.merge_gap;
+  if (gap < 0) return;
+  int changed = 1;
+  while (changed) {
+    changed = 0;
+    for (size_t i = 0; i < nc; i++) {
+      wl__motion_comp_t *a = &m->comps[i];
+      if (a->state != WL__COMP_PASS) continue;
+      for (size_t j = i + 1; j < nc; j++) {
+        wl__motion_comp_t *b = &m->comps[j];
+        if (b->state != WL__COMP_PASS || b->pol != a->pol ||
+            !boxes_near(a, b, gap))
+          continue;
+        absorb(a, b);
+        b->state = WL__COMP_MERGED;
+        changed = 1;
+      }
+    }
+  }
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+/* Reported components first, strongest (by score: the larger of the peak
+ * and the integrated SNR) first. */
+static int cmp_comp(const void *a, const void *b) {
+  const wl__motion_comp_t *p = a, *q = b;
+  int pp = p->state == WL__COMP_PASS, qp = q->state == WL__COMP_PASS;
+  if (pp != qp) return qp - pp;
+  return (p->snr < q->snr) - (p->snr > q->snr);
+}
+
+static void fill_detection(const wl_motion_t *m, const wl_frame_t *frame,
+                           const wl__motion_comp_t *c, wl_detection_t *d) {
+  double to_units = 1.0 / (double)(1 << m->shift);
+  if (frame->radiometry.radiometric) to_units *= frame->radiometry.scale;
+  int have_core = c->cx1 >= c->cx0;
+  int x0 = have_core ? c->cx0 : c->x0, x1 = have_core ? c->cx1 : c->x1;
+  int y0 = have_core ? c->cy0 : c->y0, y1 = have_core ? c->cy1 : c->y1;
+  memset(d, 0, sizeof *d);
+  d->x = x0;
+  d->y = y0;
+  d->w = x1 - x0 + 1;
+  d->h = y1 - y0 + 1;
+  d->cx = c->sum_w > 0 ? c->sum_wx / c->sum_w : x0 + 0.5 * d->w;
+  d->cy = c->sum_w > 0 ? c->sum_wy / c->sum_w : y0 + 0.5 * d->h;
+  d->area = c->area;
+  d->polarity = c->pol == WL__FG_WARM ? 1 : -1;
+  d->peak_contrast = d->polarity * c->peak_abs * to_units;
+  d->snr = c->peak_snr; /* detect.h: |peak contrast| / local sigma */
+}
+
+/* The max_out strongest reported components, strongest first. The
+ * components are no longer needed afterwards, so they are sorted in
+ * place. */
+static size_t emit(wl_motion_t *m, const wl_frame_t *frame, size_t nc,
+                   wl_detection_t *out, size_t max_out) {
+  qsort(m->comps, nc, sizeof *m->comps, cmp_comp);
+  size_t n = 0;
+  while (n < nc && n < max_out && m->comps[n].state == WL__COMP_PASS) {
+    fill_detection(m, frame, &m->comps[n], &out[n]);
+    n++;
+  }
+  return n;
+}
+
+size_t wl__motion_components(wl_motion_t *m, const wl_frame_t *frame,
+                             const wl__motion_kparams_t *kp, int use_gain,
+                             wl_detection_t *out, size_t max_out) {
+  int overflow;
+  size_t n_runs = label_runs(m, &overflow);
+  m->st.run_overflow = overflow;
+  size_t nc = measure(m, frame, kp, use_gain, n_runs);
+  m->st.components = nc;
+  for (size_t i = 0; i < nc; i++) {
+    wl__motion_comp_t *c = &m->comps[i];
+    c->snr = comp_snr(c);
+    c->state = c->area >= m->p.min_area && c->snr >= m->p.min_snr
+                   ? WL__COMP_PASS
+                   : WL__COMP_WEAK;
+    if (c->state == WL__COMP_PASS && m->p.ghost_ratio > 0 &&
+        is_ghost(m, c)) {
+      c->state = WL__COMP_GHOST;
+      m->st.ghosts++;
+    }
+  }
+  second_visit(m, frame, kp, use_gain, n_runs);
+  merge_fragments(m, nc);
+  for (size_t i = 0; i < nc; i++)
+    if (m->comps[i].state == WL__COMP_PASS) m->comps[i].snr = comp_snr(&m->comps[i]);
+  return emit(m, frame, nc, out, max_out);
+}

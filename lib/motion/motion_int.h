@@ -1,0 +1,155 @@
+/*
+ * motion_int.h - private to lib/motion: the detector's state, the per-row
+ * kernels (motion_kernel.c) and the component stage (motion_blobs.c).
+ *
+ * The model per pixel: a background mean `mu` and a threshold `thr`, both
+ * uint16 in internal units (the frame's DN shifted left by `shift` so that
+ * 8-bit video keeps sub-DN precision), and one mask byte. A pixel is
+ * foreground when |f' - mu| > max(thr, floor), f' being the frame value
+ * mapped to reference units by the preprocessor's gain and offset.
+ *
+ * Kernels work on one row at a time in blocks of WL__MOTION_BLOCK pixels
+ * (a fixed trip count, which GCC vectorises at -O2), plus a scalar tail,
+ * and are built twice (AVX2 and baseline) by target_clones where the
+ * compiler and platform support it; the choice is made once at load time.
+ */
+#ifndef WL_MOTION_INT_H
+#define WL_MOTION_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "watchline/motion.h"
+
+#define WL__MOTION_BLOCK 64
+
+/* Mask byte: bits 0-1 the state (0 background, 1 warmer, 2 colder),
+ * bits 2-5 the flicker counter (motion_kernel.c). */
+#define WL__FG_WARM 1
+#define WL__FG_COLD 2
+#define WL__STATE_BITS 3
+#define WL__COUNT_SHIFT 2
+#define WL__COUNT_MAX 15
+#define WL__FLICKER_ON 3
+
+/* Everything a row kernel needs besides the row pointers. */
+typedef struct wl__motion_kparams {
+  int shift;        /* frame DN << shift = internal units */
+  int offset;       /* subtracted after the shift (and after the gain) */
+  int gain_q12;     /* 4096 / gain; used by the gain kernels only */
+  int floor_thr;    /* threshold floor, internal units */
+  int thr_gain_q4;  /* threshold learning target = |d| * thr_gain_q4 / 16 */
+  int mu_shift_bg;  /* background pixels: mu += d / 2^mu_shift_bg */
+  int mu_shift_fg;  /* foreground pixels: mu += d / 2^mu_shift_fg */
+  int thr_shift;    /* background pixels: thr += (target - thr) / 2^.. */
+  int thr_flicker_shift; /* flickering foreground pixels: the same */
+  int selective;    /* 0: update every pixel as background */
+} wl__motion_kparams_t;
+
+/* One horizontal run of foreground pixels of one polarity. */
+typedef struct wl__motion_run {
+  uint16_t x0, x1; /* [x0, x1) */
+  uint16_t y;
+  uint8_t pol;     /* WL__FG_WARM or WL__FG_COLD */
+  uint8_t pad;
+} wl__motion_run_t;
+
+/* A component being measured (pixel coordinates, internal units). */
+typedef struct wl__motion_comp {
+  int x0, y0, x1, y1;     /* bounds of all pixels, inclusive */
+  int cx0, cy0, cx1, cy1; /* bounds of the core pixels (see blobs) */
+  int area;
+  int pol;                /* WL__FG_WARM or WL__FG_COLD */
+  int state;              /* WL__COMP_* */
+  double sum_d;           /* signed contrast, internal units */
+  double sum_f;           /* frame values f' */
+  double sum_w, sum_wx, sum_wy; /* |d|-weighted centroid */
+  double sum_var;         /* sum of sigma^2 */
+  double peak_abs;        /* largest |d| */
+  double peak_snr;        /* largest |d| / sigma */
+  double edge_f, edge_mu; /* boundary edge strength in f' and in mu */
+  double snr;
+} wl__motion_comp_t;
+
+enum {
+  WL__COMP_WEAK = 0, /* below min_area or min_snr: not reported */
+  WL__COMP_PASS,     /* reported */
+  WL__COMP_GHOST,    /* background revealed by a departed object */
+  WL__COMP_MERGED    /* joined into another component */
+};
+
+struct wl_motion {
+  wl_motion_params_t p;
+  int w, h;
+  int blocks_per_row;
+  int shift;            /* DN << shift = internal units; set by frame 1 */
+  int initialised;      /* mu/thr hold a model */
+  wl_radiometry_t radiometry; /* of the first frame: the reference units */
+
+  uint16_t *mu, *thr;   /* w*h */
+  uint8_t *mask;        /* w*h: 0, WL__FG_WARM, WL__FG_COLD */
+  uint8_t *active;      /* h * blocks_per_row */
+  uint16_t *rnd;        /* w + 64 dither values */
+
+  wl__motion_run_t *runs; /* cap_runs */
+  int32_t *parent;      /* union-find, per run */
+  int32_t *comp_of;     /* component index per root run, or -1 */
+  size_t cap_runs;
+  wl__motion_comp_t *comps; /* max_components */
+  double *col_acc, *row_acc; /* re-anchoring: w and h */
+
+  uint64_t frames;      /* usable frames modelled since initialisation */
+  int relearn_left;     /* frames of fast learning left */
+  int relearn_selective;
+  wl_motion_stats_t st;
+};
+
+/*
+ * Detect only: mask[x] for x in [0, n); returns the number of foreground
+ * pixels. `active` receives one byte per block: nonzero when the block has
+ * foreground.
+ */
+int wl__motion_detect_row(const uint16_t *f, const uint16_t *mu,
+                          const uint16_t *thr, uint8_t *mask,
+                          uint8_t *active, int n,
+                          const wl__motion_kparams_t *kp);
+
+/*
+ * Detect and update mu and thr (dithered by rnd[0..n), uniform 16-bit
+ * values); same outputs as wl__motion_detect_row.
+ */
+int wl__motion_update_row(const uint16_t *f, uint16_t *mu, uint16_t *thr,
+                          uint8_t *mask, uint8_t *active, int n,
+                          const uint16_t *rnd, uint16_t salt,
+                          const wl__motion_kparams_t *kp);
+
+/* The same two with a gain (gain_q12 != 4096). */
+int wl__motion_detect_row_gain(const uint16_t *f, const uint16_t *mu,
+                               const uint16_t *thr, uint8_t *mask,
+                               uint8_t *active, int n,
+                               const wl__motion_kparams_t *kp);
+int wl__motion_update_row_gain(const uint16_t *f, uint16_t *mu,
+                               uint16_t *thr, uint8_t *mask, uint8_t *active,
+                               int n, const uint16_t *rnd, uint16_t salt,
+                               const wl__motion_kparams_t *kp);
+
+/*
+ * The component stage (motion_blobs.c): foreground runs of the current
+ * mask, 8-connected components of one polarity, their measurement, the
+ * ghost test (ghosts are absorbed into mu), fragment merging, and the
+ * strongest max_out as detections. Returns the number written.
+ */
+size_t wl__motion_components(wl_motion_t *m, const wl_frame_t *frame,
+                             const wl__motion_kparams_t *kp, int use_gain,
+                             wl_detection_t *out, size_t max_out);
+
+/* The frame value of pixel v in internal reference units (scalar). */
+static inline int wl__motion_ref_value(uint16_t v,
+                                       const wl__motion_kparams_t *kp,
+                                       int use_gain) {
+  int f = (int)v << kp->shift;
+  if (use_gain) f = (int)(((int64_t)f * kp->gain_q12) >> 12);
+  return f - kp->offset;
+}
+
+#endif

@@ -1,0 +1,170 @@
+/*
+ * motion_kernel.c - the per-row hot loops of the temporal detector: the
+ * foreground test and the selective, dithered update of the background
+ * mean and threshold (see motion_int.h for the model).
+ *
+ * Design for speed: one pass over contiguous uint16 rows, integer
+ * arithmetic only, no branches in the pixel loop (selections are made with
+ * all-ones/all-zero masks), and a fixed block length so that GCC's -O2
+ * "very cheap" vectoriser accepts the loop. Each block function is a
+ * static inline template expanded with constant `update` / `use_gain`
+ * flags, so every exported kernel is branch-free inside.
+ *
+ * The update, per pixel, with d = f' - mu and r a uniform 16-bit dither:
+ *   flicker counter (mask bits 2..5): +1 whenever the state
+ *          (background, warmer, colder) differs from the last frame's (in
+ *          every frame), -1 about every 32 updates, saturating at 15; the
+ *          pixel is "flickering" at 6 or more: swaying vegetation and
+ *          shimmer keep switching state, a parked object does not, and a
+ *          passing one switches about twice;
+ *   mu  += (d + (r mod 2^n)) >> n, n = mu_shift_fg for steady foreground
+ *          pixels (slow absorption of parked objects), mu_shift_bg for
+ *          background and flickering pixels (so vegetation stays centred);
+ *   thr += (min(|d| * thr_gain_q4 / 16, 65535) - thr + dither) >> thr_shift
+ *          for background pixels; for flickering foreground pixels the
+ *          target is capped at twice the current threshold and the rate
+ *          is 2^-thr_flicker_shift, so vegetation and shimmer raise their
+ *          threshold within seconds; steady foreground leaves thr
+ *          unchanged, so a parked object is absorbed by mu, never hidden
+ *          by a growing threshold.
+ * Adding a uniform dither before the arithmetic shift makes the expected
+ * increment exactly d / 2^n, so the 16-bit state follows changes far
+ * smaller than one unit per frame without drifting.
+ */
+#include "motion_int.h"
+
+#if defined(__x86_64__) && defined(__linux__) && !defined(WL_NO_MULTIVERSION) && \
+    ((defined(__clang__) && __clang_major__ >= 14) ||                     \
+     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 8))
+#define WL__MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define WL__MULTIVERSION
+#endif
+
+/* The templates must be expanded with their constant flags. */
+#if defined(__GNUC__)
+#define WL__INLINE static inline __attribute__((always_inline))
+#else
+#define WL__INLINE static inline
+#endif
+
+/* Pixels [0, len) of a row segment. Returns the number of foreground
+ * pixels. The block loop (len == WL__MOTION_BLOCK, a constant) and the
+ * tail (any len) expand this same body, so they compute the same thing. */
+WL__INLINE int segment(const uint16_t *restrict f, uint16_t *restrict mu,
+                       uint16_t *restrict thr, uint8_t *restrict mask,
+                       const uint16_t *restrict rnd, const int len,
+                       const int salt, const wl__motion_kparams_t k,
+                       const int update, const int use_gain) {
+  const int nb = k.mu_shift_bg, nf = k.mu_shift_fg, mt = k.thr_shift;
+  const int mtf = k.thr_flicker_shift;
+  const int rmb = (1 << nb) - 1, rmf = (1 << nf) - 1, rts = 16 - mt;
+  const int rtf = 16 - mtf;
+  int count = 0;
+  for (int j = 0; j < len; j++) {
+    int m = mu[j];
+    int fv = (int)f[j] << k.shift;
+    if (use_gain) fv = (fv * k.gain_q12) >> 12;
+    int d = fv - k.offset - m;
+    int ad = d < 0 ? -d : d;
+    int tt = thr[j];
+    int t = tt > k.floor_thr ? tt : k.floor_thr;
+    int fg = -(ad > t); /* 0 or -1 */
+    int cold = d < 0;
+    int state = (fg & WL__FG_WARM) + (fg & cold);
+    int old = mask[j];
+    count += fg & 1;
+    /* Flicker counter: +1 per state change, every frame. */
+    int cnt = (old >> WL__COUNT_SHIFT) + ((old & WL__STATE_BITS) != state);
+    cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
+    if (!update) {
+      mask[j] = (uint8_t)(state | (cnt << WL__COUNT_SHIFT));
+    } else {
+      int r = rnd[j] ^ salt;
+      /* ...and -1 about every 32 updates; flickering from WL__FLICKER_ON. */
+      cnt -= (((r >> 5) ^ (r >> 11)) & 63) == 0 && cnt > 0;
+      mask[j] = (uint8_t)(state | (cnt << WL__COUNT_SHIFT));
+      int flick = -(cnt >= WL__FLICKER_ON);
+      int sel = fg & k.selective;  /* learn as foreground */
+      int slow = sel & ~flick;     /* ...slowly: not a flickering pixel */
+      int ub = (d + (r & rmb)) >> nb;
+      int uf = (d + (r & rmf)) >> nf;
+      int mn = m + ((uf & slow) | (ub & ~slow));
+      mn = mn < 0 ? 0 : mn;
+      mn = mn > 65535 ? 65535 : mn;
+      mu[j] = (uint16_t)mn;
+      int v = (ad * k.thr_gain_q4) >> 4;
+      v = v > 65535 ? 65535 : v;
+      int ut = (v - tt + (r >> rts)) >> mt;    /* background pixels */
+      int vf = v < 2 * t ? v : 2 * t;          /* flickering foreground */
+      int uff = (vf - tt + (r >> rtf)) >> mtf;
+      int tn = tt + (ut & ~sel) + (uff & sel & flick);
+      tn = tn < 0 ? 0 : tn;
+      tn = tn > 65535 ? 65535 : tn;
+      thr[j] = (uint16_t)tn;
+    }
+  }
+  return count;
+}
+
+/* One row: blocks of fixed length, then the tail. thr_gain_q4 <= 255 and
+ * |d| <= 2^20 keep every product inside int. */
+WL__INLINE int row(const uint16_t *restrict f, uint16_t *restrict mu,
+                      uint16_t *restrict thr, uint8_t *restrict mask,
+                      uint8_t *restrict active, int n,
+                      const uint16_t *restrict rnd, int salt,
+                      const wl__motion_kparams_t *kp, const int update,
+                      const int use_gain) {
+  /* A copy by value: the mask (a char type) could alias *kp otherwise,
+   * which would force a reload of every parameter per pixel. */
+  const wl__motion_kparams_t k = *kp;
+  int total = 0, x = 0, b = 0;
+  for (; x + WL__MOTION_BLOCK <= n; x += WL__MOTION_BLOCK, b++) {
+    int count = segment(f + x, mu + x, thr + x, mask + x, rnd + x,
+                        WL__MOTION_BLOCK, salt, k, update, use_gain);
+    active[b] = count != 0;
+    total += count;
+  }
+  if (x < n) {
+    int count = segment(f + x, mu + x, thr + x, mask + x, rnd + x, n - x,
+                        salt, k, update, use_gain);
+    active[b] = count != 0;
+    total += count;
+  }
+  return total;
+}
+
+WL__MULTIVERSION
+int wl__motion_detect_row(const uint16_t *f, const uint16_t *mu,
+                          const uint16_t *thr, uint8_t *mask,
+                          uint8_t *active, int n,
+                          const wl__motion_kparams_t *kp) {
+  /* update == 0: mu and thr are only read, rnd is not used. */
+  return row(f, (uint16_t *)mu, (uint16_t *)thr, mask, active, n, f, 0,
+             kp, 0, 0);
+}
+
+WL__MULTIVERSION
+int wl__motion_update_row(const uint16_t *f, uint16_t *mu, uint16_t *thr,
+                          uint8_t *mask, uint8_t *active, int n,
+                          const uint16_t *rnd, uint16_t salt,
+                          const wl__motion_kparams_t *kp) {
+  return row(f, mu, thr, mask, active, n, rnd, salt, kp, 1, 0);
+}
+
+WL__MULTIVERSION
+int wl__motion_detect_row_gain(const uint16_t *f, const uint16_t *mu,
+                               const uint16_t *thr, uint8_t *mask,
+                               uint8_t *active, int n,
+                               const wl__motion_kparams_t *kp) {
+  return row(f, (uint16_t *)mu, (uint16_t *)thr, mask, active, n, f, 0,
+             kp, 0, 1);
+}
+
+WL__MULTIVERSION
+int wl__motion_update_row_gain(const uint16_t *f, uint16_t *mu,
+                               uint16_t *thr, uint8_t *mask, uint8_t *active,
+                               int n, const uint16_t *rnd, uint16_t salt,
+                               const wl__motion_kparams_t *kp) {
+  return row(f, mu, thr, mask, active, n, rnd, salt, kp, 1, 1);
+}

@@ -1,0 +1,171 @@
+/*
+ * associate.c - optimal track-to-detection assignment for one frame.
+ *
+ * Design. Three passes over preallocated buffers:
+ *   1. costs: for every (track, detection) pair the negative log-likelihood
+ *      ratio of "this detection is that track" against "it is clutter"
+ *      (see track.h), or +inf when the centroid is outside the track's
+ *      chi-square gate or the box size changed beyond size_gate_ratio;
+ *   2. clusters: tracks and detections joined by an allowed pair form
+ *      connected components (union-find), which cannot influence each
+ *      other's best assignment;
+ *   3. each cluster with one track and one detection is decided directly
+ *      (match when cheaper than a miss); every larger cluster is solved
+ *      exactly with wl_assign_solve on a k x (l + k) matrix whose last k
+ *      columns are each track's own "missed" option at -ln(1 - p_detect),
+ *      so the solution is the minimum-cost assignment with misses allowed
+ *      (global nearest neighbour), not a greedy one.
+ * Well-separated targets give 1 x 1 clusters, so a typical frame costs the
+ * gating pass plus a few tiny solves.
+ *
+ * Invariants: tr->trk[i].det and tr->meas[j].track are consistent
+ * (a one-to-one matching) after wl__track_associate; nothing allocates.
+ */
+#include <math.h>
+
+#include "watchline/assign.h"
+#include "track_int.h"
+
+/* One track's row of costs over the padded detections (blocks * 8 of
+ * them). Plain arrays and a trip count that is a multiple of the block, so
+ * the compiler vectorises it without a scalar epilogue. */
+static int cost_row(const float *restrict mcx, const float *restrict mcy,
+                    const float *restrict mlw, const float *restrict mlh,
+                    float *restrict out, int blocks, float px, float py,
+                    float isx, float isy, float lw, float lh, float base,
+                    float inv2, float gate, float size_gate2) {
+  const int n = blocks * WL__GATE_BLOCK;
+  int n_allowed = 0;
+  for (int k = 0; k < n; k++) {
+    float dx = mcx[k] - px, dy = mcy[k] - py;
+    float d2 = dx * dx * isx + dy * dy * isy;
+    float dw = mlw[k] - lw, dh = mlh[k] - lh;
+    float dw2 = dw * dw, dh2 = dh * dh;
+    float c = 0.5f * d2 + base + (dw2 + dh2) * inv2;
+    /* NaN (invalid, padding) fails every comparison: gated out. The cost
+     * is always computed and +inf added, not selected, so the compiler
+     * can if-convert the loop. */
+    int allowed = (d2 <= gate) & (dw2 <= size_gate2) & (dh2 <= size_gate2);
+    out[k] = c + (allowed ? 0.0f : INFINITY);
+    n_allowed += allowed;
+  }
+  return n_allowed;
+}
+
+/* Gating and costs, row-major n x n_meas_pad. */
+static void fill_costs(wl_tracker_t *tr) {
+  const float gate = (float)tr->p.gate_chi2;
+  const float size_gate2 = (float)(tr->ln_size_gate * tr->ln_size_gate);
+  const float inv2 = (float)tr->inv_two_size_var;
+  const int stride = tr->n_meas_pad;
+  for (int i = 0; i < tr->n; i++) {
+    wl__trk_t *t = &tr->trk[i];
+    t->n_allowed = cost_row(tr->gate_cx, tr->gate_cy, tr->gate_lnw, tr->gate_lnh,
+             tr->cost + (size_t)i * stride, stride / WL__GATE_BLOCK,
+             (float)t->ax.pos, (float)t->ay.pos, (float)(1.0 / t->sx),
+             (float)(1.0 / t->sy), (float)t->ln_w, (float)t->ln_h,
+             (float)(tr->hit_const + t->half_ln_s), inv2, gate, size_gate2);
+  }
+}
+
+static int uf_find(int *parent, int x) {
+  while (parent[x] != x) {
+    parent[x] = parent[parent[x]];
+    x = parent[x];
+  }
+  return x;
+}
+
+static void uf_union(int *parent, int a, int b) {
+  a = uf_find(parent, a);
+  b = uf_find(parent, b);
+  if (a == b) return;
+  if (a < b)
+    parent[b] = a;
+  else
+    parent[a] = b;
+}
+
+/* Group nodes (tracks 0..n-1, then detections n..n+nm-1) by component:
+ * members of root r are members[start[r] .. start[r + 1]), in increasing
+ * node order, so a cluster lists its tracks before its detections. */
+static void build_clusters(wl_tracker_t *tr) {
+  const int n = tr->n, nm = tr->n_meas, nodes = n + nm;
+  int *parent = tr->uf, *start = tr->start;
+  for (int v = 0; v < nodes; v++) parent[v] = v;
+  for (int i = 0; i < n; i++) {
+    const float *row = tr->cost + (size_t)i * tr->n_meas_pad;
+    for (int j = 0, left = tr->trk[i].n_allowed; left > 0 && j < nm; j++) {
+      if (row[j] < INFINITY) {
+        uf_union(parent, i, n + j);
+        left--;
+      }
+    }
+  }
+  for (int v = 0; v <= nodes; v++) start[v] = 0;
+  for (int v = 0; v < nodes; v++) {
+    parent[v] = uf_find(parent, v); /* now every node points at its root */
+    start[parent[v] + 1]++;
+  }
+  for (int v = 0; v < nodes; v++) start[v + 1] += start[v];
+  /* Place members; start[r] advances while filling, then is restored. */
+  for (int v = 0; v < nodes; v++) {
+    int r = parent[v];
+    tr->members[start[r]++] = v;
+  }
+  for (int v = nodes; v > 0; v--) start[v] = start[v - 1];
+  start[0] = 0;
+}
+
+static void match(wl_tracker_t *tr, int track, int det) {
+  tr->trk[track].det = det;
+  tr->meas[det].track = track;
+}
+
+/* Solve one cluster of k tracks and l detections (members[]). */
+static int solve_cluster(wl_tracker_t *tr, const int *members, int k, int l,
+                         wl_err_t *err) {
+  const int n = tr->n, nm = tr->n_meas_pad;
+  const int *tracks = members, *dets = members + k;
+  if (k == 1 && l == 1) {
+    int i = tracks[0], j = dets[0] - n;
+    if ((double)tr->cost[(size_t)i * nm + j] < tr->miss_cost) match(tr, i, j);
+    return WL_OK;
+  }
+  const int cols = l + k;
+  double *sub = tr->sub;
+  for (int r = 0; r < k; r++) {
+    const float *row = tr->cost + (size_t)tracks[r] * nm;
+    double *out = sub + (size_t)r * cols;
+    for (int c = 0; c < l; c++) out[c] = row[dets[c] - n];
+    for (int c = 0; c < k; c++) out[l + c] = c == r ? tr->miss_cost : INFINITY;
+  }
+  int rc = wl_assign_solve(sub, k, cols, (size_t)cols, INFINITY, tr->work,
+                           tr->work_size, tr->row_to_col, NULL, NULL, err);
+  if (rc < 0) return rc;
+  for (int r = 0; r < k; r++) {
+    int c = tr->row_to_col[r];
+    if (c >= 0 && c < l) match(tr, tracks[r], dets[c] - n);
+  }
+  return WL_OK;
+}
+
+int wl__track_associate(wl_tracker_t *tr, wl_err_t *err) {
+  for (int i = 0; i < tr->n; i++) tr->trk[i].det = -1;
+  for (int j = 0; j < tr->n_meas; j++) tr->meas[j].track = -1;
+  if (tr->n == 0 || tr->n_meas == 0) return WL_OK;
+  fill_costs(tr);
+  build_clusters(tr);
+  const int n = tr->n, nodes = n + tr->n_meas;
+  for (int r = 0; r < nodes; r++) {
+    int begin = tr->start[r], end = tr->start[r + 1];
+    if (end - begin < 2) continue; /* a lone track or detection */
+    int k = 0;
+    while (begin + k < end && tr->members[begin + k] < n) k++;
+    int l = end - begin - k;
+    if (k == 0 || l == 0) continue;
+    int rc = solve_cluster(tr, tr->members + begin, k, l, err);
+    if (rc < 0) return rc;
+  }
+  return WL_OK;
+}

@@ -1,0 +1,573 @@
+/*
+ * track.c - the tracker's life cycle: parameters, creation, and one frame's
+ * predict / associate / update / confirm / delete / birth (see
+ * watchline/track.h for the model and the contract).
+ *
+ * Design. wl_tracker_update is a fixed sequence of passes over the live
+ * tracks (at most max_tracks) and the frame's detections (at most
+ * max_detections), each doing one thing: take the detections in, predict,
+ * associate (associate.c), update the matched and age the missed, run the
+ * state machine, start tracks, compact, and copy the confirmed ones out.
+ *
+ * Invariants: tracks[] and trk[] are parallel and in increasing id order;
+ * ids are never reused; after wl_tracker_new no function allocates; every
+ * variance stays positive and finite for finite input (non-finite
+ * detections are dropped on the way in).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "watchline/assign.h"
+#include "track_int.h"
+
+#define LN_2PI 1.8378770664093453
+/* Softening of sizes in the size term: a 1-pixel box is not 2x a 0.5. */
+#define SIZE_SOFT_PX 2.0
+
+static const char *const STATE_NAMES[] = {"tentative", "confirmed", "lost"};
+
+const char *wl_track_state_name(wl_track_state_t state) {
+  if ((int)state < 0 || (int)state > WL_TRACK_LOST) return "?";
+  return STATE_NAMES[state];
+}
+
+void wl_track_default_params(wl_track_params_t *p) {
+  memset(p, 0, sizeof *p);
+  p->max_tracks = 128;
+  p->max_detections = 256;
+  p->accel_px_s2 = 20.0;
+  p->accel_rel = 1.0;
+  p->meas_std_px = 0.4;
+  p->meas_std_rel = 0.08;
+  p->init_speed_px_s = 120.0;
+  p->max_pos_std_px = 30.0;
+  p->size_smoothing = 0.3;
+  p->gate_chi2 = 13.82;
+  p->size_std_log = 0.35;
+  p->size_gate_ratio = 4.0;
+  p->clutter_density = 1e-4;
+  p->p_detect = 0.9;
+  p->snr_neutral = 3.0;
+  p->amp_gain = 1.0;
+  p->amp_max = 6.0;
+  p->confirm_score = 20.0;
+  p->confirm_hits = 3;
+  p->strong_snr = 8.0;
+  p->motion_chi2 = 16.0;
+  p->motion_min_px = 1.5;
+  p->delete_drop = 12.0;
+  p->score_max = 100.0;
+  p->tentative_max_misses = 4;
+  p->coast_frames = 2;
+  p->max_lost_frames = 45;
+  p->birth_inside_suppress = 1;
+  p->classify_interval_s = 0.1;
+  p->contrast_in_kelvin = 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Parameters                                                                */
+
+/* lo <= v <= hi with a message naming the field. */
+static int check_range(double v, double lo, double hi, const char *name,
+                       wl_err_t *err) {
+  if (!(v >= lo && v <= hi))
+    return wl_fail(err, WL_EINVAL,
+                   "track params: %s = %g is outside [%g, %g]", name, v, lo,
+                   hi);
+  return WL_OK;
+}
+
+static int check_params(const wl_track_params_t *p, wl_err_t *err) {
+  /* Each entry: value, range, name. */
+  const struct {
+    double v, lo, hi;
+    const char *name;
+  } rules[] = {
+      {p->max_tracks, 1, 65536, "max_tracks"},
+      {p->max_detections, 1, 65536, "max_detections"},
+      {p->width, 0, WL_MAX_DIM, "width"},
+      {p->height, 0, WL_MAX_DIM, "height"},
+      {p->accel_px_s2, 0, 1e6, "accel_px_s2"},
+      {p->accel_rel, 0, 1e3, "accel_rel"},
+      {p->meas_std_px, 1e-3, 1e3, "meas_std_px"},
+      {p->meas_std_rel, 0, 10, "meas_std_rel"},
+      {p->init_speed_px_s, 1e-3, 1e6, "init_speed_px_s"},
+      {p->max_pos_std_px, 0.1, 1e5, "max_pos_std_px"},
+      {p->size_smoothing, 0, 1, "size_smoothing"},
+      {p->gate_chi2, 0.01, 1e4, "gate_chi2"},
+      {p->size_std_log, 1e-3, 100, "size_std_log"},
+      {p->size_gate_ratio, 1, 1e6, "size_gate_ratio"},
+      {p->clutter_density, 1e-12, 1, "clutter_density"},
+      {p->p_detect, 1e-3, 0.999, "p_detect"},
+      {p->snr_neutral, -1e3, 1e3, "snr_neutral"},
+      {p->amp_gain, 0, 1e3, "amp_gain"},
+      {p->amp_max, 0, 1e3, "amp_max"},
+      {p->confirm_score, -1e4, 1e4, "confirm_score"},
+      {p->confirm_hits, 1, 1e6, "confirm_hits"},
+      {p->strong_snr, 0, 1e6, "strong_snr"},
+      {p->motion_chi2, 0, 1e6, "motion_chi2"},
+      {p->motion_min_px, 0, 1e5, "motion_min_px"},
+      {p->delete_drop, 0, 1e6, "delete_drop"},
+      {p->score_max, 1, 1e9, "score_max"},
+      {p->tentative_max_misses, 1, 1e6, "tentative_max_misses"},
+      {p->coast_frames, 0, 1e6, "coast_frames"},
+      {p->max_lost_frames, 0, 1e7, "max_lost_frames"},
+      {p->classify_interval_s, 0, 1e6, "classify_interval_s"},
+      {p->contrast_in_kelvin, 0, 1, "contrast_in_kelvin"},
+  };
+  for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+    int rc = check_range(rules[i].v, rules[i].lo, rules[i].hi, rules[i].name,
+                         err);
+    if (rc != WL_OK) return rc;
+  }
+  if (p->max_lost_frames < p->coast_frames)
+    return wl_fail(err, WL_EINVAL,
+                   "track params: max_lost_frames %d is below coast_frames "
+                   "%d",
+                   p->max_lost_frames, p->coast_frames);
+  return WL_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Creation                                                                  */
+
+int wl_tracker_new(wl_tracker_t **out, const wl_track_params_t *p,
+                   wl_err_t *err) {
+  *out = NULL;
+  wl_track_params_t defaults;
+  if (!p) {
+    wl_track_default_params(&defaults);
+    p = &defaults;
+  }
+  int rc = check_params(p, err);
+  if (rc != WL_OK) return rc;
+  wl_tracker_t *tr = calloc(1, sizeof *tr);
+  if (!tr) return wl_fail(err, WL_ENOMEM, "tracker: out of memory");
+  tr->p = *p;
+  tr->miss_cost = -log(1.0 - p->p_detect);
+  tr->hit_const = LN_2PI + log(p->clutter_density) - log(p->p_detect);
+  tr->ln_size_gate = log(p->size_gate_ratio);
+  tr->inv_two_size_var = 0.5 / (p->size_std_log * p->size_std_log);
+  tr->next_id = 1;
+
+  size_t nt = (size_t)p->max_tracks, nd = (size_t)p->max_detections;
+  size_t nd_pad = (nd + WL__GATE_BLOCK - 1) / WL__GATE_BLOCK * WL__GATE_BLOCK;
+  size_t sub_cols = nd + nt;
+  tr->tracks = calloc(nt, sizeof *tr->tracks);
+  tr->trk = calloc(nt, sizeof *tr->trk);
+  tr->confirmed = calloc(nt, sizeof *tr->confirmed);
+  tr->meas = calloc(nd, sizeof *tr->meas);
+  tr->gate_cx = calloc(nd_pad, sizeof *tr->gate_cx);
+  tr->gate_cy = calloc(nd_pad, sizeof *tr->gate_cy);
+  tr->gate_lnw = calloc(nd_pad, sizeof *tr->gate_lnw);
+  tr->gate_lnh = calloc(nd_pad, sizeof *tr->gate_lnh);
+  tr->cost = calloc(nt * nd_pad, sizeof *tr->cost);
+  tr->uf = calloc(nt + nd, sizeof *tr->uf);
+  tr->members = calloc(nt + nd, sizeof *tr->members);
+  tr->start = calloc(nt + nd + 1, sizeof *tr->start);
+  tr->sub = calloc(nt * sub_cols, sizeof *tr->sub);
+  tr->row_to_col = calloc(nt, sizeof *tr->row_to_col);
+  tr->work_size = wl_assign_workspace_size(p->max_tracks, (int)sub_cols);
+  tr->work = tr->work_size ? malloc(tr->work_size) : NULL;
+  if (!tr->tracks || !tr->trk || !tr->confirmed || !tr->meas ||
+      !tr->gate_cx || !tr->gate_cy || !tr->gate_lnw || !tr->gate_lnh ||
+      !tr->cost ||
+      !tr->uf || !tr->members || !tr->start || !tr->sub || !tr->row_to_col ||
+      !tr->work) {
+    wl_tracker_free(tr);
+    return wl_fail(err, WL_ENOMEM,
+                   "tracker: out of memory for %d tracks and %d detections",
+                   p->max_tracks, p->max_detections);
+  }
+  *out = tr;
+  return WL_OK;
+}
+
+void wl_tracker_free(wl_tracker_t *tr) {
+  if (!tr) return;
+  free(tr->tracks);
+  free(tr->trk);
+  free(tr->confirmed);
+  free(tr->meas);
+  free(tr->gate_cx);
+  free(tr->gate_cy);
+  free(tr->gate_lnw);
+  free(tr->gate_lnh);
+  free(tr->cost);
+  free(tr->uf);
+  free(tr->members);
+  free(tr->start);
+  free(tr->sub);
+  free(tr->row_to_col);
+  free(tr->work);
+  free(tr);
+}
+
+void wl_tracker_set_classifier(wl_tracker_t *tr, const wl_classifier_t *clf) {
+  tr->clf = clf;
+}
+
+void wl_tracker_reset(wl_tracker_t *tr) {
+  tr->n = 0;
+  tr->n_confirmed = 0;
+  tr->have_time = 0;
+}
+
+void wl_tracker_stats(const wl_tracker_t *tr, wl_tracker_stats_t *st) {
+  *st = tr->stats;
+}
+
+const wl_track_t *wl_tracker_confirmed(const wl_tracker_t *tr, size_t *n) {
+  *n = (size_t)tr->n_confirmed;
+  return tr->confirmed;
+}
+
+const wl_track_t *wl_tracker_tracks(const wl_tracker_t *tr, size_t *n) {
+  *n = (size_t)tr->n;
+  return tr->tracks;
+}
+
+/* ------------------------------------------------------------------------ */
+/* One frame                                                                 */
+
+static int finite4(double a, double b, double c, double d) {
+  return isfinite(a) && isfinite(b) && isfinite(c) && isfinite(d);
+}
+
+/* Take a detection in: centroid, box, amplitude. Invalid (not finite,
+ * empty box) ones are kept as placeholders so indices match the caller's. */
+static void meas_from_detection(const wl_detection_t *d, wl__meas_t *m) {
+  m->x = d->x;
+  m->y = d->y;
+  m->w = d->w;
+  m->h = d->h;
+  m->cx = d->cx;
+  m->cy = d->cy;
+  m->snr = d->snr;
+  m->contrast = d->peak_contrast;
+  m->polarity = d->polarity;
+  m->track = -1;
+  m->valid = finite4(m->x, m->y, m->w, m->h) && finite4(m->cx, m->cy, 0, 0) &&
+             m->w > 0.0 && m->h > 0.0 && m->w <= 4.0 * WL_MAX_DIM &&
+             m->h <= 4.0 * WL_MAX_DIM;
+  if (!m->valid) {
+    m->ln_w = m->ln_h = 0.0;
+    return;
+  }
+  if (!isfinite(m->snr)) m->snr = 0.0;
+  m->ln_w = logf((float)(m->w + SIZE_SOFT_PX));
+  m->ln_h = logf((float)(m->h + SIZE_SOFT_PX));
+}
+
+/* Centroid measurement variance for a track of this box size, per axis. */
+static double meas_var(const wl_track_params_t *p, double size) {
+  double s = p->meas_std_px + p->meas_std_rel * size;
+  return s * s;
+}
+
+/* White-acceleration density for a track of this box size. */
+static double accel_density(const wl_track_params_t *p, const wl_track_t *t) {
+  double size = t->w > t->h ? t->w : t->h;
+  double a = p->accel_px_s2 + p->accel_rel * size;
+  return a * a;
+}
+
+/* The public box and motion fields from the filter. */
+static void publish(wl_track_t *t, const wl__trk_t *k) {
+  t->cx = k->ax.pos;
+  t->cy = k->ay.pos;
+  t->vx = k->ax.vel;
+  t->vy = k->ay.vel;
+  t->x = t->cx + k->ox - 0.5 * t->w;
+  t->y = t->cy + k->oy - 0.5 * t->h;
+  t->pos_std_px = sqrt(k->ax.pp > k->ay.pp ? k->ax.pp : k->ay.pp);
+  t->vel_std_px_s = sqrt(k->ax.vv > k->ay.vv ? k->ax.vv : k->ay.vv);
+}
+
+/* Predict every track to the frame time and prepare its gate. */
+static void predict_all(wl_tracker_t *tr, double dt) {
+  const wl_track_params_t *p = &tr->p;
+  double pos_cap = p->max_pos_std_px * p->max_pos_std_px;
+  double vel_cap = p->init_speed_px_s * p->init_speed_px_s;
+  for (int i = 0; i < tr->n; i++) {
+    wl_track_t *t = &tr->tracks[i];
+    wl__trk_t *k = &tr->trk[i];
+    double q = accel_density(p, t);
+    wl__kf_predict(&k->ax, dt, q);
+    wl__kf_predict(&k->ay, dt, q);
+    wl__kf_cap(&k->ax, pos_cap, vel_cap);
+    wl__kf_cap(&k->ay, pos_cap, vel_cap);
+    k->sx = k->ax.pp + meas_var(p, t->w);
+    k->sy = k->ay.pp + meas_var(p, t->h);
+    k->half_ln_s = 0.5f * logf((float)(k->sx * k->sy));
+    k->dead = 0;
+    publish(t, k);
+  }
+}
+
+/* Score of one detection's amplitude. */
+static double amp_score(const wl_track_params_t *p, double snr) {
+  double a = p->amp_gain * (snr - p->snr_neutral);
+  if (a > p->amp_max) a = p->amp_max;
+  if (a < -p->amp_max) a = -p->amp_max;
+  return a;
+}
+
+static void add_score(const wl_track_params_t *p, wl_track_t *t,
+                      wl__trk_t *k, double delta) {
+  t->score += delta;
+  if (t->score > p->score_max) t->score = p->score_max;
+  if (t->score > k->score_peak) k->score_peak = t->score;
+}
+
+/* Feed the classifier, at most once per classify_interval_s. */
+static void observe_class(wl_tracker_t *tr, wl_track_t *t, wl__trk_t *k,
+                          int64_t t_ns) {
+  if (!tr->clf) return;
+  double since = (double)(t_ns - k->t_last_cls_ns) * 1e-9;
+  if (k->has_cls_obs && since < tr->p.classify_interval_s) return;
+  wl_class_obs_t obs = {t->x,  t->y,  t->w,  t->h,  t->vx, t->vy,
+                        t->vel_std_px_s,
+                        tr->p.contrast_in_kelvin ? t->contrast : NAN,
+                        t->snr, tr->meas[t->det_index].polarity};
+  wl_classify_observe(tr->clf, &k->cls, &obs);
+  k->t_last_cls_ns = t_ns;
+  k->has_cls_obs = 1;
+  t->cls = k->cls.cls;
+  t->cls_conf = k->cls.conf;
+}
+
+/* A matched track takes its detection. */
+static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
+  const wl_track_params_t *p = &tr->p;
+  wl_track_t *t = &tr->tracks[i];
+  wl__trk_t *k = &tr->trk[i];
+  const wl__meas_t *m = &tr->meas[k->det];
+  /* Score first: it uses the innovation before the update. */
+  double dx = m->cx - k->ax.pos, dy = m->cy - k->ay.pos;
+  double d2 = dx * dx / k->sx + dy * dy / k->sy;
+  double kin = -(0.5 * d2 + k->half_ln_s + tr->hit_const);
+  add_score(p, t, k, kin + amp_score(p, m->snr));
+
+  wl__kf_update(&k->ax, m->cx, meas_var(p, t->w));
+  wl__kf_update(&k->ay, m->cy, meas_var(p, t->h));
+  double a = p->size_smoothing;
+  t->w += a * (m->w - t->w);
+  t->h += a * (m->h - t->h);
+  k->ln_w = logf((float)(t->w + SIZE_SOFT_PX));
+  k->ln_h = logf((float)(t->h + SIZE_SOFT_PX));
+  k->ox += a * (m->x + 0.5 * m->w - m->cx - k->ox);
+  k->oy += a * (m->y + 0.5 * m->h - m->cy - k->oy);
+  if (m->snr > k->max_snr) k->max_snr = m->snr;
+  t->hits++;
+  t->misses = 0;
+  t->det_index = k->det;
+  t->snr = m->snr;
+  t->contrast = m->contrast;
+  t->t_last_hit_ns = t_ns;
+  if (t->state == WL_TRACK_LOST) {
+    t->state = WL_TRACK_CONFIRMED;
+    tr->stats.reacquisitions++;
+  }
+  publish(t, k);
+  observe_class(tr, t, k, t_ns);
+}
+
+static void update_miss(wl_tracker_t *tr, int i) {
+  wl_track_t *t = &tr->tracks[i];
+  t->misses++;
+  t->det_index = -1;
+  add_score(&tr->p, t, &tr->trk[i], -tr->miss_cost);
+}
+
+/* Has a tentative track moved significantly since its birth? */
+static int has_moved(const wl_track_params_t *p, const wl_track_t *t,
+                     const wl__trk_t *k) {
+  double dx = k->ax.pos - k->birth_x, dy = k->ay.pos - k->birth_y;
+  double dist2 = dx * dx + dy * dy;
+  double var = 0.5 * (k->ax.pp + k->ay.pp) + k->birth_var;
+  double min_px = p->motion_min_px;
+  if (dist2 < min_px * min_px || dist2 < p->motion_chi2 * var) return 0;
+  double v2 = k->ax.vel * k->ax.vel / k->ax.vv + k->ay.vel * k->ay.vel / k->ay.vv;
+  return v2 >= 0.25 * p->motion_chi2;
+}
+
+/* Out of the image by more than its own size (only with a known size). */
+static int left_image(const wl_track_params_t *p, const wl_track_t *t) {
+  if (p->width <= 0 || p->height <= 0) return 0;
+  return t->x + 2.0 * t->w < 0.0 || t->y + 2.0 * t->h < 0.0 ||
+         t->x - t->w > p->width || t->y - t->h > p->height;
+}
+
+/* The state machine after this frame's hits and misses. */
+static void advance_states(wl_tracker_t *tr) {
+  const wl_track_params_t *p = &tr->p;
+  for (int i = 0; i < tr->n; i++) {
+    wl_track_t *t = &tr->tracks[i];
+    wl__trk_t *k = &tr->trk[i];
+    t->age++;
+    switch (t->state) {
+    case WL_TRACK_TENTATIVE:
+      if (t->misses == 0 && t->hits >= p->confirm_hits &&
+          t->score >= p->confirm_score &&
+          (k->max_snr >= p->strong_snr || has_moved(p, t, k))) {
+        t->state = WL_TRACK_CONFIRMED;
+        tr->stats.confirmations++;
+      } else if (t->misses >= p->tentative_max_misses ||
+                 t->score < k->score_peak - p->delete_drop ||
+                 (t->misses > 0 && left_image(p, t))) {
+        k->dead = 1;
+      }
+      break;
+    case WL_TRACK_CONFIRMED:
+    case WL_TRACK_LOST:
+      if (t->misses > p->max_lost_frames ||
+          (t->misses > 0 && left_image(p, t)))
+        k->dead = 1;
+      else if (t->misses > p->coast_frames)
+        t->state = WL_TRACK_LOST;
+      break;
+    }
+  }
+}
+
+/* Is (x, y) inside the box of a track matched in this frame? */
+static int inside_matched_box(const wl_tracker_t *tr, double x, double y) {
+  for (int i = 0; i < tr->n; i++) {
+    const wl_track_t *t = &tr->tracks[i];
+    if (t->det_index < 0 || tr->trk[i].dead) continue;
+    if (x >= t->x && x < t->x + t->w && y >= t->y && y < t->y + t->h)
+      return 1;
+  }
+  return 0;
+}
+
+static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
+  const wl_track_params_t *p = &tr->p;
+  const wl__meas_t *m = &tr->meas[j];
+  wl_track_t *t = &tr->tracks[tr->n];
+  wl__trk_t *k = &tr->trk[tr->n];
+  memset(t, 0, sizeof *t);
+  memset(k, 0, sizeof *k);
+  t->id = tr->next_id++;
+  t->state = WL_TRACK_TENTATIVE;
+  t->w = m->w;
+  t->h = m->h;
+  t->age = 1;
+  t->hits = 1;
+  t->det_index = j;
+  t->snr = m->snr;
+  t->contrast = m->contrast;
+  t->t_birth_ns = t->t_last_hit_ns = t_ns;
+  t->cls = WL_CLASS_UNKNOWN;
+  double vv = p->init_speed_px_s * p->init_speed_px_s;
+  k->ax = (wl__kf_axis_t){m->cx, 0.0, meas_var(p, m->w), 0.0, vv};
+  k->ay = (wl__kf_axis_t){m->cy, 0.0, meas_var(p, m->h), 0.0, vv};
+  k->ox = m->x + 0.5 * m->w - m->cx;
+  k->oy = m->y + 0.5 * m->h - m->cy;
+  k->birth_x = m->cx;
+  k->birth_y = m->cy;
+  k->birth_var = 0.5 * (k->ax.pp + k->ay.pp);
+  k->max_snr = m->snr;
+  k->ln_w = m->ln_w;
+  k->ln_h = m->ln_h;
+  k->det = j;
+  wl_class_state_init(&k->cls);
+  t->score = amp_score(p, m->snr);
+  k->score_peak = t->score;
+  publish(t, k);
+  tr->meas[j].track = tr->n;
+  tr->n++;
+  tr->stats.births++;
+  observe_class(tr, t, k, t_ns);
+}
+
+/* Start a tentative track from every detection nobody took. */
+static void births(wl_tracker_t *tr, int64_t t_ns) {
+  for (int j = 0; j < tr->n_meas; j++) {
+    const wl__meas_t *m = &tr->meas[j];
+    if (!m->valid || m->track >= 0) continue;
+    if (tr->p.birth_inside_suppress && inside_matched_box(tr, m->cx, m->cy))
+      continue;
+    if (tr->n >= tr->p.max_tracks) {
+      tr->stats.dropped_births++;
+      continue;
+    }
+    birth(tr, j, t_ns);
+  }
+}
+
+/* Remove dead tracks, keeping id order. */
+static void compact(wl_tracker_t *tr) {
+  int w = 0;
+  for (int i = 0; i < tr->n; i++) {
+    if (tr->trk[i].dead) {
+      tr->stats.deletions++;
+      continue;
+    }
+    if (w != i) {
+      tr->tracks[w] = tr->tracks[i];
+      tr->trk[w] = tr->trk[i];
+    }
+    w++;
+  }
+  tr->n = w;
+}
+
+static void collect_confirmed(wl_tracker_t *tr) {
+  int c = 0;
+  for (int i = 0; i < tr->n; i++)
+    if (tr->tracks[i].state == WL_TRACK_CONFIRMED)
+      tr->confirmed[c++] = tr->tracks[i];
+  tr->n_confirmed = c;
+}
+
+int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
+                      const wl_detection_t *dets, size_t n, wl_err_t *err) {
+  if (n > 0 && !dets)
+    return wl_fail(err, WL_EINVAL,
+                   "tracker update: %zu detections but a NULL array", n);
+  double dt = 0.0;
+  if (tr->have_time && t_ns > tr->t_last_ns)
+    dt = (double)(t_ns - tr->t_last_ns) * 1e-9;
+  if (!tr->have_time || t_ns > tr->t_last_ns) tr->t_last_ns = t_ns;
+  tr->have_time = 1;
+  tr->stats.frames++;
+
+  size_t use = n < (size_t)tr->p.max_detections ? n
+                                                 : (size_t)tr->p.max_detections;
+  tr->stats.dropped_detections += n - use;
+  tr->n_meas = (int)use;
+  for (int j = 0; j < tr->n_meas; j++) {
+    wl__meas_t *m = &tr->meas[j];
+    meas_from_detection(&dets[j], m);
+    if (!m->valid) tr->stats.dropped_detections++;
+    tr->gate_cx[j] = m->valid ? (float)m->cx : NAN;
+    tr->gate_cy[j] = (float)m->cy;
+    tr->gate_lnw[j] = (float)m->ln_w;
+    tr->gate_lnh[j] = (float)m->ln_h;
+  }
+  tr->n_meas_pad = (tr->n_meas + WL__GATE_BLOCK - 1) / WL__GATE_BLOCK *
+                   WL__GATE_BLOCK;
+  for (int j = tr->n_meas; j < tr->n_meas_pad; j++) {
+    tr->gate_cx[j] = tr->gate_cy[j] = NAN;
+    tr->gate_lnw[j] = tr->gate_lnh[j] = 0.0f;
+  }
+
+  predict_all(tr, dt);
+  int rc = wl__track_associate(tr, err);
+  if (rc < 0) return rc;
+  for (int i = 0; i < tr->n; i++) {
+    if (tr->trk[i].det >= 0)
+      update_hit(tr, i, t_ns);
+    else
+      update_miss(tr, i);
+  }
+  advance_states(tr);
+  births(tr, t_ns);
+  compact(tr);
+  collect_confirmed(tr);
+  return WL_OK;
+}

@@ -1,0 +1,144 @@
+/*
+ * track_int.h - private to lib/track: the tracker's state and the pieces
+ * its files share (the per-axis Kalman filter, association).
+ *
+ * Design. The public wl_track_t array and the private filter array are
+ * parallel (same index = same track) and kept in increasing id order:
+ * births append, deletions compact stably, so output needs no sort.
+ * Every buffer is sized by wl_tracker_new from max_tracks and
+ * max_detections; an update only reuses them.
+ *
+ * The constant-velocity model treats x and y as independent: each axis has
+ * its own 2x2 covariance [pp pv; pv vv] (position px^2, cross px^2/s,
+ * velocity px^2/s^2). With independent process and measurement noise per
+ * axis the full 4x4 filter keeps exactly this block-diagonal form.
+ */
+#ifndef WL_TRACK_INT_H
+#define WL_TRACK_INT_H
+
+#include <math.h>
+#include <stdint.h>
+
+#include "watchline/track.h"
+
+/* One image axis of a constant-velocity Kalman filter. */
+typedef struct wl__kf_axis {
+  double pos, vel;    /* px, px/s */
+  double pp, pv, vv;  /* covariance */
+} wl__kf_axis_t;
+
+/* Predict dt seconds ahead with continuous white-acceleration density q
+ * (px^2/s^3). dt <= 0 leaves the axis unchanged. */
+static inline void wl__kf_predict(wl__kf_axis_t *a, double dt, double q) {
+  if (!(dt > 0.0)) return;
+  double dt2 = dt * dt;
+  a->pos += a->vel * dt;
+  a->pp += 2.0 * a->pv * dt + a->vv * dt2 + q * dt2 * dt / 3.0;
+  a->pv += a->vv * dt + q * dt2 / 2.0;
+  a->vv += q * dt;
+}
+
+/* Fuse a position measurement z with variance r. */
+static inline void wl__kf_update(wl__kf_axis_t *a, double z, double r) {
+  double s = a->pp + r;
+  double k_pos = a->pp / s, k_vel = a->pv / s;
+  double y = z - a->pos;
+  a->pos += k_pos * y;
+  a->vel += k_vel * y;
+  double pp = a->pp, pv = a->pv;
+  a->pp = pp * r / s;
+  a->pv = pv * r / s;
+  a->vv -= pv * pv / s;
+  if (a->vv < 1e-12) a->vv = 1e-12;
+}
+
+/* Cap the position variance at cap (and the velocity variance at vcap),
+ * scaling the cross term so the covariance stays positive definite. */
+static inline void wl__kf_cap(wl__kf_axis_t *a, double cap, double vcap) {
+  if (a->pp > cap) {
+    a->pv *= sqrt(cap / a->pp);
+    a->pp = cap;
+  }
+  if (a->vv > vcap) {
+    a->pv *= sqrt(vcap / a->vv);
+    a->vv = vcap;
+  }
+}
+
+/* Detections are gated in blocks of this many (a vector's worth). */
+#define WL__GATE_BLOCK 8
+
+/* One detection as the tracker uses it. */
+typedef struct wl__meas {
+  double cx, cy;          /* centroid */
+  double x, y, w, h;      /* box */
+  double ln_w, ln_h;      /* ln(w + 2), ln(h + 2): for the size term */
+  double snr, contrast;
+  int polarity;
+  int valid;              /* finite, non-empty box */
+  int track;              /* matched track index or -1 */
+} wl__meas_t;
+
+/* Private per-track state, parallel to the public array. */
+typedef struct wl__trk {
+  wl__kf_axis_t ax, ay;
+  double ox, oy;          /* box centre minus centroid, smoothed */
+  double birth_x, birth_y, birth_var;
+  double score_peak;
+  double max_snr;
+  /* Per-frame scratch */
+  double sx, sy;          /* innovation variances */
+  double half_ln_s;       /* 0.5 ln(sx sy) */
+  double ln_w, ln_h;      /* ln(w + 2), ln(h + 2) */
+  int det;                /* matched detection or -1 */
+  int n_allowed;          /* detections inside its gates this frame */
+  int dead;               /* to be removed at the end of this update */
+  int64_t t_last_cls_ns;
+  int has_cls_obs;
+  wl_class_state_t cls;
+} wl__trk_t;
+
+struct wl_tracker {
+  wl_track_params_t p;
+  const wl_classifier_t *clf;
+  /* Derived constants */
+  double miss_cost;       /* -ln(1 - p_detect) */
+  double hit_const;       /* ln(2 pi) + ln(clutter) - ln(p_detect) */
+  double ln_size_gate;    /* ln(size_gate_ratio) */
+  double inv_two_size_var;
+  /* Tracks: n live, public and private parallel, in id order */
+  wl_track_t *tracks;
+  wl__trk_t *trk;
+  int n;
+  wl_track_t *confirmed;  /* output copy */
+  int n_confirmed;
+  /* Per-frame scratch */
+  wl__meas_t *meas;
+  int n_meas;
+  /* The gating values of meas[] as plain float arrays padded to a
+   * multiple of WL__GATE_BLOCK (padding and invalid detections have NaN
+   * cx), so the cost loop reads contiguous memory in fixed-size blocks
+   * and vectorises. */
+  float *gate_cx, *gate_cy, *gate_lnw, *gate_lnh;
+  int n_meas_pad;         /* n_meas rounded up: the cost matrix's stride */
+  float *cost;            /* n x n_meas_pad, row-major, +inf = gated out */
+  int *uf;                /* union-find parents: tracks then detections */
+  int *members;           /* cluster members, grouped */
+  int *start;             /* cluster start offsets into members */
+  double *sub;            /* a cluster's cost matrix with miss columns */
+  int *row_to_col;
+  void *work;
+  size_t work_size;
+  /* Time and ids */
+  int64_t t_last_ns;
+  int have_time;
+  uint64_t next_id;
+  wl_tracker_stats_t stats;
+};
+
+/* Association (associate.c): fills tr->trk[i].det and tr->meas[j].track
+ * for this frame's optimal assignment. Returns WL_OK or an error from the
+ * solver (which would be a bug: the sizes are checked at creation). */
+int wl__track_associate(wl_tracker_t *tr, wl_err_t *err);
+
+#endif

@@ -1,0 +1,916 @@
+/*
+ * test-track.c - the tracker (track_*) and the classifier (classify_*).
+ *
+ * Tracker tests feed synthetic detections with known truth: crossing
+ * targets built so that greedy nearest-neighbour association would swap
+ * them, an occlusion, dim targets among random and static noise, irregular
+ * frame times, capacity limits and speed. Classifier tests check the
+ * physical features against a hand-placed target, and the accuracy on the
+ * simulator's presets: the simulator's ground-truth boxes become
+ * detections, so the tracker and classifier are measured alone, on seeds
+ * the model was never tuned on (tuning: tools/classify-tune.c, seeds from
+ * 1000; here seeds 1..3).
+ */
+#include <stdlib.h>
+#include <time.h>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#include "task.h"
+#include "watchline/camera.h"
+#include "watchline/classify.h"
+#include "watchline/eval.h"
+#include "watchline/sim.h"
+#include "watchline/track.h"
+
+#define FPS 30.0
+#define FRAME_NS ((int64_t)(1e9 / FPS))
+
+/* ------------------------------------------------------------------------ */
+/* Helpers                                                                   */
+
+/* A small deterministic PRNG (xorshift64*), uniform and gaussian. */
+typedef struct rng {
+  uint64_t s;
+} rng_t;
+
+static double rng_uniform(rng_t *r) {
+  r->s ^= r->s >> 12;
+  r->s ^= r->s << 25;
+  r->s ^= r->s >> 27;
+  return (double)((r->s * 2685821657736338717ULL) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static double rng_gauss(rng_t *r) {
+  double u = rng_uniform(r), v = rng_uniform(r);
+  if (u < 1e-300) u = 1e-300;
+  return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+}
+
+/* A detection centred at (cx, cy) with a w x h box. */
+static wl_detection_t det_at(double cx, double cy, double w, double h,
+                             double snr) {
+  wl_detection_t d;
+  memset(&d, 0, sizeof d);
+  d.x = cx - 0.5 * w;
+  d.y = cy - 0.5 * h;
+  d.w = w;
+  d.h = h;
+  d.cx = cx;
+  d.cy = cy;
+  d.area = (int)(w * h);
+  d.polarity = 1;
+  d.peak_contrast = 0.05 * snr;
+  d.snr = snr;
+  return d;
+}
+
+static wl_tracker_t *make_tracker(int width, int height) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = width;
+  p.height = height;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  if (wl_tracker_new(&tr, &p, &err) != WL_OK) {
+    fprintf(stderr, "wl_tracker_new: %s\n", err.msg);
+    return NULL;
+  }
+  return tr;
+}
+
+/* The confirmed track whose matched detection is det, or NULL. */
+static const wl_track_t *confirmed_with_det(const wl_tracker_t *tr, int det) {
+  size_t n;
+  const wl_track_t *t = wl_tracker_confirmed(tr, &n);
+  for (size_t i = 0; i < n; i++)
+    if (t[i].det_index == det) return &t[i];
+  return NULL;
+}
+
+static const wl_track_t *find_id(const wl_track_t *t, size_t n, uint64_t id) {
+  for (size_t i = 0; i < n; i++)
+    if (t[i].id == id) return &t[i];
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tracker                                                                   */
+
+/*
+ * Two targets on nearly the same line, moving towards each other, cross at
+ * frame 25. In that frame each detection is displaced towards the other
+ * target, so the closest (track, detection) pair is B with A's detection:
+ * greedy nearest-neighbour takes it first and swaps them. The optimal
+ * assignment keeps both. The premise is checked on the tracker's own
+ * predictions before the crossing frame.
+ */
+TEST_IMPL(track_crossing_optimal) {
+  wl_tracker_t *tr = make_tracker(640, 512);
+  ASSERT(tr != NULL);
+  wl_err_t err;
+  uint64_t id_a = 0, id_b = 0;
+  for (int f = 0; f < 60; f++) {
+    double ax = 100 + 2.0 * f, ay = 100.0;
+    double bx = 200 - 2.0 * f, by = 103.0;
+    if (f == 25) {
+      ay += 1.6; /* towards B */
+      by -= 0.0;
+      by += 1.5; /* away from A: B's own detection is further from B */
+    }
+    wl_detection_t d[2] = {det_at(ax, ay, 4, 4, 20), det_at(bx, by, 4, 4, 20)};
+    if (f == 25) {
+      /* Premise: predicted B is nearer A's detection than anything else. */
+      size_t n;
+      const wl_track_t *t = wl_tracker_confirmed(tr, &n);
+      const wl_track_t *ta = find_id(t, n, id_a), *tb = find_id(t, n, id_b);
+      ASSERT(ta && tb);
+      double dt = 1.0 / FPS;
+      double pa[2] = {ta->cx + ta->vx * dt, ta->cy + ta->vy * dt};
+      double pb[2] = {tb->cx + tb->vx * dt, tb->cy + tb->vy * dt};
+      double b_to_a = hypot(pb[0] - ax, pb[1] - ay);
+      double a_to_a = hypot(pa[0] - ax, pa[1] - ay);
+      double b_to_b = hypot(pb[0] - bx, pb[1] - by);
+      double a_to_b = hypot(pa[0] - bx, pa[1] - by);
+      ASSERT_DBL_LT(b_to_a, a_to_a);
+      ASSERT_DBL_LT(b_to_a, b_to_b);
+      ASSERT_DBL_LT(b_to_a, a_to_b);
+    }
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, 2, &err), &err);
+    const wl_track_t *ta = confirmed_with_det(tr, 0);
+    const wl_track_t *tb = confirmed_with_det(tr, 1);
+    if (f < 3) continue;
+    ASSERT(ta != NULL);
+    ASSERT(tb != NULL);
+    if (!id_a) {
+      id_a = ta->id;
+      id_b = tb->id;
+      ASSERT_NE(id_a, id_b);
+    }
+    ASSERT_EQ(ta->id, id_a);
+    ASSERT_EQ(tb->id, id_b);
+  }
+  size_t n;
+  wl_tracker_tracks(tr, &n);
+  ASSERT_EQ(n, 2);
+  wl_tracker_free(tr);
+  return 0;
+}
+
+/* A target hidden for 8 frames comes back under its id; one hidden for
+ * longer than max_lost_frames comes back as a new track. */
+TEST_IMPL(track_reacquire) {
+  wl_tracker_t *tr = make_tracker(640, 512);
+  ASSERT(tr != NULL);
+  wl_err_t err;
+  wl_tracker_stats_t st;
+  uint64_t id = 0;
+  int f = 0;
+  for (; f < 110; f++) {
+    int hidden = (f >= 30 && f < 38) || f >= 60;
+    double x = 50 + 1.5 * f, y = 200 + 0.5 * f;
+    wl_detection_t d = det_at(x, y, 6, 12, 12);
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, &d, hidden ? 0 : 1, &err),
+              &err);
+    size_t n;
+    const wl_track_t *t = wl_tracker_confirmed(tr, &n);
+    if (f == 10) {
+      ASSERT_EQ(n, 1);
+      id = t[0].id;
+    }
+    if (f >= 10 && f < 30) {
+      ASSERT_EQ(n, 1);
+      ASSERT_EQ(t[0].id, id);
+    }
+    if (f >= 30 && f < 32) { /* coasting: still output, at its prediction */
+      ASSERT_EQ(n, 1);
+      ASSERT_EQ(t[0].misses, f - 29);
+      ASSERT_NEAR(t[0].cx, x, 1.0);
+    }
+    if (f >= 32 && f < 38) {
+      ASSERT_EQ(n, 0);
+      size_t all;
+      const wl_track_t *a = wl_tracker_tracks(tr, &all);
+      ASSERT_EQ(all, 1);
+      ASSERT_EQ(a[0].state, WL_TRACK_LOST);
+    }
+    if (f >= 38 && f < 60) {
+      ASSERT_EQ(n, 1);
+      ASSERT_EQ(t[0].id, id); /* re-acquired, same id */
+    }
+  }
+  wl_tracker_stats(tr, &st);
+  ASSERT_EQ(st.reacquisitions, 1);
+  /* Back after 50 frames (> max_lost_frames = 45): a new id. */
+  size_t n;
+  const wl_track_t *t;
+  for (; f < 120; f++) {
+    wl_detection_t d = det_at(50 + 1.5 * f, 200 + 0.5 * f, 6, 12, 12);
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err), &err);
+  }
+  t = wl_tracker_confirmed(tr, &n);
+  ASSERT_EQ(n, 1);
+  ASSERT_GT(t[0].id, id);
+  wl_tracker_free(tr);
+  return 0;
+}
+
+/* Strong targets confirm at their third hit; before that they are
+ * tentative and not output. */
+TEST_IMPL(track_tentative_not_output) {
+  wl_tracker_t *tr = make_tracker(640, 512);
+  ASSERT(tr != NULL);
+  wl_err_t err;
+  for (int f = 0; f < 5; f++) {
+    wl_detection_t d = det_at(300 + 2.0 * f, 200, 5, 10, 15);
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err), &err);
+    size_t n, all;
+    wl_tracker_confirmed(tr, &n);
+    const wl_track_t *a = wl_tracker_tracks(tr, &all);
+    ASSERT_EQ(all, 1);
+    ASSERT_EQ(a[0].id, 1);
+    ASSERT_EQ(a[0].hits, f + 1);
+    if (f < 2) {
+      ASSERT_EQ(n, 0);
+      ASSERT_EQ(a[0].state, WL_TRACK_TENTATIVE);
+    } else {
+      ASSERT_EQ(n, 1);
+      ASSERT_EQ(a[0].state, WL_TRACK_CONFIRMED);
+    }
+  }
+  wl_tracker_free(tr);
+  return 0;
+}
+
+/* Noise detections: n per frame, uniform over the image, SNR ~ 3. */
+static void add_noise(rng_t *r, wl_detection_t *d, int *n, int count) {
+  for (int k = 0; k < count; k++) {
+    double snr = 3.0 + 0.5 * rng_gauss(r);
+    d[(*n)++] = det_at(2 + 636 * rng_uniform(r), 2 + 508 * rng_uniform(r),
+                       2, 2, snr);
+  }
+}
+
+/*
+ * A dim target (SNR 3 +- 0.5, detected in 80 % of frames, 0.4 px centroid
+ * noise) moving 0.8 px per frame is confirmed within 15 frames, with 2
+ * random noise detections per frame around it. The noise alone, and a
+ * static flicker at SNR 3, never confirm in 1000 frames.
+ */
+TEST_IMPL(track_dim_confirm) {
+  wl_err_t err;
+  rng_t r = {0x9e3779b97f4a7c15ULL};
+  int worst_delay = 0;
+  for (int trial = 0; trial < 20; trial++) {
+    wl_tracker_t *tr = make_tracker(640, 512);
+    ASSERT(tr != NULL);
+    double x0 = 100 + 400 * rng_uniform(&r), y0 = 100 + 300 * rng_uniform(&r);
+    double ang = 2 * M_PI * rng_uniform(&r);
+    int confirmed_at = -1;
+    for (int f = 0; f < 40 && confirmed_at < 0; f++) {
+      wl_detection_t d[8];
+      int n = 0;
+      if (f == 0 || rng_uniform(&r) < 0.8) {
+        double x = x0 + 0.8 * f * cos(ang) + 0.4 * rng_gauss(&r);
+        double y = y0 + 0.8 * f * sin(ang) + 0.4 * rng_gauss(&r);
+        d[n++] = det_at(x, y, 2, 2, 3.0 + 0.5 * rng_gauss(&r));
+      }
+      add_noise(&r, d, &n, 2);
+      ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, (size_t)n, &err), &err);
+      size_t nc;
+      const wl_track_t *t = wl_tracker_confirmed(tr, &nc);
+      for (size_t i = 0; i < nc; i++) {
+        double ex = x0 + 0.8 * f * cos(ang), ey = y0 + 0.8 * f * sin(ang);
+        ASSERT_DBL_LT(hypot(t[i].cx - ex, t[i].cy - ey), 3.0);
+        confirmed_at = f + 1;
+      }
+    }
+    ASSERT_GT(confirmed_at, 0);
+    if (confirmed_at > worst_delay) worst_delay = confirmed_at;
+    wl_tracker_free(tr);
+  }
+  fprintf(stderr, "dim target (SNR 3, Pd 0.8): confirmed within %d frames "
+          "(worst of 20)\n", worst_delay);
+  ASSERT_LE(worst_delay, 15);
+
+  /* Noise alone, at 2 and at 20 detections per frame. */
+  for (int rate = 2; rate <= 20; rate *= 10) {
+    wl_tracker_t *tr = make_tracker(640, 512);
+    ASSERT(tr != NULL);
+    wl_detection_t d[32];
+    for (int f = 0; f < 1000; f++) {
+      int n = 0;
+      add_noise(&r, d, &n, rate);
+      ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, (size_t)n, &err), &err);
+      size_t nc;
+      wl_tracker_confirmed(tr, &nc);
+      ASSERT_EQ(nc, 0);
+    }
+    wl_tracker_stats_t st;
+    wl_tracker_stats(tr, &st);
+    ASSERT_EQ(st.confirmations, 0);
+    wl_tracker_free(tr);
+  }
+
+  /* A static flicker: same place, SNR 3, detected 80 % of the time. */
+  wl_tracker_t *tr = make_tracker(640, 512);
+  ASSERT(tr != NULL);
+  for (int f = 0; f < 1000; f++) {
+    wl_detection_t d[1];
+    int n = 0;
+    if (rng_uniform(&r) < 0.8)
+      d[n++] = det_at(320 + 0.4 * rng_gauss(&r), 256 + 0.4 * rng_gauss(&r), 2,
+                      2, 3.0 + 0.5 * rng_gauss(&r));
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, (size_t)n, &err), &err);
+    size_t nc;
+    wl_tracker_confirmed(tr, &nc);
+    ASSERT_EQ(nc, 0);
+  }
+  wl_tracker_free(tr);
+  return 0;
+}
+
+/* Irregular frame times (10..60 ms) and repeated time stamps: one id, and
+ * the velocity in px/s is right. */
+TEST_IMPL(track_irregular_dt) {
+  wl_tracker_t *tr = make_tracker(0, 0);
+  ASSERT(tr != NULL);
+  wl_err_t err;
+  rng_t r = {12345};
+  double t = 0.0;
+  const double vx = 40.0, vy = -25.0; /* px/s */
+  for (int f = 0; f < 200; f++) {
+    double step = rng_uniform(&r) < 0.15 ? 0.0 : 0.010 + 0.050 * rng_uniform(&r);
+    if (f > 0) t += step;
+    if (f == 100) t -= 0.02; /* a time stamp going backwards */
+    double x = 100 + vx * t + 0.3 * rng_gauss(&r);
+    double y = 400 + vy * t + 0.3 * rng_gauss(&r);
+    wl_detection_t d = det_at(x, y, 4, 8, 10);
+    ASSERT_OK(wl_tracker_update(tr, (int64_t)(t * 1e9), &d, 1, &err), &err);
+  }
+  size_t n;
+  const wl_track_t *tk = wl_tracker_confirmed(tr, &n);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(tk[0].id, 1);
+  ASSERT_NEAR(tk[0].vx, vx, 4.0);
+  ASSERT_NEAR(tk[0].vy, vy, 4.0);
+  ASSERT(isfinite(tk[0].pos_std_px) && tk[0].pos_std_px < 2.0);
+  wl_tracker_free(tr);
+  return 0;
+}
+
+/*
+ * No allocation per frame: every output pointer stays put across 2000
+ * frames of 40 moving targets plus noise with tracks being born and dying,
+ * and (with glibc) the heap in use does not change.
+ */
+TEST_IMPL(track_no_alloc_per_frame) {
+  wl_tracker_t *tr = make_tracker(640, 512);
+  ASSERT(tr != NULL);
+  wl_err_t err;
+  rng_t r = {777};
+  wl_detection_t d[64];
+  size_t n;
+  const wl_track_t *conf0 = wl_tracker_confirmed(tr, &n);
+  const wl_track_t *all0 = wl_tracker_tracks(tr, &n);
+#ifdef __GLIBC__
+  size_t heap0 = 0;
+#endif
+  for (int f = 0; f < 2000; f++) {
+    int nd = 0;
+    for (int k = 0; k < 40; k++) {
+      if (((f / 200) + k) % 7 == 0) continue; /* targets come and go */
+      double x = fmod(20 + 13 * k + 1.3 * f * (1 + k % 3), 600) + 20;
+      double y = 30 + 11.5 * k;
+      d[nd++] = det_at(x, y, 5, 9, 10);
+    }
+    add_noise(&r, d, &nd, 10);
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, (size_t)nd, &err), &err);
+    ASSERT(wl_tracker_confirmed(tr, &n) == conf0);
+    ASSERT(wl_tracker_tracks(tr, &n) == all0);
+#ifdef __GLIBC__
+    if (f == 100) heap0 = mallinfo2().uordblks;
+    if (f > 100) ASSERT_EQ(mallinfo2().uordblks, heap0);
+#endif
+  }
+  wl_tracker_stats_t st;
+  wl_tracker_stats(tr, &st);
+  ASSERT_GT(st.deletions, 10);
+  wl_tracker_free(tr);
+  return 0;
+}
+
+/* Capacity: a full table drops births (counted) and never overflows;
+ * detections beyond max_detections are ignored; non-finite ones too. */
+TEST_IMPL(track_capacity_and_bad_input) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.max_tracks = 8;
+  p.max_detections = 16;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
+  wl_detection_t d[40];
+  for (int f = 0; f < 20; f++) {
+    for (int k = 0; k < 40; k++) d[k] = det_at(10 + 15 * k, 50, 4, 4, 10);
+    d[3].cx = NAN;
+    d[4].w = 0;
+    d[5].snr = INFINITY;
+    d[6].x = -INFINITY;
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, 40, &err), &err);
+    size_t n;
+    const wl_track_t *t = wl_tracker_tracks(tr, &n);
+    ASSERT_LE(n, 8);
+    for (size_t i = 0; i < n; i++) ASSERT(isfinite(t[i].x) && isfinite(t[i].score));
+  }
+  wl_tracker_stats_t st;
+  wl_tracker_stats(tr, &st);
+  ASSERT_EQ(st.dropped_detections, 20 * (24 + 3));
+  ASSERT_GT(st.dropped_births, 0);
+  /* NULL with n > 0 is an error; n = 0 with NULL is a frame with nothing. */
+  ASSERT_EQ(wl_tracker_update(tr, 21 * FRAME_NS, NULL, 3, &err), WL_EINVAL);
+  ASSERT_STR_CONTAINS(err.msg, "NULL");
+  ASSERT_OK(wl_tracker_update(tr, 21 * FRAME_NS, NULL, 0, &err), &err);
+  wl_tracker_free(tr);
+  wl_tracker_free(NULL);
+
+  /* Parameter errors name the field. */
+  wl_track_default_params(&p);
+  p.p_detect = 1.5;
+  ASSERT_EQ(wl_tracker_new(&tr, &p, &err), WL_EINVAL);
+  ASSERT_STR_CONTAINS(err.msg, "p_detect");
+  ASSERT(tr == NULL);
+  wl_track_default_params(&p);
+  p.max_tracks = 0;
+  ASSERT_EQ(wl_tracker_new(&tr, &p, &err), WL_EINVAL);
+  ASSERT_STR_CONTAINS(err.msg, "max_tracks");
+  wl_track_default_params(&p);
+  p.gate_chi2 = NAN;
+  ASSERT_EQ(wl_tracker_new(&tr, &p, &err), WL_EINVAL);
+  ASSERT_STR_CONTAINS(err.msg, "gate_chi2");
+  return 0;
+}
+
+/* Time per frame with 50 targets and 10 noise detections. */
+TEST_IMPL(track_speed) {
+  wl_tracker_t *tr = make_tracker(640, 512);
+  ASSERT(tr != NULL);
+  wl_err_t err;
+  rng_t r = {4242};
+  wl_detection_t d[64];
+  const int frames = 3000;
+  struct timespec t0, t1;
+  double total = 0.0;
+  size_t out_sum = 0;
+  for (int f = 0; f < frames; f++) {
+    int nd = 0;
+    for (int k = 0; k < 50; k++) {
+      double x = fmod(15 + 12 * k + (0.5 + 0.03 * k) * f, 600) + 20;
+      double y = 20 + 9.5 * k + 0.3 * rng_gauss(&r);
+      d[nd++] = det_at(x + 0.3 * rng_gauss(&r), y, 4, 8, 10);
+    }
+    add_noise(&r, d, &nd, 10);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, (size_t)nd, &err), &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (f >= 100)
+      total += (double)(t1.tv_sec - t0.tv_sec) * 1e6 +
+               (double)(t1.tv_nsec - t0.tv_nsec) * 1e-3;
+    size_t n;
+    wl_tracker_confirmed(tr, &n);
+    out_sum += n;
+  }
+  double us = total / (frames - 100);
+  fprintf(stderr, "tracker: %.1f us per frame (50 targets + 10 noise "
+          "detections), %.1f confirmed tracks per frame\n", us,
+          (double)out_sum / frames);
+  ASSERT_GT(out_sum, (size_t)(45 * frames) * 9 / 10);
+  /* The goal is well under 100 us in an optimised build; the bound here
+   * leaves room for sanitizer builds and busy machines. */
+  ASSERT_DBL_LT(us, 1000.0);
+  wl_tracker_free(tr);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Simulator truth as detections                                             */
+
+static int cmp_u16(const void *a, const void *b) {
+  return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/*
+ * A detection from a truth box: the box, its centre as centroid, and the
+ * peak contrast measured in the rendered frame against the median of a ring
+ * two pixels outside the box, in kelvin, signed by the truth's polarity
+ * (the same conversion as tools/classify-tune.c, which fits the model).
+ */
+static void truth_detection(const wl_frame_t *f, const wl_sim_truth_t *t,
+                            wl_detection_t *d) {
+  uint16_t ring[4096];
+  memset(d, 0, sizeof *d);
+  d->x = t->x;
+  d->y = t->y;
+  d->w = t->w;
+  d->h = t->h;
+  d->cx = t->x + 0.5 * t->w;
+  d->cy = t->y + 0.5 * t->h;
+  d->polarity = t->contrast_k >= 0 ? 1 : -1;
+  int x0 = (int)floor(t->x), y0 = (int)floor(t->y);
+  int x1 = (int)ceil(t->x + t->w), y1 = (int)ceil(t->y + t->h);
+  if (x0 < 0) x0 = 0;
+  if (y0 < 0) y0 = 0;
+  if (x1 > f->width) x1 = f->width;
+  if (y1 > f->height) y1 = f->height;
+  int peak = d->polarity > 0 ? 0 : 65535, area = 0;
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++) {
+      int v = f->data[(size_t)y * f->width + x];
+      peak = d->polarity > 0 ? (v > peak ? v : peak) : (v < peak ? v : peak);
+      area++;
+    }
+  size_t n = 0;
+  for (int y = y0 - 2; y <= y1 + 1; y++)
+    for (int x = x0 - 2; x <= x1 + 1; x++) {
+      if (y >= y0 - 1 && y <= y1 && x >= x0 - 1 && x <= x1) continue;
+      if (x < 0 || y < 0 || x >= f->width || y >= f->height) continue;
+      if (n < 4096) ring[n++] = f->data[(size_t)y * f->width + x];
+    }
+  double bg = peak;
+  if (n > 0) {
+    qsort(ring, n, sizeof *ring, cmp_u16);
+    bg = ring[n / 2];
+  }
+  d->area = area;
+  d->peak_contrast = (peak - bg) * f->radiometry.scale;
+  d->snr = fabs(d->peak_contrast) / 0.04; /* NETD 40 mK */
+}
+
+#define MAX_TRUTH 256
+#define MAX_EVAL_TRACKS 1024
+
+/* Class accuracy over one simulator run. */
+typedef struct class_score {
+  long frames_ok, frames_all; /* track-frames with the track >= 2 s old */
+  long tracks_ok, tracks_all; /* tracks >= 2 s old, class at last frame */
+} class_score_t;
+
+typedef struct track_eval {
+  uint64_t id;
+  int truth_cls, answer;
+  double age_s;
+} track_eval_t;
+
+/*
+ * Run a preset with seed; truth boxes (visibility >= 0.3) become
+ * detections for the tracker with a classifier attached (camera model when
+ * use_camera). Adds to *score; optionally writes MOT GT and predictions.
+ */
+static int run_preset_classes(const char *preset, uint64_t seed,
+                              int use_camera, class_score_t *score) {
+  wl_err_t err;
+  wl_scenario_t *sc = NULL;
+  wl_sim_t *sim = NULL;
+  wl_tracker_t *tr = NULL;
+  wl_classifier_t *clf = NULL;
+  ASSERT_OK(wl_scenario_load(&sc, preset, &err), &err);
+  const wl_camera_t *cam = wl_scenario_camera(sc);
+  ASSERT_OK(wl_sim_new(&sim, sc, seed, &err), &err);
+  wl_track_params_t tp;
+  wl_track_default_params(&tp);
+  tp.width = cam->width;
+  tp.height = cam->height;
+  ASSERT_OK(wl_tracker_new(&tr, &tp, &err), &err);
+  ASSERT_OK(wl_classifier_new(&clf, NULL, use_camera ? cam : NULL, &err), &err);
+  wl_tracker_set_classifier(tr, clf);
+  wl_frame_t frame;
+  wl_frame_init(&frame);
+  static wl_sim_truth_t truth[MAX_TRUTH];
+  static wl_detection_t dets[MAX_TRUTH];
+  static int det_truth[MAX_TRUTH];
+  static track_eval_t ev[MAX_EVAL_TRACKS];
+  size_t n_ev = 0;
+  int frames = (int)(wl_scenario_duration_s(sc) * cam->fps);
+  for (int f = 0; f < frames; f++) {
+    size_t nt, nd = 0;
+    ASSERT_OK(wl_sim_next(sim, &frame, truth, MAX_TRUTH, &nt, &err), &err);
+    for (size_t i = 0; i < nt; i++) {
+      if (truth[i].visibility < 0.3 || truth[i].w <= 0 || truth[i].h <= 0)
+        continue;
+      truth_detection(&frame, &truth[i], &dets[nd]);
+      det_truth[nd++] = (int)i;
+    }
+    ASSERT_OK(wl_tracker_update(tr, frame.t_ns, dets, nd, &err), &err);
+    size_t nc;
+    const wl_track_t *t = wl_tracker_confirmed(tr, &nc);
+    for (size_t i = 0; i < nc; i++) {
+      if (t[i].det_index < 0) continue;
+      int cls = truth[det_truth[t[i].det_index]].cls;
+      double age_s = (double)(frame.t_ns - t[i].t_birth_ns) * 1e-9;
+      size_t e = 0;
+      while (e < n_ev && ev[e].id != t[i].id) e++;
+      if (e == n_ev) {
+        ASSERT_LT(n_ev, MAX_EVAL_TRACKS);
+        ev[n_ev++].id = t[i].id;
+      }
+      ev[e].truth_cls = cls;
+      ev[e].answer = t[i].cls;
+      ev[e].age_s = age_s;
+      if (age_s >= 2.0) {
+        score->frames_all++;
+        score->frames_ok += (int)t[i].cls == cls;
+      }
+    }
+  }
+  for (size_t e = 0; e < n_ev; e++) {
+    if (ev[e].age_s < 2.0) continue;
+    score->tracks_all++;
+    score->tracks_ok += ev[e].answer == ev[e].truth_cls;
+  }
+  wl_frame_release(&frame);
+  wl_classifier_free(clf);
+  wl_tracker_free(tr);
+  wl_sim_free(sim);
+  wl_scenario_free(sc);
+  return 0;
+}
+
+/* The presets with people, vehicles, animals and birds, each with its own
+ * evaluation seed (the model was fitted on seeds from 1000). */
+static const struct {
+  const char *preset;
+  uint64_t seed;
+} EVAL_RUNS[] = {{"border-night", 1}, {"border-day", 2}, {"crowd", 3},
+                 {"nuisance", 1},     {"vehicle-run", 2}, {"long-range", 3}};
+
+static int class_accuracy(int use_camera, double floor_acc) {
+  class_score_t s = {0, 0, 0, 0};
+  for (size_t i = 0; i < sizeof EVAL_RUNS / sizeof EVAL_RUNS[0]; i++)
+    if (run_preset_classes(EVAL_RUNS[i].preset, EVAL_RUNS[i].seed, use_camera,
+                           &s))
+      return 1;
+  double frame_acc = (double)s.frames_ok / (double)s.frames_all;
+  double track_acc = (double)s.tracks_ok / (double)s.tracks_all;
+  fprintf(stderr,
+          "class accuracy %s camera, tracks older than 2 s: %.1f %% of %ld "
+          "track-frames, %.1f %% of %ld tracks\n",
+          use_camera ? "with" : "without", 100 * frame_acc, s.frames_all,
+          100 * track_acc, s.tracks_all);
+  ASSERT_GT(s.tracks_all, 60);
+  ASSERT_DBL_GE(frame_acc, floor_acc);
+  ASSERT_DBL_GE(track_acc, floor_acc);
+  return 0;
+}
+
+/* With a camera model: >= 90 % (the goal; measured ~96 %). */
+TEST_IMPL(classify_sim_camera) { return class_accuracy(1, 0.90); }
+
+/* Image cues only: >= 80 % (measured ~88 %). */
+TEST_IMPL(classify_sim_image_only) { return class_accuracy(0, 0.80); }
+
+/* A camera for the hand-placed tests: 15 m tower, 24 degrees, looking south
+ * 3 degrees down. */
+static int test_camera(wl_camera_t *cam) {
+  wl_err_t err;
+  wl_camera_defaults(cam);
+  snprintf(cam->id, sizeof cam->id, "test");
+  cam->width = 640;
+  cam->height = 512;
+  cam->hfov_deg = 24;
+  cam->lat = 31.34;
+  cam->lon = -109.56;
+  cam->height_m = 15;
+  cam->yaw_deg = 180;
+  cam->pitch_deg = -3;
+  int rc = wl_camera_init(cam, &err);
+  if (rc != WL_OK) fprintf(stderr, "camera: %s\n", err.msg);
+  return rc;
+}
+
+/* The box of an upright object of height x width metres standing at
+ * (east, north), seen from cam. */
+static void object_box(const wl_camera_t *cam, double east, double north,
+                       double height, double width, wl_class_obs_t *o) {
+  double foot[3], top[3];
+  wl_camera_ground_at(cam, east, north, foot);
+  top[0] = foot[0];
+  top[1] = foot[1];
+  top[2] = foot[2] + height;
+  double fu, fv, tu, tv;
+  wl_camera_enu_to_pixel(cam, foot, &fu, &fv);
+  wl_camera_enu_to_pixel(cam, top, &tu, &tv);
+  double h = fv - tv;
+  double w = h * width / height;
+  memset(o, 0, sizeof *o);
+  o->x = fu - 0.5 * w;
+  o->y = tv;
+  o->w = w;
+  o->h = h;
+  o->contrast = 10;
+  o->snr = 50;
+  o->polarity = 1;
+}
+
+/* Physical features of hand-placed objects: size and speed in metres. */
+TEST_IMPL(classify_features_physical) {
+  wl_camera_t cam;
+  ASSERT_OK(test_camera(&cam), &(wl_err_t){0});
+  wl_classifier_t *clf = NULL;
+  wl_err_t err;
+  ASSERT_OK(wl_classifier_new(&clf, NULL, &cam, &err), &err);
+  ASSERT(wl_classifier_has_camera(clf));
+  /* A 1.75 x 0.5 m person 200 m out walking 1.4 m/s east (across). */
+  wl_class_obs_t o0, o1;
+  object_box(&cam, 0, -200, 1.75, 0.5, &o0);
+  object_box(&cam, 1.4, -200, 1.75, 0.5, &o1);
+  o0.vx = (o1.x - o0.x) / 1.0;
+  o0.vy = (o1.y + o1.h - o0.y - o0.h) / 1.0;
+  o0.vel_std_px_s = 0.5;
+  wl_class_features_t f;
+  ASSERT_OK(wl_classify_features(clf, &o0, &f), &err);
+  ASSERT(f.has_ground && !f.above_horizon);
+  ASSERT_NEAR(f.range_m, 200, 0.5);
+  ASSERT_NEAR(f.height_m, 1.75, 0.05);
+  ASSERT_NEAR(f.width_m, 0.5, 0.02);
+  ASSERT_NEAR(f.speed_mps, 1.4, 0.05);
+  /* Across the line of sight 0.5 px/s is 0.5 x 0.133 m/px = 0.07 m/s. */
+  ASSERT_NEAR(f.speed_std_mps, 0.5 * f.m_per_px, 0.01);
+  /* A 1.5 m high car 600 m out driving 10 m/s towards the camera. */
+  object_box(&cam, 30, -600, 1.5, 4.5, &o0);
+  object_box(&cam, 30, -590, 1.5, 4.5, &o1);
+  o0.vx = o1.x - o0.x;
+  o0.vy = o1.y + o1.h - o0.y - o0.h;
+  ASSERT_OK(wl_classify_features(clf, &o0, &f), &err);
+  ASSERT_NEAR(f.range_m, hypot(30, 600), 2);
+  ASSERT_NEAR(f.height_m, 1.5, 0.05);
+  ASSERT_NEAR(f.speed_mps, 10, 0.5);
+  /* A bird 40 m up at 150 m: above the horizon, no ground features. */
+  double bird[3] = {0, -150, 40}, u, v;
+  ASSERT_OK(wl_camera_enu_to_pixel(&cam, bird, &u, &v), &err);
+  ASSERT_DBL_LT(v, wl_camera_horizon_row(&cam, u));
+  wl_class_obs_t ob = {u - 2, v - 1, 4, 2, 80, 5, 3, 12, 30, 1};
+  ASSERT_OK(wl_classify_features(clf, &ob, &f), &err);
+  ASSERT(f.above_horizon && !f.has_ground);
+  ASSERT(isnan(f.height_m) && isnan(f.speed_mps));
+  ASSERT_NEAR(f.aspect, 0.5, 1e-9);
+  ASSERT_NEAR(f.rel_speed, hypot(80, 5) / 2, 1e-9);
+  /* Bad boxes are rejected, not crashed on. */
+  wl_class_obs_t bad = o0;
+  bad.w = 0;
+  ASSERT_EQ(wl_classify_features(clf, &bad, &f), WL_EINVAL);
+  bad = o0;
+  bad.x = NAN;
+  ASSERT_EQ(wl_classify_features(clf, &bad, &f), WL_EINVAL);
+  bad = o0;
+  bad.vx = INFINITY;
+  bad.contrast = NAN;
+  ASSERT_OK(wl_classify_features(clf, &bad, &f), &err);
+  ASSERT(isnan(f.speed_mps) && isnan(f.contrast) && isfinite(f.height_m));
+  wl_classifier_free(clf);
+  wl_classifier_free(NULL);
+  return 0;
+}
+
+/*
+ * Evidence over time: unknown until min_obs observations, then the right
+ * class for a plain person and car; stable against a few odd frames; and
+ * unknown for something no class explains (a 30 m tall object).
+ */
+TEST_IMPL(classify_temporal_and_unknown) {
+  wl_camera_t cam;
+  ASSERT_OK(test_camera(&cam), &(wl_err_t){0});
+  wl_classifier_t *clf = NULL;
+  wl_err_t err;
+  ASSERT_OK(wl_classifier_new(&clf, NULL, &cam, &err), &err);
+  wl_class_state_t person, car, giant;
+  wl_class_state_init(&person);
+  wl_class_state_init(&car);
+  wl_class_state_init(&giant);
+  ASSERT_EQ(person.cls, WL_CLASS_UNKNOWN);
+  wl_class_obs_t p0, p1, c0, c1, g;
+  object_box(&cam, -20, -250, 1.75, 0.5, &p0);
+  object_box(&cam, -18.6, -250, 1.75, 0.5, &p1);
+  p0.vx = p1.x - p0.x;
+  p0.vel_std_px_s = 0.5;
+  object_box(&cam, 50, -400, 1.5, 4.5, &c0);
+  object_box(&cam, 42, -400, 1.5, 4.5, &c1);
+  c0.vx = c1.x - c0.x;
+  c0.contrast = 35;
+  c0.vel_std_px_s = 0.5;
+  object_box(&cam, 0, -300, 30, 6, &g);
+  for (int i = 0; i < 30; i++) {
+    wl_classify_observe(clf, &person, &p0);
+    wl_classify_observe(clf, &car, &c0);
+    wl_classify_observe(clf, &giant, &g);
+    if (i < 2) {
+      ASSERT_EQ(person.cls, WL_CLASS_UNKNOWN);
+      ASSERT_EQ(car.cls, WL_CLASS_UNKNOWN);
+    }
+  }
+  ASSERT_EQ(person.cls, WL_CLASS_PERSON);
+  ASSERT_DBL_GT(person.conf, 0.9);
+  ASSERT_EQ(car.cls, WL_CLASS_VEHICLE);
+  ASSERT_DBL_GT(car.conf, 0.9);
+  ASSERT_EQ(giant.cls, WL_CLASS_UNKNOWN);
+  double sum = 0;
+  for (int c = 1; c < WL_CLASS_COUNT; c++) sum += person.prob[c];
+  ASSERT_NEAR(sum, 1.0, 1e-9);
+  /* Three car-like frames do not flip a person with 30 behind it. */
+  for (int i = 0; i < 3; i++) wl_classify_observe(clf, &person, &c0);
+  ASSERT_EQ(person.cls, WL_CLASS_PERSON);
+  /* An unusable observation changes nothing. */
+  wl_class_state_t before = person;
+  wl_class_obs_t bad = p0;
+  bad.h = -1;
+  wl_classify_observe(clf, &person, &bad);
+  ASSERT_EQ(person.n, before.n);
+  /* Names. */
+  ASSERT_STR_EQ(wl_class_name(WL_CLASS_BIRD), "bird");
+  ASSERT_STR_EQ(wl_class_name((wl_class_t)99), "unknown");
+  ASSERT_EQ(wl_class_from_name("vehicle"), WL_CLASS_VEHICLE);
+  ASSERT_EQ(wl_class_from_name("tank"), -1);
+  wl_classifier_free(clf);
+
+  /* Parameter errors name the field; an uninitialised camera is refused. */
+  wl_classify_params_t p;
+  wl_classify_default_params(&p);
+  p.min_conf = 2;
+  ASSERT_EQ(wl_classifier_new(&clf, &p, NULL, &err), WL_EINVAL);
+  ASSERT_STR_CONTAINS(err.msg, "min_conf");
+  wl_classify_default_params(&p);
+  p.prior[WL_CLASS_BIRD] = 0;
+  ASSERT_EQ(wl_classifier_new(&clf, &p, NULL, &err), WL_EINVAL);
+  ASSERT_STR_CONTAINS(err.msg, "bird");
+  wl_camera_t raw;
+  wl_camera_defaults(&raw);
+  ASSERT_EQ(wl_classifier_new(&clf, NULL, &raw, &err), WL_EINVAL);
+  ASSERT(clf == NULL);
+  return 0;
+}
+
+/*
+ * The crowd preset's truth boxes, jittered by 0.5 px and with 10 % of them
+ * missed, tracked and scored with HOTA / IDSW against the truth: people
+ * crossing each other must keep their ids.
+ */
+TEST_IMPL(track_crowd_identity) {
+  wl_err_t err;
+  wl_scenario_t *sc = NULL;
+  wl_sim_t *sim = NULL;
+  ASSERT_OK(wl_scenario_load(&sc, "crowd", &err), &err);
+  const wl_camera_t *cam = wl_scenario_camera(sc);
+  ASSERT_OK(wl_sim_new(&sim, sc, 2, &err), &err);
+  wl_tracker_t *tr = make_tracker(cam->width, cam->height);
+  ASSERT(tr != NULL);
+  int frames = (int)(wl_scenario_duration_s(sc) * cam->fps);
+  size_t cap = (size_t)frames * 64;
+  wl_mot_row_t *gt_rows = calloc(cap, sizeof *gt_rows);
+  wl_mot_row_t *pr_rows = calloc(cap, sizeof *pr_rows);
+  ASSERT(gt_rows && pr_rows);
+  size_t n_gt = 0, n_pr = 0;
+  wl_frame_t frame;
+  wl_frame_init(&frame);
+  static wl_sim_truth_t truth[MAX_TRUTH];
+  static wl_detection_t dets[MAX_TRUTH];
+  rng_t r = {99};
+  for (int f = 0; f < frames; f++) {
+    size_t nt, nd = 0;
+    ASSERT_OK(wl_sim_next(sim, &frame, truth, MAX_TRUTH, &nt, &err), &err);
+    for (size_t i = 0; i < nt && n_gt < cap; i++) {
+      const wl_sim_truth_t *t = &truth[i];
+      if (t->w <= 0 || t->h <= 0) continue;
+      gt_rows[n_gt++] = (wl_mot_row_t){f + 1, t->id, t->x + 1, t->y + 1, t->w,
+                                       t->h, t->visibility >= 0.3 ? 1 : 0,
+                                       1, t->visibility, 0};
+      if (t->visibility < 0.3 || rng_uniform(&r) < 0.1) continue;
+      wl_detection_t *d = &dets[nd++];
+      *d = det_at(t->x + 0.5 * t->w + 0.5 * rng_gauss(&r),
+                  t->y + 0.5 * t->h + 0.5 * rng_gauss(&r), t->w, t->h, 20);
+    }
+    ASSERT_OK(wl_tracker_update(tr, frame.t_ns, dets, nd, &err), &err);
+    size_t nc;
+    const wl_track_t *t = wl_tracker_confirmed(tr, &nc);
+    for (size_t i = 0; i < nc && n_pr < cap; i++)
+      pr_rows[n_pr++] = (wl_mot_row_t){f + 1, (int)t[i].id, t[i].x + 1,
+                                       t[i].y + 1, t[i].w, t[i].h, 1, -1, 1,
+                                       0};
+  }
+  wl_mot_file_t gt = {gt_rows, n_gt, frames}, pred = {pr_rows, n_pr, frames};
+  wl_mot_score_t s;
+  ASSERT_OK(wl_eval_mot(&gt, &pred, NULL, &s, &err), &err);
+  fprintf(stderr, "crowd (truth boxes, 0.5 px jitter, 10 %% missed): HOTA "
+          "%.3f AssA %.3f MOTA %.3f IDF1 %.3f IDSW %ld over %ld GT ids\n",
+          s.hota, s.assa, s.mota, s.idf1, s.idsw, s.gt_ids);
+  ASSERT_DBL_GE(s.hota, 0.75);
+  ASSERT_DBL_GE(s.idf1, 0.85);
+  ASSERT_LE(s.idsw, 10);
+  free(gt_rows);
+  free(pr_rows);
+  wl_frame_release(&frame);
+  wl_tracker_free(tr);
+  wl_sim_free(sim);
+  wl_scenario_free(sc);
+  return 0;
+}

@@ -1,0 +1,529 @@
+/*
+ * classify-tune.c - fit the classifier's table (lib/classify/model.c) to
+ * simulator data, and measure class accuracy.
+ *
+ *   classify-tune fit [--seeds N] [--first-seed S] [--out FILE]
+ *       Runs N random scenarios (seeds S .. S+N-1, default 40 from 1000):
+ *       a random tower, lens, pitch and time of day, with every kind of
+ *       target spawned at random ranges, headings and bird altitudes. The
+ *       simulator's truth boxes become detections (contrast measured in the
+ *       rendered frame, as a detector would), the tracker follows them, and
+ *       every confirmed track's observations (as the tracker hands them to
+ *       the classifier, once per 0.1 s) are turned into features and
+ *       grouped by the true kind. Writes model.c (mean and standard
+ *       deviation of each feature per kind, P(above horizon)) to FILE
+ *       (default: stdout) and a summary to stderr.
+ *
+ *   classify-tune eval [--camera|--no-camera] [--seeds A-B] PRESET...
+ *   classify-tune eval [--camera|--no-camera] --random [--seeds A-B]
+ *       Runs the presets (or random scenarios) with the tracker and the
+ *       classifier attached and prints class accuracy on tracks older than
+ *       2 s: per observation-frame and per track (its class at its last
+ *       frame), with a confusion matrix.
+ *
+ * Seeds used for fitting start at 1000; evaluation (and the tests) use
+ * seeds below 100, so the model is never scored on data it was fitted to.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/classify/classify_int.h"
+#include "watchline/sim.h"
+#include "watchline/track.h"
+
+#define MAX_TRUTH 512
+#define MIN_TRACK_S 2.0
+
+/* ------------------------------------------------------------------------ */
+/* Random scenarios                                                          */
+
+typedef struct rng {
+  uint64_t s;
+} rng_t;
+
+static double uniform(rng_t *r) {
+  r->s += 0x9e3779b97f4a7c15ULL;
+  uint64_t z = r->s;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return (double)(z >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static double range_uniform(rng_t *r, double lo, double hi) {
+  return lo + (hi - lo) * uniform(r);
+}
+
+static const struct {
+  const char *cls, *kind;
+} KINDS[] = {{"person", "walking"}, {"person", "running"},
+             {"person", "crawling"}, {"person", "standing"},
+             {"vehicle", "car"},     {"vehicle", "truck"},
+             {"animal", "dog"},      {"animal", "sheep"},
+             {"animal", "camel"},    {"bird", "small"},
+             {"bird", "large"}};
+#define N_KINDS (sizeof KINDS / sizeof KINDS[0])
+
+/* Append printf output to a growing buffer (the tool may allocate). */
+static void append(char **buf, size_t *len, size_t *cap, const char *fmt,
+                   ...) __attribute__((format(printf, 4, 5)));
+static void append(char **buf, size_t *len, size_t *cap, const char *fmt,
+                   ...) {
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(*buf + *len, *cap - *len, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < *cap - *len) {
+      *len += (size_t)n;
+      return;
+    }
+    *cap = *cap * 2 + (size_t)(n > 0 ? n : 0) + 64;
+    *buf = realloc(*buf, *cap);
+    if (!*buf) {
+      fprintf(stderr, "classify-tune: out of memory\n");
+      exit(1);
+    }
+  }
+}
+
+/* A random scenario as JSON text (malloc'd). */
+static char *random_scenario(uint64_t seed) {
+  rng_t r = {seed * 7919 + 17};
+  double height = range_uniform(&r, 8, 30);
+  double hfov = exp(range_uniform(&r, log(7), log(32)));
+  /* Centre range: wider lenses look closer. */
+  double centre = exp(range_uniform(&r, log(80), log(300))) * 24.0 / hfov;
+  double pitch = -atan2(height, centre) * 180.0 / M_PI;
+  int day = uniform(&r) < 0.35;
+  char *buf = malloc(4096);
+  size_t len = 0, cap = 4096;
+  append(&buf, &len, &cap,
+         "{\"name\": \"tune-%llu\", \"duration_s\": 8,\n"
+         " \"camera\": {\"id\": \"tune\", \"width\": 640, \"height\": 512,"
+         " \"hfov_deg\": %.3f, \"lat\": 31.3, \"lon\": -109.5,"
+         " \"height_m\": %.2f, \"yaw_deg\": 180, \"pitch_deg\": %.3f,"
+         " \"fps\": %d},\n"
+         " \"scene\": {\"time\": \"%s\", \"vegetation\": 4},\n"
+         " \"spawn\": [\n",
+         (unsigned long long)seed, hfov, height, pitch,
+         uniform(&r) < 0.5 ? 30 : 25, day ? "day" : "night");
+  for (size_t k = 0; k < N_KINDS; k++) {
+    int groups = 1 + (uniform(&r) < 0.5);
+    for (int g = 0; g < groups; g++) {
+      double range = centre * exp(range_uniform(&r, log(0.45), log(2.2)));
+      double off = range_uniform(&r, -0.4, 0.4) * hfov * M_PI / 180.0;
+      double e = range * sin(off), n = -range * cos(off);
+      int bird = strcmp(KINDS[k].cls, "bird") == 0;
+      int parked = strcmp(KINDS[k].kind, "car") == 0 && uniform(&r) < 0.15;
+      append(&buf, &len, &cap,
+             "%s  {\"count\": %d, \"class\": \"%s\", \"kind\": \"%s\","
+             " \"center\": [%.1f, %.1f], \"radius_m\": %.1f,"
+             " \"heading_deg\": %.1f, \"heading_spread_deg\": 40,"
+             " \"distance_m\": %.1f, \"legs\": 2",
+             (k == 0 && g == 0) ? "" : ",\n", 1 + (int)(uniform(&r) * 2),
+             KINDS[k].cls, KINDS[k].kind, e, n, 0.05 * range,
+             range_uniform(&r, 0, 360), bird ? 200.0 : 80.0);
+      if (bird)
+        append(&buf, &len, &cap, ", \"altitude_m\": %.1f",
+               exp(range_uniform(&r, log(4), log(80))));
+      if (parked) append(&buf, &len, &cap, ", \"speed_mps\": 0");
+      append(&buf, &len, &cap, "}");
+    }
+  }
+  append(&buf, &len, &cap, "\n ]}\n");
+  return buf;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Truth to detections                                                       */
+
+static int cmp_u16(const void *a, const void *b) {
+  return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/*
+ * A detection from a truth box: the box, its centre as centroid, and the
+ * peak contrast measured in the frame against the median of a ring two
+ * pixels outside the box (signed by the truth's polarity), in kelvin.
+ */
+static void truth_detection(const wl_frame_t *f, const wl_sim_truth_t *t,
+                            wl_detection_t *d, uint16_t *ring) {
+  memset(d, 0, sizeof *d);
+  d->x = t->x;
+  d->y = t->y;
+  d->w = t->w;
+  d->h = t->h;
+  d->cx = t->x + 0.5 * t->w;
+  d->cy = t->y + 0.5 * t->h;
+  d->polarity = t->contrast_k >= 0 ? 1 : -1;
+  int x0 = (int)floor(t->x), y0 = (int)floor(t->y);
+  int x1 = (int)ceil(t->x + t->w), y1 = (int)ceil(t->y + t->h);
+  if (x0 < 0) x0 = 0;
+  if (y0 < 0) y0 = 0;
+  if (x1 > f->width) x1 = f->width;
+  if (y1 > f->height) y1 = f->height;
+  int peak = d->polarity > 0 ? 0 : 65535, area = 0;
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++) {
+      int v = f->data[(size_t)y * f->width + x];
+      peak = d->polarity > 0 ? (v > peak ? v : peak) : (v < peak ? v : peak);
+      area++;
+    }
+  size_t n = 0;
+  for (int y = y0 - 2; y <= y1 + 1; y++)
+    for (int x = x0 - 2; x <= x1 + 1; x++) {
+      if (y >= y0 - 1 && y <= y1 && x >= x0 - 1 && x <= x1) continue;
+      if (x < 0 || y < 0 || x >= f->width || y >= f->height) continue;
+      if (n < 4096) ring[n++] = f->data[(size_t)y * f->width + x];
+    }
+  double bg = peak;
+  if (n > 0) {
+    qsort(ring, n, sizeof *ring, cmp_u16);
+    bg = ring[n / 2];
+  }
+  double scale = f->radiometry.radiometric ? f->radiometry.scale : 1.0;
+  d->area = area;
+  d->peak_contrast = (peak - bg) * scale;
+  d->snr = fabs(d->peak_contrast) / 0.04; /* NETD 40 mK */
+}
+
+/* ------------------------------------------------------------------------ */
+/* One run                                                                   */
+
+typedef struct stats {
+  /* Fit: per kind, sums of each transformed feature and its square. */
+  double cam_n[N_KINDS][WL__CF_COUNT], cam_s[N_KINDS][WL__CF_COUNT],
+      cam_ss[N_KINDS][WL__CF_COUNT];
+  double img_n[N_KINDS][WL__IF_COUNT], img_s[N_KINDS][WL__IF_COUNT],
+      img_ss[N_KINDS][WL__IF_COUNT];
+  double above[N_KINDS], seen[N_KINDS];
+  /* Eval */
+  long frames_ok, frames_all, tracks_ok, tracks_all;
+  long confusion[WL_CLASS_COUNT][WL_CLASS_COUNT]; /* [truth][answer] */
+} stats_t;
+
+static int kind_index(const char *kind) {
+  for (size_t k = 0; k < N_KINDS; k++)
+    if (strcmp(KINDS[k].kind, kind) == 0) return (int)k;
+  return -1;
+}
+
+static void add(double *n, double *s, double *ss, double v) {
+  if (!isfinite(v)) return;
+  *n += 1;
+  *s += v;
+  *ss += v * v;
+}
+
+/* The observation the tracker hands the classifier (track.c). */
+static void track_obs(const wl_track_t *t, const wl_detection_t *d,
+                      wl_class_obs_t *o) {
+  *o = (wl_class_obs_t){t->x,  t->y,  t->w, t->h, t->vx, t->vy,
+                        t->vel_std_px_s, t->contrast, t->snr, d->polarity};
+}
+
+static void collect(const wl_classifier_t *cam_clf,
+                    const wl_classifier_t *img_clf, const wl_track_t *t,
+                    const wl_detection_t *d, int kind, stats_t *st) {
+  wl_class_obs_t o;
+  track_obs(t, d, &o);
+  wl_class_features_t f;
+  double cam[WL__CF_COUNT], vc[WL__CF_COUNT], img[WL__IF_COUNT],
+      vi[WL__IF_COUNT];
+  if (wl_classify_features(cam_clf, &o, &f) == WL_OK) {
+    st->seen[kind] += 1;
+    st->above[kind] += f.above_horizon;
+    if (wl__classify_transform(&f, cam, vc, img, vi))
+      for (int i = 0; i < WL__CF_COUNT; i++)
+        add(&st->cam_n[kind][i], &st->cam_s[kind][i], &st->cam_ss[kind][i],
+            cam[i]);
+  }
+  if (wl_classify_features(img_clf, &o, &f) == WL_OK) {
+    wl__classify_transform(&f, cam, vc, img, vi);
+    for (int i = 0; i < WL__IF_COUNT; i++)
+      add(&st->img_n[kind][i], &st->img_s[kind][i], &st->img_ss[kind][i],
+          img[i]);
+  }
+}
+
+/* Per-track bookkeeping for evaluation: truth class and last answer. */
+typedef struct track_eval {
+  uint64_t id;
+  int truth_cls;
+  int answer;
+  double age_s;
+} track_eval_t;
+
+static int run(const char *name_or_json, int is_json, uint64_t seed,
+               int fit, int use_camera, stats_t *st) {
+  wl_err_t err;
+  wl_scenario_t *sc = NULL;
+  int rc = is_json ? wl_scenario_parse(&sc, name_or_json,
+                                       strlen(name_or_json), "random", &err)
+                   : wl_scenario_load(&sc, name_or_json, &err);
+  if (rc != WL_OK) {
+    fprintf(stderr, "classify-tune: %s\n", err.msg);
+    return 1;
+  }
+  const wl_camera_t *cam = wl_scenario_camera(sc);
+  wl_sim_t *sim = NULL;
+  wl_tracker_t *tr = NULL;
+  wl_classifier_t *cam_clf = NULL, *img_clf = NULL;
+  wl_track_params_t tp;
+  wl_track_default_params(&tp);
+  tp.width = cam->width;
+  tp.height = cam->height;
+  if (wl_sim_new(&sim, sc, seed, &err) != WL_OK ||
+      wl_tracker_new(&tr, &tp, &err) != WL_OK ||
+      wl_classifier_new(&cam_clf, NULL, cam, &err) != WL_OK ||
+      wl_classifier_new(&img_clf, NULL, NULL, &err) != WL_OK) {
+    fprintf(stderr, "classify-tune: %s\n", err.msg);
+    return 1;
+  }
+  if (!fit) wl_tracker_set_classifier(tr, use_camera ? cam_clf : img_clf);
+  wl_frame_t frame;
+  wl_frame_init(&frame);
+  static wl_sim_truth_t truth[MAX_TRUTH];
+  static wl_detection_t dets[MAX_TRUTH];
+  static int det_truth[MAX_TRUTH];
+  static uint16_t ring[4096];
+  static track_eval_t evals[4096];
+  size_t n_evals = 0;
+  int frames = (int)(wl_scenario_duration_s(sc) * cam->fps);
+  int64_t last_obs_ns[4096] = {0};
+  for (int f = 0; f < frames; f++) {
+    size_t nt;
+    if (wl_sim_next(sim, &frame, truth, MAX_TRUTH, &nt, &err) != WL_OK) {
+      fprintf(stderr, "classify-tune: %s\n", err.msg);
+      return 1;
+    }
+    size_t nd = 0;
+    for (size_t i = 0; i < nt; i++) {
+      if (truth[i].visibility < 0.3 || truth[i].w <= 0 || truth[i].h <= 0)
+        continue;
+      truth_detection(&frame, &truth[i], &dets[nd], ring);
+      det_truth[nd++] = (int)i;
+    }
+    if (wl_tracker_update(tr, frame.t_ns, dets, nd, &err) != WL_OK) {
+      fprintf(stderr, "classify-tune: %s\n", err.msg);
+      return 1;
+    }
+    size_t nc;
+    const wl_track_t *t = wl_tracker_confirmed(tr, &nc);
+    for (size_t i = 0; i < nc; i++) {
+      if (t[i].det_index < 0) continue;
+      const wl_sim_truth_t *gt = &truth[det_truth[t[i].det_index]];
+      int kind = kind_index(gt->kind);
+      if (kind < 0) continue;
+      if (fit) {
+        size_t slot = t[i].id % 4096;
+        if (frame.t_ns - last_obs_ns[slot] < 100000000 && last_obs_ns[slot])
+          continue;
+        last_obs_ns[slot] = frame.t_ns;
+        collect(cam_clf, img_clf, &t[i], &dets[t[i].det_index], kind, st);
+        continue;
+      }
+      double age_s = (double)(frame.t_ns - t[i].t_birth_ns) * 1e-9;
+      size_t e = 0;
+      while (e < n_evals && evals[e].id != t[i].id) e++;
+      if (e == n_evals && n_evals < 4096)
+        evals[n_evals++] = (track_eval_t){t[i].id, gt->cls, 0, 0};
+      if (e < n_evals) {
+        evals[e].answer = t[i].cls;
+        evals[e].age_s = age_s;
+        evals[e].truth_cls = gt->cls;
+      }
+      if (age_s >= MIN_TRACK_S) {
+        st->frames_all++;
+        st->frames_ok += (int)t[i].cls == (int)gt->cls;
+      }
+    }
+  }
+  for (size_t e = 0; e < n_evals; e++) {
+    if (evals[e].age_s < MIN_TRACK_S) continue;
+    st->tracks_all++;
+    st->tracks_ok += evals[e].answer == evals[e].truth_cls;
+    st->confusion[evals[e].truth_cls][evals[e].answer]++;
+  }
+  wl_frame_release(&frame);
+  wl_classifier_free(cam_clf);
+  wl_classifier_free(img_clf);
+  wl_tracker_free(tr);
+  wl_sim_free(sim);
+  wl_scenario_free(sc);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Output                                                                    */
+
+static const char *const CLASS_ENUM[] = {"WL_CLASS_UNKNOWN", "WL_CLASS_PERSON",
+                                         "WL_CLASS_VEHICLE", "WL_CLASS_ANIMAL",
+                                         "WL_CLASS_BIRD"};
+
+/*
+ * Smallest standard deviation of each feature. Simulated targets are more
+ * alike than real ones (sizes within 8 %, speeds within 20 %, exact truth
+ * boxes), so a fitted spread is never allowed below what real people,
+ * vehicles and detector boxes vary by: about 20 % in size, 25 % in speed,
+ * 30 % in contrast.
+ */
+static const double CAM_SD_FLOOR[WL__CF_COUNT] = {0.2, 0.2, 0.25, 0.3};
+static const double IMG_SD_FLOOR[WL__IF_COUNT] = {0.2, 0.3, 0.3};
+
+static wl__gauss_t fit_gauss(double n, double s, double ss, double floor_sd) {
+  wl__gauss_t g = {0.0, 1.0};
+  if (n < 5) return g;
+  g.mean = s / n;
+  double var = ss / n - g.mean * g.mean;
+  g.sd = sqrt(var > 0 ? var : 0);
+  if (g.sd < floor_sd) g.sd = floor_sd;
+  return g;
+}
+
+static void write_model(FILE *out, const stats_t *st, int first, int n) {
+  int per_class[WL_CLASS_COUNT] = {0};
+  for (size_t k = 0; k < N_KINDS; k++)
+    per_class[wl_class_from_name(KINDS[k].cls)]++;
+  fprintf(out,
+          "/*\n"
+          " * model.c - the classifier's numbers (see classify_int.h for "
+          "their\n"
+          " * meaning), written by tools/classify-tune.c:\n"
+          " *   classify-tune fit --first-seed %d --seeds %d\n"
+          " * from random scenarios (never the seeds used for evaluation).\n"
+          " * Per kind: {mean, sd} of each feature, camera set then image "
+          "set,\n"
+          " * then P(above the horizon). Observation counts in comments. sd "
+          "is\n"
+          " * the fitted spread but at least 0.2 (sizes, aspect), 0.25 / 0.3\n"
+          " * (speed with / without camera) and 0.3 (contrast).\n"
+          " */\n"
+          "#include \"classify_int.h\"\n\n"
+          "const char *const wl__cam_feature_names[WL__CF_COUNT] = {\n"
+          "    \"ln height_m\", \"ln width_m\", \"ln(speed_mps + 0.3)\", "
+          "\"ln contrast_k\"};\n"
+          "const char *const wl__img_feature_names[WL__IF_COUNT] = {\n"
+          "    \"ln(h / w)\", \"ln(speed / h + 0.1)\", \"ln contrast\"};\n\n"
+          "const wl__kind_model_t wl__kind_models[WL__KIND_MODELS] = {\n",
+          first, n);
+  for (size_t k = 0; k < N_KINDS; k++) {
+    int cls = wl_class_from_name(KINDS[k].cls);
+    fprintf(out, "    /* %s: %.0f observations on the ground, %.0f in all */\n",
+            KINDS[k].kind, st->cam_n[k][0], st->img_n[k][0]);
+    fprintf(out, "    {\"%s\", %s, %.4f,\n     {", KINDS[k].kind,
+            CLASS_ENUM[cls], 1.0 / per_class[cls]);
+    for (int i = 0; i < WL__CF_COUNT; i++) {
+      wl__gauss_t g = fit_gauss(st->cam_n[k][i], st->cam_s[k][i],
+                                st->cam_ss[k][i], CAM_SD_FLOOR[i]);
+      fprintf(out, "%s{%.4f, %.4f}", i ? ", " : "", g.mean, g.sd);
+    }
+    fprintf(out, "},\n     {");
+    for (int i = 0; i < WL__IF_COUNT; i++) {
+      wl__gauss_t g = fit_gauss(st->img_n[k][i], st->img_s[k][i],
+                                st->img_ss[k][i], IMG_SD_FLOOR[i]);
+      fprintf(out, "%s{%.4f, %.4f}", i ? ", " : "", g.mean, g.sd);
+    }
+    /* Laplace-smoothed, kept inside [0.005, 0.995]. */
+    double pa = (st->above[k] + 1.0) / (st->seen[k] + 2.0);
+    if (pa < 0.005) pa = 0.005;
+    if (pa > 0.995) pa = 0.995;
+    fprintf(out, "},\n     %.4f},\n", pa);
+  }
+  fprintf(out, "};\n");
+}
+
+static void print_eval(const stats_t *st) {
+  printf("frames (tracks older than %.0f s): %ld / %ld correct = %.1f %%\n",
+         MIN_TRACK_S, st->frames_ok, st->frames_all,
+         st->frames_all ? 100.0 * st->frames_ok / st->frames_all : 0.0);
+  printf("tracks older than %.0f s (class at their last frame): %ld / %ld "
+         "correct = %.1f %%\n",
+         MIN_TRACK_S, st->tracks_ok, st->tracks_all,
+         st->tracks_all ? 100.0 * st->tracks_ok / st->tracks_all : 0.0);
+  printf("confusion (rows truth, columns answer):\n%10s", "");
+  for (int a = 0; a < WL_CLASS_COUNT; a++)
+    printf(" %8s", wl_class_name((wl_class_t)a));
+  printf("\n");
+  for (int t = 1; t < WL_CLASS_COUNT; t++) {
+    printf("%10s", wl_class_name((wl_class_t)t));
+    for (int a = 0; a < WL_CLASS_COUNT; a++) printf(" %8ld", st->confusion[t][a]);
+    printf("\n");
+  }
+}
+
+static int usage(void) {
+  fprintf(stderr,
+          "usage: classify-tune fit [--seeds N] [--first-seed S] [--out FILE]\n"
+          "       classify-tune eval [--camera|--no-camera] [--seeds A-B] "
+          "(PRESET... | --random)\n");
+  return 2;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) return usage();
+  int fit = strcmp(argv[1], "fit") == 0;
+  if (!fit && strcmp(argv[1], "eval") != 0) return usage();
+  int n_seeds = 40, first = 1000, use_camera = 1, random_sc = 0;
+  int seed_lo = 1, seed_hi = 3;
+  const char *out_path = NULL;
+  const char *presets[64];
+  int n_presets = 0;
+  for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc) {
+      const char *v = argv[++i];
+      if (fit)
+        n_seeds = atoi(v);
+      else if (sscanf(v, "%d-%d", &seed_lo, &seed_hi) != 2)
+        seed_lo = seed_hi = atoi(v);
+    } else if (strcmp(argv[i], "--first-seed") == 0 && i + 1 < argc) {
+      first = atoi(argv[++i]);
+    } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+      out_path = argv[++i];
+    } else if (strcmp(argv[i], "--camera") == 0) {
+      use_camera = 1;
+    } else if (strcmp(argv[i], "--no-camera") == 0) {
+      use_camera = 0;
+    } else if (strcmp(argv[i], "--random") == 0) {
+      random_sc = 1;
+    } else if (argv[i][0] != '-' && n_presets < 64) {
+      presets[n_presets++] = argv[i];
+    } else {
+      return usage();
+    }
+  }
+  static stats_t st;
+  if (fit) {
+    for (int s = first; s < first + n_seeds; s++) {
+      char *json = random_scenario((uint64_t)s);
+      int rc = run(json, 1, (uint64_t)s, 1, 1, &st);
+      free(json);
+      if (rc) return 1;
+    }
+    FILE *out = out_path ? fopen(out_path, "w") : stdout;
+    if (!out) {
+      perror(out_path);
+      return 1;
+    }
+    write_model(out, &st, first, n_seeds);
+    if (out != stdout) fclose(out);
+    return 0;
+  }
+  if (!random_sc && n_presets == 0) return usage();
+  for (int s = seed_lo; s <= seed_hi; s++) {
+    if (random_sc) {
+      char *json = random_scenario((uint64_t)s);
+      int rc = run(json, 1, (uint64_t)s, 0, use_camera, &st);
+      free(json);
+      if (rc) return 1;
+    }
+    for (int p = 0; p < n_presets; p++)
+      if (run(presets[p], 0, (uint64_t)s, 0, use_camera, &st)) return 1;
+  }
+  print_eval(&st);
+  return 0;
+}
