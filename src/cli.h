@@ -31,7 +31,8 @@ int cli_parse_double(const char *s, double *out);
 /* 1 if stderr is a terminal (progress output). */
 int cli_stderr_is_tty(void);
 
-extern const wl_cmd_t cmd_info, cmd_convert, cmd_sim, cmd_detect, cmd_eval,
+extern const wl_cmd_t cmd_info, cmd_convert, cmd_sim, cmd_analyze, cmd_detect,
+    cmd_eval,
     cmd_demo;
 
 #endif

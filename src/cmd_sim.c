@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "progress.h"
@@ -138,10 +137,7 @@ int sim_render(const sim_args_t *args, const char *cmd) {
   wl_frame_init(&frame);
   int status = EXIT_RUNTIME;
 
-  if (mkdir(a.out, 0777) != 0 && errno != EEXIST) {
-    wl_fail(&err, WL_EIO, "%s: cannot create directory: %s", a.out, strerror(errno));
-    goto fail;
-  }
+  if (wl_mkdir_p(a.out, &err) != WL_OK) goto fail;
   if (wl_scenario_load(&sc, a.scenario, &err) != WL_OK) goto fail;
   if (wl_sim_new(&sim, sc, a.seed, &err) != WL_OK) goto fail;
   const wl_camera_t *cam = wl_scenario_camera(sc);

@@ -11,7 +11,7 @@
 #include "watchline/source.h"
 
 static const wl_cmd_t *const COMMANDS[] = {
-    &cmd_info, &cmd_convert, &cmd_sim, &cmd_detect, &cmd_eval, &cmd_demo, NULL};
+    &cmd_info, &cmd_convert, &cmd_sim, &cmd_analyze, &cmd_detect, &cmd_eval, &cmd_demo, NULL};
 
 static void print_help(FILE *out) {
   fprintf(out,

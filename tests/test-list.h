@@ -119,6 +119,25 @@
   X(eval_cli_mot) \
   X(eval_cli_boxes)
 
+#define TESTS_MOTION(X) \
+  X(preprocess_badpix_parse) \
+  X(preprocess_badpix_apply) \
+  X(preprocess_drift_and_noise) \
+  X(preprocess_agc_gain) \
+  X(preprocess_ffc_events) \
+  X(preprocess_quiet_source) \
+  X(preprocess_blank_and_size) \
+  X(motion_walker_warm) \
+  X(motion_walker_cold) \
+  X(motion_drift_quiet) \
+  X(motion_agc_step_quiet) \
+  X(motion_dim_target) \
+  X(motion_frozen_skipped) \
+  X(motion_state_bound) \
+  X(motion_errors) \
+  X(motion_sim_border_night) \
+  X(motion_sim_nuisance)
+
 #define TESTS_TRACK(X) \
   X(track_crossing_optimal) \
   X(track_reacquire) \
@@ -134,6 +153,12 @@
   X(classify_sim_camera) \
   X(classify_sim_image_only)
 
+#define TESTS_ANALYZE(X) \
+  X(analyze_pipeline_state_bound) \
+  X(analyze_blank_frames) \
+  X(analyze_cli_outputs) \
+  X(analyze_bad_input)
+
 #define TESTS_CLI(X) \
   X(cli_help_version_exit_codes) \
   X(cli_sim_then_info) \
@@ -142,7 +167,8 @@
 
 #define ALL_TESTS(X) \
   TESTS_CORE(X) TESTS_GEODESY(X) TESTS_CAMERA(X) TESTS_IO(X) TESTS_VIDEO(X) \
-  TESTS_SIM(X) TESTS_DETECT(X) TESTS_EVAL(X) TESTS_TRACK(X) TESTS_CLI(X)
+  TESTS_SIM(X) TESTS_DETECT(X) TESTS_MOTION(X) TESTS_EVAL(X) TESTS_TRACK(X) \
+  TESTS_ANALYZE(X) TESTS_CLI(X)
 
 #define TEST_DECLARE_X(name) int run_test_##name(void);
 ALL_TESTS(TEST_DECLARE_X)

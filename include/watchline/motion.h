@@ -130,9 +130,10 @@ int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
                       size_t max_out, size_t *n_out, wl_err_t *err);
 
 /*
- * The foreground mask of the last processed frame: width * height bytes,
- * 0 background, 1 warmer, 2 colder. Owned by m, valid while m lives (its
- * contents change at each wl_motion_process).
+ * The foreground mask of the last processed frame: width * height bytes;
+ * bits 0-1 of each are 0 background, 1 warmer, 2 colder (the higher bits
+ * are the detector's own per-pixel state: use mask[i] & 3). Owned by m,
+ * valid while m lives (its contents change at each wl_motion_process).
  */
 const uint8_t *wl_motion_mask(const wl_motion_t *m);
 

@@ -50,6 +50,10 @@ int wl_sink_open(wl_sink_t **out, const char *path, const wl_sink_opts_t *opts,
 /* Write one frame. All frames of a sink must have the same size. */
 int wl_sink_write(wl_sink_t *sink, const wl_frame_t *frame, wl_err_t *err);
 
+/* Create directory path and any missing parents (like mkdir -p). An
+ * existing directory is fine; an existing non-directory is WL_EIO. */
+int wl_mkdir_p(const char *path, wl_err_t *err);
+
 /* Finish (trailers, flush) and free. Returns the first error of finishing.
  * sink may be NULL. */
 int wl_sink_close(wl_sink_t *sink, wl_err_t *err);

@@ -84,9 +84,6 @@ int wl__fopen(FILE **out, const char *path, const char *mode, wl_err_t *err);
  * (pipes, terminals). Leaves the position unchanged. */
 long long wl__bytes_left(FILE *fp);
 
-/* Create directory path and its missing parents (mkdir -p). */
-int wl__mkdir_p(const char *path, wl_err_t *err);
-
 /* A PNG to write, one row at a time: row(ctx, y) returns row y as PNG
  * samples (16-bit ones in host byte order), valid until the next call. */
 typedef struct wl__png_image {

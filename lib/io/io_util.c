@@ -59,7 +59,7 @@ long long wl__bytes_left(FILE *fp) {
   return (long long)(end - here);
 }
 
-int wl__mkdir_p(const char *path, wl_err_t *err) {
+int wl_mkdir_p(const char *path, wl_err_t *err) {
   char buf[4096];
   size_t len = strlen(path);
   if (len == 0) return WL_OK;

@@ -255,14 +255,14 @@ static int open_numbered(image_sink_t *s, const char *path, int in_dir,
              path[len - 1] == '/' ? "" : "/");
     s->pattern.width = NUMBER_DIGITS;
     s->pattern.zero_pad = 1;
-    return wl__mkdir_p(path, err);
+    return wl_mkdir_p(path, err);
   }
   int rc = parse_pattern(path, &s->pattern, err);
   if (rc != WL_OK) return rc;
   char *slash = strrchr(s->pattern.prefix, '/');
   if (!slash || slash == s->pattern.prefix) return WL_OK;
   *slash = '\0';
-  rc = wl__mkdir_p(s->pattern.prefix, err);
+  rc = wl_mkdir_p(s->pattern.prefix, err);
   *slash = '/';
   return rc;
 }

@@ -24,13 +24,17 @@
 #define WL__MOTION_BLOCK 64
 
 /* Mask byte: bits 0-1 the state (0 background, 1 warmer, 2 colder),
- * bits 2-5 the flicker counter (motion_kernel.c). */
+ * bits 2-5 the flicker counter, bit 6 the last foreground polarity (1:
+ * colder) (motion_kernel.c). */
 #define WL__FG_WARM 1
 #define WL__FG_COLD 2
 #define WL__STATE_BITS 3
 #define WL__COUNT_SHIFT 2
+#define WL__COUNT_BITS (15 << WL__COUNT_SHIFT)
 #define WL__COUNT_MAX 15
-#define WL__FLICKER_ON 3
+#define WL__LAST_COLD_SHIFT 6
+#define WL__LAST_COLD (1 << WL__LAST_COLD_SHIFT)
+#define WL__FLICKER_ON 8
 
 /* Everything a row kernel needs besides the row pointers. */
 typedef struct wl__motion_kparams {

@@ -12,11 +12,14 @@
  *
  * The update, per pixel, with d = f' - mu and r a uniform 16-bit dither:
  *   flicker counter (mask bits 2..5): +1 whenever the state
- *          (background, warmer, colder) differs from the last frame's (in
- *          every frame), -1 about every 32 updates, saturating at 15; the
- *          pixel is "flickering" at 6 or more: swaying vegetation and
- *          shimmer keep switching state, a parked object does not, and a
- *          passing one switches about twice;
+ *          (background, warmer, colder) differs from the last frame's, +2
+ *          more when the foreground polarity reverses (bit 6 keeps the
+ *          last one), in every frame; -1 about every 64 updates;
+ *          saturating at 15. The pixel is "flickering" at 8 or more.
+ *          Swaying vegetation and shimmer, centred by mu, swing both ways
+ *          round and round; a parked object does not change, a passing
+ *          one (even a slow walker whose legs toggle its pixels) switches
+ *          a few times and never reverses;
  *   mu  += (d + (r mod 2^n)) >> n, n = mu_shift_fg for steady foreground
  *          pixels (slow absorption of parked objects), mu_shift_bg for
  *          background and flickering pixels (so vegetation stays centred);
@@ -74,16 +77,23 @@ WL__INLINE int segment(const uint16_t *restrict f, uint16_t *restrict mu,
     int state = (fg & WL__FG_WARM) + (fg & cold);
     int old = mask[j];
     count += fg & 1;
-    /* Flicker counter: +1 per state change, every frame. */
-    int cnt = (old >> WL__COUNT_SHIFT) + ((old & WL__STATE_BITS) != state);
+    /* Flicker counter, every frame: +1 per change of state, +2 more when
+     * the polarity reverses (warmer <-> colder, possibly through
+     * background); the last foreground polarity is kept in a bit. */
+    int last_cold = (old & WL__LAST_COLD) != 0;
+    int reversal = fg & (cold != last_cold);
+    int cnt = (old & WL__COUNT_BITS) >> WL__COUNT_SHIFT;
+    cnt += ((old & WL__STATE_BITS) != state) + (reversal & 2);
     cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
+    int keep_cold = (fg & cold) | (~fg & last_cold);
+    int bits = state | (keep_cold << WL__LAST_COLD_SHIFT);
     if (!update) {
-      mask[j] = (uint8_t)(state | (cnt << WL__COUNT_SHIFT));
+      mask[j] = (uint8_t)(bits | (cnt << WL__COUNT_SHIFT));
     } else {
       int r = rnd[j] ^ salt;
-      /* ...and -1 about every 32 updates; flickering from WL__FLICKER_ON. */
+      /* ...and -1 about every 64 updates; flickering from WL__FLICKER_ON. */
       cnt -= (((r >> 5) ^ (r >> 11)) & 63) == 0 && cnt > 0;
-      mask[j] = (uint8_t)(state | (cnt << WL__COUNT_SHIFT));
+      mask[j] = (uint8_t)(bits | (cnt << WL__COUNT_SHIFT));
       int flick = -(cnt >= WL__FLICKER_ON);
       int sel = fg & k.selective;  /* learn as foreground */
       int slow = sel & ~flick;     /* ...slowly: not a flickering pixel */

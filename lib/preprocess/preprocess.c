@@ -307,6 +307,20 @@ static void median_spread(float *v, size_t n, float *med, float *spread) {
   *spread = 1.4826f * median_of(v, n);
 }
 
+/* Interquartile mean of v: the mean of the values ranked between the
+ * first and third quartiles (reorders v). As robust to outliers as the
+ * quartiles, and unlike a median not stuck to the integer grid of 8-bit
+ * data. */
+static double iq_mean(float *v, size_t n) {
+  if (n < 4) return n ? median_of(v, n) : 0.0;
+  size_t k1 = n / 4, k3 = (3 * n) / 4;
+  select_kth(v, n, k1); /* v[k1] in place, smaller ones before it */
+  select_kth(v + k1, n - k1, k3 - k1); /* v[k3] in place after v[k1] */
+  double s = 0;
+  for (size_t i = k1; i <= k3; i++) s += v[i];
+  return s / (double)(k3 - k1 + 1);
+}
+
 /* Inter-quartile range of v (reorders v). */
 static float iqr_of(float *v, size_t n) {
   float q1 = select_kth(v, n, n / 4);
@@ -398,9 +412,10 @@ static int points_constant(const wl_preprocess_t *pp) {
   return 1;
 }
 
-/* Gain by the two-group slope: medians of value and reference over the
- * points in the lowest and highest thirds of the reference. Returns the
- * previous gain when the reference has too little spread to tell. */
+/* Gain by the two-group slope: interquartile means of value and
+ * reference over the points in the lowest and highest thirds of the
+ * reference. Returns the previous gain when the reference has too little
+ * spread to tell. */
 static double estimate_gain(wl_preprocess_t *pp) {
   size_t n = pp->n_pts;
   if (n < 9) return pp->gain;
@@ -417,7 +432,7 @@ static double estimate_gain(wl_preprocess_t *pp) {
       b[nh++] = pp->pt_val[i];
   }
   if (nl < 3 || nh < 3) return pp->gain;
-  float vl = median_of(a, nl), vh = median_of(b, nh);
+  double vl = iq_mean(a, nl), vh = iq_mean(b, nh);
   nl = nh = 0;
   for (size_t i = 0; i < n; i++) {
     if (pp->pt_ref[i] <= t1)
@@ -425,9 +440,9 @@ static double estimate_gain(wl_preprocess_t *pp) {
     else if (pp->pt_ref[i] >= t2)
       b[nh++] = pp->pt_ref[i];
   }
-  float rl = median_of(a, nl), rh = median_of(b, nh);
-  if (!(rh - rl > 4.0f * (float)pp->noise)) return pp->gain;
-  double g = (double)(vh - vl) / (double)(rh - rl);
+  double rl = iq_mean(a, nl), rh = iq_mean(b, nh);
+  if (!(rh - rl > 4.0 * pp->noise)) return pp->gain;
+  double g = (vh - vl) / (rh - rl);
   if (!(g >= GAIN_MIN)) g = GAIN_MIN; /* also catches NaN */
   if (g > GAIN_MAX) g = GAIN_MAX;
   return g;

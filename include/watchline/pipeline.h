@@ -1,0 +1,72 @@
+/*
+ * watchline/pipeline.h - one camera's analytics: preprocess -> temporal
+ * detection -> tracking -> classification, frame by frame.
+ *
+ * A pipeline is made for one camera and learns the frame size from the
+ * first frame; every later frame must have that size (a frame of another
+ * size is an error and changes nothing). All buffers are allocated by the
+ * first frame; later frames allocate nothing. Per-camera state is
+ * wl_pipeline_state_bytes(): at most 8 bytes per pixel plus O(tracks).
+ *
+ * One pipeline is single-threaded; run one per camera, each on its own
+ * thread, for several cameras.
+ */
+#ifndef WATCHLINE_PIPELINE_H
+#define WATCHLINE_PIPELINE_H
+
+#include <stddef.h>
+
+#include "watchline/camera.h"
+#include "watchline/classify.h"
+#include "watchline/detect.h"
+#include "watchline/frame.h"
+#include "watchline/motion.h"
+#include "watchline/preprocess.h"
+#include "watchline/track.h"
+
+typedef struct wl_pipeline wl_pipeline_t;
+
+typedef struct wl_pipeline_params {
+  wl_preprocess_params_t pre;
+  wl_motion_params_t motion;
+  wl_track_params_t track;
+  wl_classify_params_t classify;
+  int max_detections; /* detections kept per frame; default 256 */
+} wl_pipeline_params_t;
+
+void wl_pipeline_default_params(wl_pipeline_params_t *p);
+
+/*
+ * A pipeline. cam (copied) enables physical classification and must match
+ * the frames' size; NULL for image cues only. badpix (borrowed; must
+ * outlive the pipeline) may be NULL. p NULL means defaults.
+ */
+int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
+                    const wl_badpix_t *badpix, const wl_pipeline_params_t *p,
+                    wl_err_t *err) WL_WARN_UNUSED;
+
+/*
+ * Analyse one frame (its pixels may be changed: bad pixels are replaced).
+ * Afterwards wl_pipeline_tracks() gives the confirmed tracks.
+ */
+int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err);
+
+/* The confirmed tracks after the last frame, in increasing id order; owned
+ * by the pipeline, valid until the next call. */
+const wl_track_t *wl_pipeline_tracks(const wl_pipeline_t *pl, size_t *n);
+
+/* The last frame's detections and preprocessing result (for tools). */
+const wl_detection_t *wl_pipeline_detections(const wl_pipeline_t *pl,
+                                             size_t *n);
+const wl_preprocess_result_t *wl_pipeline_preprocess_result(
+    const wl_pipeline_t *pl);
+
+/* Bytes of per-camera state (0 before the first frame). */
+size_t wl_pipeline_state_bytes(const wl_pipeline_t *pl);
+
+/* FFC events seen so far. */
+unsigned wl_pipeline_ffc_count(const wl_pipeline_t *pl);
+
+void wl_pipeline_free(wl_pipeline_t *pl);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * pipeline.c - one camera's analytics, composed from the stage modules
+ * (see pipeline.h). The stages are made lazily at the first frame, when
+ * the frame size is known; nothing is allocated after that.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "watchline/pipeline.h"
+
+struct wl_pipeline {
+  wl_pipeline_params_t params;
+  int has_camera;
+  wl_camera_t cam;
+  const wl_badpix_t *badpix;
+  int width, height;           /* 0 until the first frame */
+  wl_preprocess_t *pre;
+  wl_motion_t *motion;
+  wl_tracker_t *tracker;
+  wl_classifier_t *classifier;
+  wl_preprocess_result_t pre_result;
+  wl_detection_t *dets;
+  size_t n_dets;
+};
+
+void wl_pipeline_default_params(wl_pipeline_params_t *p) {
+  memset(p, 0, sizeof *p);
+  wl_preprocess_default_params(&p->pre);
+  wl_motion_default_params(&p->motion);
+  wl_track_default_params(&p->track);
+  wl_classify_default_params(&p->classify);
+  p->max_detections = 256;
+}
+
+int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
+                    const wl_badpix_t *badpix, const wl_pipeline_params_t *p,
+                    wl_err_t *err) {
+  *out = NULL;
+  wl_pipeline_t *pl = calloc(1, sizeof *pl);
+  if (!pl) return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
+  if (p) pl->params = *p;
+  else wl_pipeline_default_params(&pl->params);
+  int max_det = pl->params.max_detections;
+  if (max_det < 1 || max_det > 65536) {
+    free(pl);
+    return wl_fail(err, WL_EINVAL,
+                   "pipeline: max_detections %d must be 1..65536", max_det);
+  }
+  if (cam) {
+    pl->cam = *cam;
+    pl->has_camera = 1;
+  }
+  pl->badpix = badpix;
+  *out = pl;
+  return WL_OK;
+}
+
+/* Make every stage for frames of width x height. */
+static int pipeline_start(wl_pipeline_t *pl, int width, int height,
+                          wl_err_t *err) {
+  if (pl->has_camera && (pl->cam.width != width || pl->cam.height != height))
+    return wl_fail(err, WL_EINVAL,
+                   "frames are %dx%d but camera %s is %dx%d", width, height,
+                   pl->cam.id, pl->cam.width, pl->cam.height);
+  wl_track_params_t tp = pl->params.track;
+  tp.width = width;
+  tp.height = height;
+  if (tp.max_detections < pl->params.max_detections)
+    tp.max_detections = pl->params.max_detections;
+  int rc;
+  pl->dets = calloc((size_t)pl->params.max_detections, sizeof *pl->dets);
+  if (!pl->dets) return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
+  if ((rc = wl_preprocess_new(&pl->pre, width, height, &pl->params.pre,
+                              pl->badpix, err)) != WL_OK ||
+      (rc = wl_motion_new(&pl->motion, width, height, &pl->params.motion,
+                          err)) != WL_OK ||
+      (rc = wl_tracker_new(&pl->tracker, &tp, err)) != WL_OK ||
+      (rc = wl_classifier_new(&pl->classifier, &pl->params.classify,
+                              pl->has_camera ? &pl->cam : NULL, err)) != WL_OK)
+    return rc;
+  wl_tracker_set_classifier(pl->tracker, pl->classifier);
+  pl->width = width;
+  pl->height = height;
+  return WL_OK;
+}
+
+int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
+  int rc;
+  if (pl->width == 0 &&
+      (rc = pipeline_start(pl, frame->width, frame->height, err)) != WL_OK)
+    return rc;
+  if (frame->width != pl->width || frame->height != pl->height)
+    return wl_fail(err, WL_EINVAL,
+                   "frame %llu is %dx%d but the stream started at %dx%d",
+                   (unsigned long long)frame->seq + 1, frame->width,
+                   frame->height, pl->width, pl->height);
+  if ((rc = wl_preprocess_frame(pl->pre, frame, &pl->pre_result, err)) != WL_OK)
+    return rc;
+  pl->n_dets = 0;
+  if ((rc = wl_motion_process(pl->motion, frame, &pl->pre_result, pl->dets,
+                              (size_t)pl->params.max_detections, &pl->n_dets,
+                              err)) != WL_OK)
+    return rc;
+  /* A frozen (FFC) or blank frame carries no news: the tracks coast. */
+  return wl_tracker_update(pl->tracker, frame->t_ns, pl->dets, pl->n_dets, err);
+}
+
+const wl_track_t *wl_pipeline_tracks(const wl_pipeline_t *pl, size_t *n) {
+  if (!pl->tracker) {
+    *n = 0;
+    return NULL;
+  }
+  return wl_tracker_confirmed(pl->tracker, n);
+}
+
+const wl_detection_t *wl_pipeline_detections(const wl_pipeline_t *pl,
+                                             size_t *n) {
+  *n = pl->n_dets;
+  return pl->dets;
+}
+
+const wl_preprocess_result_t *wl_pipeline_preprocess_result(
+    const wl_pipeline_t *pl) {
+  return &pl->pre_result;
+}
+
+size_t wl_pipeline_state_bytes(const wl_pipeline_t *pl) {
+  if (!pl->motion) return 0;
+  return sizeof *pl + wl_preprocess_state_bytes(pl->pre) +
+         wl_motion_state_bytes(pl->motion) +
+         (size_t)pl->params.max_detections * sizeof *pl->dets;
+}
+
+unsigned wl_pipeline_ffc_count(const wl_pipeline_t *pl) {
+  return pl->pre ? wl_preprocess_ffc_count(pl->pre) : 0;
+}
+
+void wl_pipeline_free(wl_pipeline_t *pl) {
+  if (!pl) return;
+  wl_classifier_free(pl->classifier);
+  wl_tracker_free(pl->tracker);
+  wl_motion_free(pl->motion);
+  wl_preprocess_free(pl->pre);
+  free(pl->dets);
+  free(pl);
+}
