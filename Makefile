@@ -34,8 +34,11 @@ test-asan: deps
 demo: build
 	$(BUILD)/src/watchline demo
 
+# Benchmarks (docs/BENCHMARKS.md): the simulator, then the analytics
+# pipeline against its OpenCV peer (built when libopencv-dev is present).
 bench: build
 	$(BUILD)/bench/bench-sim
+	$(BUILD)/bench/bench-analytics
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -73,4 +73,12 @@ int cli_parse_size(const char *s, int *w, int *h) {
   return 0;
 }
 
+FILE *cli_create_in(const char *dir, const char *name, wl_err_t *err) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *fp = fopen(path, "w");
+  if (!fp) wl_fail(err, WL_EIO, "%s: cannot create: %s", path, strerror(errno));
+  return fp;
+}
+
 int cli_stderr_is_tty(void) { return isatty(STDERR_FILENO); }

@@ -5,6 +5,8 @@
 #ifndef WL_SRC_CLI_H
 #define WL_SRC_CLI_H
 
+#include <stdio.h>
+
 #include "watchline/common.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -28,6 +30,8 @@ int cli_parse_size(const char *s, int *w, int *h);
 /* Parse a non-negative integer / a double with bounds; 0 on success. */
 int cli_parse_long(const char *s, long min, long max, long *out);
 int cli_parse_double(const char *s, double *out);
+/* Create (truncate) dir/name for writing; NULL with err filled on failure. */
+FILE *cli_create_in(const char *dir, const char *name, wl_err_t *err);
 /* 1 if stderr is a terminal (progress output). */
 int cli_stderr_is_tty(void);
 

@@ -89,14 +89,6 @@ static void write_tracks(FILE *mot, FILE *jsonl, long frame_no,
   }
 }
 
-static FILE *open_out(const char *dir, const char *name, wl_err_t *err) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *fp = fopen(path, "w");
-  if (!fp) wl_fail(err, WL_EIO, "%s: cannot create: %s", path, strerror(errno));
-  return fp;
-}
-
 static int run(int argc, char **argv) {
   analyze_args_t a = {NULL, NULL, "analyze-out", -1, {0}};
   wl_source_default_opts(&a.in);
@@ -116,8 +108,8 @@ static int run(int argc, char **argv) {
   if (wl_pipeline_new(&pl, a.camera ? &cam : NULL, NULL, NULL, &err) != WL_OK)
     goto fail;
   if (wl_mkdir_p(a.out, &err) != WL_OK) goto fail;
-  if (!(mot = open_out(a.out, "tracks.txt", &err))) goto fail;
-  if (!(jsonl = open_out(a.out, "tracks.jsonl", &err))) goto fail;
+  if (!(mot = cli_create_in(a.out, "tracks.txt", &err))) goto fail;
+  if (!(jsonl = cli_create_in(a.out, "tracks.jsonl", &err))) goto fail;
 
   progress_t prog;
   long total = wl_source_info(src)->frame_count;

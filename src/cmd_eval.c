@@ -7,7 +7,7 @@
  * one JSON object with the same names in the same order (reals to 10
  * significant digits). The library does the scoring (watchline/eval.h);
  * this file only parses arguments and formats. Output formats are exact and
- * documented in docs/formats/eval.md; definitions in docs/METRICS.md.
+ * documented in docs/FORMATS.md; definitions in docs/METRICS.md.
  */
 #include <jansson.h>
 #include <stdio.h>

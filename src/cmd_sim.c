@@ -96,14 +96,6 @@ static int write_truth(FILE *gt, FILE *geo, long frame_no,
   return ferror(gt) || ferror(geo) ? -1 : 0;
 }
 
-static FILE *open_out(const char *dir, const char *name, wl_err_t *err) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *fp = fopen(path, "w");
-  if (!fp) wl_fail(err, WL_EIO, "%s: cannot create: %s", path, strerror(errno));
-  return fp;
-}
-
 static int write_snapshot(const char *dir, long frame_no, const wl_frame_t *f,
                           wl_err_t *err) {
   char path[4096];
@@ -151,8 +143,8 @@ int sim_render(const sim_args_t *args, const char *cmd) {
   so.fps = cam->fps;
   frames_path(path, sizeof path, a.out, a.format);
   if (wl_sink_open(&sink, path, &so, &err) != WL_OK) goto fail;
-  if (!(gt = open_out(a.out, "gt.txt", &err))) goto fail;
-  if (!(geo = open_out(a.out, "gt_geo.csv", &err))) goto fail;
+  if (!(gt = cli_create_in(a.out, "gt.txt", &err))) goto fail;
+  if (!(geo = cli_create_in(a.out, "gt_geo.csv", &err))) goto fail;
   fputs("frame,id,class,lat,lon\n", geo);
 
   size_t max_truth = wl_sim_target_count(sim);

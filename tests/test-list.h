@@ -96,7 +96,18 @@
   X(sim_presets) \
   X(sim_snapshots)
 
-#define TESTS_DETECT(X)
+#define TESTS_DETECT(X) \
+  X(detect_components_stats) \
+  X(detect_components_large) \
+  X(detect_spot_params) \
+  X(detect_spot_synthetic_targets) \
+  X(detect_spot_polarity) \
+  X(detect_spot_false_alarm_rate) \
+  X(detect_sirst_score_rules) \
+  X(detect_sirst_split_parse) \
+  X(detect_sirst_eval_files) \
+  X(detect_cli) \
+  X(detect_sirst_floor)
 
 #define TESTS_EVAL(X) \
   X(eval_assign_brute_force) \
@@ -133,6 +144,7 @@
   X(motion_agc_step_quiet) \
   X(motion_dim_target) \
   X(motion_frozen_skipped) \
+  X(motion_jitter_weak) \
   X(motion_state_bound) \
   X(motion_errors) \
   X(motion_sim_border_night) \
@@ -143,21 +155,32 @@
   X(track_reacquire) \
   X(track_tentative_not_output) \
   X(track_dim_confirm) \
+  X(track_coast_freeze) \
   X(track_irregular_dt) \
   X(track_no_alloc_per_frame) \
   X(track_capacity_and_bad_input) \
-  X(track_speed) \
+  X(track_many_targets) \
   X(track_crowd_identity) \
   X(classify_features_physical) \
   X(classify_temporal_and_unknown) \
-  X(classify_sim_camera) \
-  X(classify_sim_image_only)
+  X(classify_sim_presets)
 
 #define TESTS_ANALYZE(X) \
   X(analyze_pipeline_state_bound) \
   X(analyze_blank_frames) \
   X(analyze_cli_outputs) \
   X(analyze_bad_input)
+
+#define TESTS_ACCURACY(X) \
+  X(accuracy_oracle_perfect) \
+  X(accuracy_fragmentation_hand) \
+  X(accuracy_sim_border_night) \
+  X(accuracy_sim_crowd) \
+  X(accuracy_sim_long_range) \
+  X(accuracy_sim_nuisance) \
+  X(accuracy_sim_class) \
+  X(accuracy_halmstad_close_medium) \
+  X(accuracy_halmstad_distant)
 
 #define TESTS_CLI(X) \
   X(cli_help_version_exit_codes) \
@@ -168,7 +191,8 @@
 #define ALL_TESTS(X) \
   TESTS_CORE(X) TESTS_GEODESY(X) TESTS_CAMERA(X) TESTS_IO(X) TESTS_VIDEO(X) \
   TESTS_SIM(X) TESTS_DETECT(X) TESTS_MOTION(X) TESTS_EVAL(X) TESTS_TRACK(X) \
-  TESTS_ANALYZE(X) TESTS_CLI(X)
+  TESTS_ANALYZE(X) TESTS_CLI(X) \
+  TESTS_ACCURACY(X)
 
 #define TEST_DECLARE_X(name) int run_test_##name(void);
 ALL_TESTS(TEST_DECLARE_X)

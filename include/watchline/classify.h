@@ -20,7 +20,7 @@
  * camera, they are image cues: aspect ratio h/w, image speed in box heights
  * per second, and contrast.
  *
- * Each feature's variance is the class's spread plus the measurement's own
+ * Each feature's variance is the kind's spread plus the measurement's own
  * (a 3-pixel box knows its height to a third; a fresh track's speed is
  * uncertain), so weak observations carry little evidence by themselves.
  *

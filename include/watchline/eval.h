@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "watchline/common.h"
+#include "watchline/frame.h"
 
 /* ---- MOT Challenge track files (parser: lib/eval/motfile.c) ----------- */
 
@@ -28,7 +29,7 @@
 #define WL_MOT_MAX_ID_CELLS (1L << 22) /* GT ids x PRED ids in one group of
                                           ids linked by IoU >= 0.5 */
 
-/* Which columns a MOT file carries (see docs/formats/eval.md). */
+/* Which columns a MOT file carries (see docs/FORMATS.md). */
 typedef enum wl_mot_kind {
   WL_MOT_GT = 0,  /* frame,id,x,y,w,h[,conf[,class[,visibility[,z]]]] */
   WL_MOT_PRED = 1 /* frame,id,x,y,w,h[,conf[,-1[,-1[,-1]]]] */
@@ -107,7 +108,7 @@ typedef struct wl_mot_score {
  * prediction is kept: predictions carry no class). opt may be NULL for the
  * defaults. Allocates working memory proportional to the rows and to the
  * overlapping box pairs, freed before returning. Returns WL_OK, WL_ENOMEM
- * or WL_ETOOBIG (a limit in docs/formats/eval.md) with err filled.
+ * or WL_ETOOBIG (a limit in docs/FORMATS.md) with err filled.
  */
 int wl_eval_mot(const wl_mot_file_t *gt, const wl_mot_file_t *pred,
                 const wl_mot_options_t *opt, wl_mot_score_t *out,
@@ -178,9 +179,23 @@ int wl_eval_boxes(const wl_box_labels_t *labels, const wl_mot_file_t *pred,
                   wl_box_score_t *out, wl_err_t *err);
 void wl_box_score_free(wl_box_score_t *score);
 
-/* ---- SIRST: pixel masks of small targets ------------------------------ */
+/* ---- SIRST: pixel masks of small targets (lib/eval/sirst.c) ----------- */
 
-/* Scores as ../shared/data/README.md defines them (BasicIRSTD / ACM). */
+/* Limits on split files: a name is 1..WL_SIRST_MAX_NAME bytes of
+ * [A-Za-z0-9_.-], not starting with '.'. */
+#define WL_SIRST_MAX_NAME 255
+#define WL_SIRST_MAX_IMAGES 100000
+#define WL_SIRST_MAX_SPLIT_BYTES ((size_t)16 << 20)
+
+/*
+ * Scores as ../shared/data/README.md defines them (BasicIRSTD / ACM; exact
+ * rules in docs/METRICS.md): a pixel is "on" when non-zero; components are
+ * 8-connected; a target (ground-truth component) is found when a predicted
+ * component's centroid lies at distance < 3 px from its centroid, each
+ * predicted component matching at most one target (targets in raster order
+ * of their first pixel, each taking the first unused predicted component
+ * in that order); false pixels are those of unmatched predicted components.
+ */
 typedef struct wl_sirst_score {
   double iou;          /* summed intersection / summed union, 0..1 */
   double niou;         /* mean of per-image IoU, 0..1 */
@@ -189,15 +204,59 @@ typedef struct wl_sirst_score {
   long targets, found;
   long false_pixels, pixels;
   int images;
+  /* sums behind the ratios (wl_sirst_score_add) */
+  long intersection, union_pixels;
+  double iou_sum;      /* of per-image IoU; an empty union counts 0 (ACM) */
 } wl_sirst_score_t;
 
 /*
  * Score the predicted masks in pred_dir (<image name>.png, 255 = target,
- * same size as the image) on a split of the SIRST data in data_dir. split is
- * a path to a split file, or a name such as "basicirstd/test" resolved as
- * data_dir/splits/<name>.txt. A missing prediction is an error.
+ * the size of DATA/images/<name>.png) on a split of the SIRST data in
+ * data_dir. split is a path to a split file, or a name such as
+ * "basicirstd/test" resolved as data_dir/splits/<name>.txt. Ground truth is
+ * data_dir/masks/<name>_pixels0.png, resampled to the image's size when it
+ * differs (wl_sirst_mask_read). A missing prediction is an error.
  */
 int wl_eval_sirst(const char *data_dir, const char *split,
                   const char *pred_dir, wl_sirst_score_t *out, wl_err_t *err);
+
+/* The image names of a split, in file order. */
+typedef struct wl_sirst_split {
+  char **names;
+  int n;
+} wl_sirst_split_t;
+
+/*
+ * Parse split text (len bytes, need not be NUL-terminated): one image name
+ * per line, "\n" or "\r\n", blank lines ignored, no other whitespace.
+ * name is used in messages ("test.txt:3: ..."). On failure *out is empty.
+ */
+int wl_sirst_split_parse(const char *text, size_t len, const char *name,
+                         wl_sirst_split_t *out, wl_err_t *err);
+
+/* Resolve split as wl_eval_sirst() does and parse it. */
+int wl_sirst_split_read(const char *data_dir, const char *split,
+                        wl_sirst_split_t *out, wl_err_t *err);
+
+/* Free the names; s becomes empty. s may be NULL. */
+void wl_sirst_split_free(wl_sirst_split_t *s);
+
+/*
+ * Read a mask PNG into mask (values as stored) at width x height: a mask of
+ * another size is resampled by nearest neighbour at pixel centres
+ * (source x = floor((x + 0.5) * mask_width / width), same for y). One
+ * SIRST v1 mask (Misc_111) is stored at another size than its image.
+ */
+int wl_sirst_mask_read(const char *path, int width, int height,
+                       wl_frame_t *mask, wl_err_t *err);
+
+/* Accumulate one image (gt and pred: width x height, non-zero = on) into
+ * s, which starts zeroed. Returns WL_OK or WL_ENOMEM. */
+int wl_sirst_score_add(wl_sirst_score_t *s, const uint8_t *gt,
+                       const uint8_t *pred, int width, int height,
+                       wl_err_t *err);
+
+/* Compute iou, niou, pd and fa from the sums (0 where undefined). */
+void wl_sirst_score_finish(wl_sirst_score_t *s);
 
 #endif

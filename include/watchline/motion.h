@@ -6,13 +6,18 @@
  *   mu   background mean, uint16 in internal units (the frame's DN << s,
  *        s = 16 - bit_depth for 8..15-bit data, else 0), learned with a
  *        dithered running mean: rate 2^-mu_shift per frame for background
- *        pixels, the much slower 2^-absorb_shift for foreground pixels (a
- *        parked object becomes background after a while);
+ *        pixels, the much slower 2^-absorb_shift for steady foreground (a
+ *        parked object becomes background after a while), 2^-residue_shift
+ *        for faint steady foreground (traces a slow object left);
  *   thr  the pixel's own threshold, uint16: it learns k_sigma x 1.2533 x
  *        the running mean of |f' - mu| (k_sigma sigmas for Gaussian noise)
- *        from background pixels only, rate 2^-thr_shift, so pixels that
- *        always move (swaying vegetation, shimmer) get a high threshold
- *        while a parked object cannot raise its own.
+ *        from background pixels, rate 2^-thr_shift, so pixels that always
+ *        move get a high threshold while a parked object cannot raise its
+ *        own;
+ *   mask one byte: the state, and a flicker counter of state changes and
+ *        polarity reversals. "Flickering" pixels (swaying vegetation,
+ *        shimmer) also learn from foreground: mu at the background rate,
+ *        thr toward at most twice itself at 2^-thr_flicker_shift.
  * A pixel is foreground when |f' - mu| > max(thr, k_sigma x noise), f'
  * being the frame mapped to reference units by the preprocessor (gain and
  * offset remove drift and AGC changes) and noise its temporal sigma: the
@@ -38,7 +43,12 @@
  * ~6) are meant for the tracker's track-before-detect confirmation.
  * Detections are sorted by decreasing score. The box bounds the "core"
  * pixels (contrast >= box_frac x the largest in their 4-neighbourhood),
- * which trims the blur tails around high-contrast objects. Ghosts
+ * which trims the blur tails around high-contrast objects. Jitter
+ * test (jitter_test): the reported snr is lowered to the score left after
+ * the best explanation of the component by the background shifted up to
+ * a pixel toward one of the 8 neighbours (f' between mu here and mu
+ * there), so horizon shimmer and jittering edges come out as weak
+ * detections that only consistent motion confirms. Ghosts
  * (background uncovered by an object that was part of the model) are
  * recognised by their edges, which are in the model rather than in the
  * frame, absorbed into the model at once and not reported.
@@ -48,13 +58,14 @@
  * re-anchors (adds the robust column and row offsets of f' - mu to mu)
  * and learns 4x faster for relearn_frames frames.
  *
- * STATE BOUND: mu 2 + thr 2 + mask 1 bytes per pixel, plus the block
- * flags (1 byte per 64 pixels) and the run buffer (16 bytes per run,
- * max(4096, pixels / 32) runs: 0.5 byte per pixel): 5.52 bytes per pixel,
- * plus a constant (components, accumulators, dither) of about
- * 100 bytes x max_components + 16 x (width + height) bytes.
- * wl_motion_state_bytes() gives the exact figure. Everything is allocated
- * by wl_motion_new(); wl_motion_process() never allocates.
+ * STATE BOUND: per pixel mu 2 + thr 2 + mask 1 bytes, plus block flags
+ * (1 byte per 64 pixels) and the run buffer (16 bytes per run, max(4096,
+ * pixels / 32) runs: 0.5 byte per pixel); plus a constant: the components
+ * (about 208 bytes x max_components), a dither row and column/row
+ * accumulators (8 x (width + height) bytes). In total 6.22 bytes per pixel
+ * at 640x512 with the defaults; wl_motion_state_bytes() gives the exact
+ * figure. Everything is allocated by wl_motion_new();
+ * wl_motion_process() never allocates.
  */
 #ifndef WATCHLINE_MOTION_H
 #define WATCHLINE_MOTION_H
@@ -71,26 +82,34 @@ typedef struct wl_motion wl_motion_t;
 
 typedef struct wl_motion_params {
   double k_sigma;        /* candidate threshold, sigmas; 3.5 */
-  double min_snr;        /* report components with SNR >= this; 4.5 */
+  double min_snr;        /* report components whose score (the larger of
+                            peak and integrated SNR) is >= this; 4.5 */
   int min_area;          /* ...and at least this many pixels; 1 */
   int warmup_frames;     /* usable frames learned before detecting; 25 */
   int mu_shift;          /* background learning rate 2^-n per frame; 6 */
   int absorb_shift;      /* foreground (absorption) rate 2^-n; 11 */
+  int residue_shift;     /* ...for foreground fainter than twice its
+                            threshold (traces left in mu); 8 */
   int thr_shift;         /* threshold learning rate 2^-n; 7 */
   int thr_flicker_shift; /* ...of flickering foreground pixels; 5 */
-  int update_stride;     /* learn 1 row in n per frame: 1, 2, 4, 8; 2 */
+  int update_stride;     /* learn 1 row in n per frame: 1, 2, 4, 8; 4 */
   int relearn_frames;    /* fast learning after an FFC step; 15 */
   double max_fg_fraction;/* above this foreground fraction the frame is a
                             scene change: no detections, fast relearning
                             of every pixel; 0.2 */
-  int max_components;    /* components measured per frame; 2048 */
+  int max_components;    /* components measured per frame; 1024 */
   double noise_dn;       /* noise sigma (DN) used when no preprocessing
                             result is given; 0 */
   double box_frac;       /* box: pixels with contrast >= box_frac x their
                             4-neighbourhood's largest; 0.35 */
   int merge_gap;         /* merge same-polarity components whose boxes are
-                            at most this many pixels apart (-1: never); 1 */
-  double ghost_ratio;    /* ghost test (0: off); 0.3 */
+                            at most this many pixels apart (-1: never; 0:
+                            touching boxes only); 0 */
+  double ghost_ratio;    /* ghost test: frame edges below this x model
+                            edges (0: off); 0.5 */
+  int jitter_test;       /* 1: lower a detection's snr to what a
+                            background shifted by up to one pixel cannot
+                            explain (shimmer, jitter); 0: off; 1 */
 } wl_motion_params_t;
 
 /* What happened in the last wl_motion_process call, and totals. */
@@ -100,6 +119,8 @@ typedef struct wl_motion_stats {
   uint64_t reanchors;       /* fixed-pattern steps absorbed */
   uint64_t scene_changes;   /* frames above max_fg_fraction */
   uint64_t ghosts;          /* ghost components absorbed */
+  uint64_t jitters;         /* detections the jitter test made weak
+                               (snr below min_snr) */
   int warming_up;           /* last frame: still learning, no output */
   size_t fg_pixels;         /* last frame: foreground pixels */
   size_t components;        /* last frame: components found */

@@ -20,7 +20,7 @@
  *      frame must repeat as well, so a target moving anywhere keeps the
  *      frame live.
  *   3. Global offset and gain: the frame is compared with a reference (a
- *      slowly learned value at ~2048 sparse, jittered grid points) and the
+ *      slowly learned value at ~1024 sparse, jittered grid points) and the
  *      affine map frame ~= gain * reference + offset is estimated robustly:
  *      offset = median(frame - gain * reference) over the points; gain
  *      (only for non-radiometric, auto-gain video by default) is the
@@ -31,7 +31,7 @@
  *   4. Temporal noise: sigma from the median absolute frame-to-frame change
  *      of the points (after the global map), smoothed over frames.
  *   5. Fixed-pattern steps: the column-mean and row-mean profiles of the
- *      compensated frame (over its even rows) are compared with learned
+ *      compensated frame (over every 4th row) are compared with learned
  *      reference profiles; when
  *      their robust spread (1.4826 x MAD over columns, or over rows) jumps
  *      far above what noise explains, the fixed pattern has changed (an FFC
@@ -45,12 +45,12 @@
  * Units: offsets, noise and profiles are in the frame's pixel units (DN);
  * for radiometric frames, DN * radiometry.scale gives kelvin.
  *
- * Cost: one read pass over the even rows (half the frame; the whole frame
- * for quiet sources) plus O(samples + width + height) work; no allocation
+ * Cost: one read pass over every 4th row (the whole frame for quiet
+ * sources) plus O(samples + width + height) work; no allocation
  * after wl_preprocess_new(). State: O(width + height + samples) bytes,
  * about 80 KB at 640x512 (wl_preprocess_state_bytes).
  *
- * Bad-pixel maps (format in docs/formats/preprocess.md): a text list
+ * Bad-pixel maps (format in docs/FORMATS.md): a text list
  * ("badpixels W H" then "X Y" lines) or a binary PGM mask (P5, nonzero =
  * bad) of the sensor's size.
  */
@@ -129,7 +129,7 @@ enum {
 typedef struct wl_preprocess_params {
   int gain_mode;          /* WL_GAIN_*; default WL_GAIN_AUTO */
   int samples;            /* grid points for offset/gain/noise, 64..65536;
-                             default 2048 */
+                             default 1024 */
   double ref_rate;        /* learning rate of the point and profile
                              references per usable frame; default 1/64 */
   double noise_rate;      /* smoothing of the noise estimate; default 1/16 */

@@ -9,7 +9,7 @@
  * moving targets (people, vehicles, animals, birds) rendered through the
  * camera model with area-weighted sub-pixel coverage and a small blur.
  *
- * A scenario (JSON, format in docs/FORMATS.md from docs/formats/sim.md)
+ * A scenario (JSON, format in docs/FORMATS.md from docs/FORMATS.md)
  * names the camera, the scene, the sensor effects and the targets. Built-in
  * presets are scenarios too. Output is deterministic for a given scenario
  * and seed. Frames are 16-bit centikelvin.
@@ -46,7 +46,7 @@ typedef struct wl_sim_truth {
   double east, north;     /* foot point, ENU metres from the tower */
   double range_m;         /* ground range from the tower */
   double contrast_k;      /* peak temperature contrast before blur */
-  /* Added by the simulator (docs/formats/sim.md): */
+  /* Added by the simulator (docs/FORMATS.md): */
   const char *kind;       /* "walking", "car", "sheep", ... (static) */
   double speed_mps;       /* current speed over the ground */
   double heading_deg;     /* direction of travel, clockwise from north */
@@ -78,6 +78,9 @@ const wl_camera_t *wl_scenario_camera(const wl_scenario_t *sc);
 const char *wl_scenario_name(const wl_scenario_t *sc);
 const char *wl_scenario_description(const wl_scenario_t *sc);
 double wl_scenario_duration_s(const wl_scenario_t *sc);
+/* The sensor's NETD (temporal noise), in millikelvin ("netd_mk", default
+ * 40). */
+double wl_scenario_netd_mk(const wl_scenario_t *sc);
 
 /* A simulator for a scenario (which must outlive it) and a seed. Renders
  * the static scene once (0.1-0.3 s at 640x512) and allocates everything it

@@ -11,53 +11,76 @@
  *
  * Association is optimal every frame: the cost of giving detection j to
  * track i is its negative log-likelihood ratio against clutter,
- *     0.5 d^2 + 0.5 ln(Sx Sy) + ln(2 pi) + ln(clutter_density) - ln(p_detect)
+ *     0.5 d^2 + 0.5 ln(Sx Sy) + ln(2 pi) + ln(lambda_j) - ln(p_detect)
  *     + size term,
  * where d^2 is the Mahalanobis distance of the centroid under the track's
- * innovation covariance S, gated at gate_chi2, and the size term penalises
- * (and gates) a change of box size. Leaving a track unmatched costs
- * -ln(1 - p_detect). The tracks and detections that compete for each other
- * (connected through their gates) are solved together with wl_assign_solve
- * (the Hungarian method), which minimises the total cost: never greedy.
+ * innovation covariance S, gated at gate_chi2, lambda_j the false-detection
+ * density (per pixel per frame) at the detection, and the size term
+ * penalises (and gates) a change of box size. Leaving a track unmatched
+ * costs -ln(1 - p_detect). The tracks and detections that compete for each
+ * other (connected through their gates) are solved together with
+ * wl_assign_solve (the Hungarian method), which minimises the total cost:
+ * never greedy.
+ *
+ * Clutter map: when the image size is known, a grid of clutter_cell_px
+ * cells learns how many detections per frame no confirmed track takes
+ * (mean over the first clutter_frames frames, then an exponential average
+ * with that time constant); lambda_j is that rate over the cell's area,
+ * never below clutter_density. Where a detector keeps firing (horizon
+ * shimmer, vegetation, a flickering pixel) associations are dearer and
+ * tracks gain score more slowly.
  *
  * Life of a track:
  *   TENTATIVE  born from a detection no track took; not output. Its score
  *              (a log-likelihood ratio, "track before detect") adds, per
- *              hit, the kinematic term above with the sign flipped plus an
- *              amplitude term amp_gain * (snr - snr_neutral) clamped to
- *              [-amp_max, amp_max], and per miss ln(1 - p_detect). It is
- *              CONFIRMED when score >= confirm_score and hits >=
- *              confirm_hits and either a detection with snr >= strong_snr
- *              was seen (strong targets confirm after confirm_hits hits)
- *              or it moves: its velocity is significant (vx^2/var + vy^2/
- *              var >= motion_chi2) and it is motion_min_px from where it
- *              was born. So a dim target (SNR ~3) confirms by moving
- *              consistently over ~8-15 frames, while noise, which does not
- *              come back inside a small gate, and a static flicker, which
- *              does not move, never confirm. It is deleted after
- *              tentative_max_misses consecutive misses or when its score
- *              falls delete_drop below its peak.
+ *              hit, the kinematic term (minus the association cost's
+ *              position part, at most kin_max) plus an amplitude term
+ *              amp_gain * (snr - snr_neutral) clamped to +-amp_max, and
+ *              per miss ln(1 - p_detect). A track is "strong" once a
+ *              detection with snr >= strong_snr was matched. It is
+ *              CONFIRMED, in a frame where it is matched, when
+ *                score >= confirm_score, and
+ *                hits >= confirm_hits (strong) or confirm_hits_dim, and
+ *                it has moved: its filtered position is at least
+ *                motion_min_px from its first detection and at least
+ *                sqrt(chi2) standard deviations of that difference, chi2
+ *                being strong_motion_chi2 (strong) or motion_chi2;
+ *              or, when static_confirm_hits > 0 (30 by default), a
+ *              strong track with a detection of at least static_min_area
+ *              pixels after static_confirm_hits hits without moving.
+ *              So a strong moving target confirms after ~3 hits, a dim one
+ *              (SNR ~3) after ~8-15 consistent hits; noise, which does not
+ *              come back inside a small gate, and static flicker, which
+ *              does not move, does not confirm (a lone flickering pixel
+ *              never; an extended strong one only after a steady second
+ *              with static_confirm_hits). A temporal detector does not
+ *              see standing objects for long anyway; a target that stops
+ *              after confirmation stays confirmed. A tentative track is
+ *              deleted after tentative_max_misses consecutive misses or
+ *              when its score falls delete_drop below its peak.
  *   CONFIRMED  output every frame, including up to coast_frames
  *              consecutive frames without a detection (at its prediction).
  *   LOST       a confirmed track missed for more than coast_frames frames:
  *              not output, still predicted (its position uncertainty capped
  *              at max_pos_std_px). Matched again within max_lost_frames
  *              frames of its last hit, it is CONFIRMED again with the same
- *              id; otherwise, or when its prediction leaves the image by
- *              more than its own size, it is deleted.
+ *              id. It is deleted after max_lost_frames misses, or as soon
+ *              as it misses while its prediction is outside the image by
+ *              more than its own size or its score is below delete_score.
  * Ids start at 1 and are never reused by a tracker.
  *
- * Memory: everything (tracks, cost matrix, assignment workspace) is
- * allocated by wl_tracker_new for max_tracks tracks and max_detections
- * detections per frame; wl_tracker_update allocates nothing. Detections
- * beyond max_detections in one frame are ignored (counted in the stats),
- * as are births when all max_tracks slots are taken.
+ * Memory: everything (tracks, cost matrix, assignment workspace, clutter
+ * map) is allocated by wl_tracker_new for max_tracks tracks and
+ * max_detections detections per frame (wl_tracker_state_bytes);
+ * wl_tracker_update allocates nothing. Detections beyond max_detections in
+ * one frame are ignored (counted in the stats), as are births when all
+ * max_tracks slots are taken.
  *
  * Classification: with a classifier attached (wl_tracker_set_classifier),
- * every matched track's observation (box, velocity and its uncertainty,
- * the detection's contrast and SNR) feeds the track's class evidence at
- * most once per classify_interval_s, and each track carries its class and
- * confidence.
+ * the observation of every confirmed track matched in a frame (its box,
+ * velocity and velocity uncertainty, the detection's contrast and SNR)
+ * feeds the track's class evidence, at most once per classify_interval_s;
+ * each track carries its class and confidence.
  *
  * A tracker is one camera's state: not thread-safe, but trackers are
  * independent of each other.
@@ -107,38 +130,53 @@ typedef struct wl_track {
 typedef struct wl_track_params {
   /* Capacity */
   int max_tracks;           /* 128: live tracks at once, all states */
-  int max_detections;       /* 256: detections used per frame */
+  int max_detections;       /* 256: detections used per frame; at most
+                               max_tracks x (max_detections + max_tracks)
+                               = 4194304 */
   int width, height;        /* image size, for deleting tracks that leave
                                it; 0 = unknown (no such deletion) */
   /* Motion model */
   double accel_px_s2;       /* 20: velocity noise floor, px/s per s (the
                                continuous white-acceleration density is
                                (accel_px_s2 + accel_rel * size)^2) */
-  double accel_rel;         /* 1.0: plus this many box sizes per s^2 */
+  double accel_rel;         /* 0.3: plus this many box sizes per s^2 */
   double meas_std_px;       /* 0.4: centroid noise floor, px */
   double meas_std_rel;      /* 0.08: plus this fraction of the box size */
   double init_speed_px_s;   /* 120: velocity std of a newborn track */
-  double max_pos_std_px;    /* 30: cap on a coasting track's position std */
-  double size_smoothing;    /* 0.3: weight of a new box size (EMA) */
+  double max_pos_std_px;    /* 8: cap on a coasting track's position std */
+  double size_smoothing;    /* 0.6: weight of a new box size (EMA) */
   /* Association */
   double gate_chi2;         /* 13.82: chi-square gate, 99.9 % for 2 dof */
   double size_std_log;      /* 0.35: std of ln(size ratio), per axis */
   double size_gate_ratio;   /* 4: a box more than 4x larger or smaller
                                (per axis, after +2 px) does not match */
-  double clutter_density;   /* 1e-4: false detections per pixel per frame */
+  double clutter_density;   /* 1e-5: false detections per pixel per frame
+                               (the floor of the clutter map) */
+  int clutter_cell_px;      /* 16: clutter map cell size, px; 0: no map */
+  double clutter_frames;    /* 100: its memory (time constant), frames */
   double p_detect;          /* 0.9: probability a target is detected */
-  /* Track score and confirmation */
+  /* Track score and confirmation (see above) */
   double snr_neutral;       /* 3: SNR that adds nothing to the score */
   double amp_gain;          /* 1: score per unit of SNR above neutral */
   double amp_max;           /* 6: cap of the amplitude term per frame */
-  double confirm_score;     /* 20: score to confirm */
-  int confirm_hits;         /* 3: hits to confirm */
-  double strong_snr;        /* 8: a detection this strong waives the
-                               motion test */
-  double motion_chi2;       /* 16: velocity significance for the others */
-  double motion_min_px;     /* 1.5: and distance from the birth point */
-  double delete_drop;       /* 12: tentative deleted this far below peak */
+  double kin_max;           /* 8: cap of the kinematic term per hit */
   double score_max;         /* 100: the score is clamped to this */
+  double confirm_score;     /* 30: score to confirm */
+  double strong_snr;        /* 8: one detection this strong makes a track
+                               "strong" */
+  int confirm_hits;         /* 3: hits a strong track needs */
+  int confirm_hits_dim;     /* 6: hits any other track needs */
+  double motion_min_px;     /* 2: distance from the first detection... */
+  double strong_motion_chi2;/* 4: ...and significance (squared standard
+                               deviations) a strong track must move */
+  double motion_chi2;       /* 16: ...and any other track */
+  int static_confirm_hits;  /* 30: if > 0, a strong track that does not
+                               move is confirmed after this many hits... */
+  int static_min_area;      /* 4: ...when a detection covered this many
+                               pixels (never a lone flickering pixel) */
+  double delete_drop;       /* 12: tentative deleted this far below peak */
+  double delete_score;      /* 0: a confirmed or lost track that misses
+                               while its score is below this is deleted */
   int tentative_max_misses; /* 4: consecutive misses that end a tentative */
   int coast_frames;         /* 2: missed frames a confirmed track is still
                                output */
@@ -194,6 +232,16 @@ int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
                       const wl_detection_t *dets, size_t n, wl_err_t *err);
 
 /*
+ * A frame that carries no news (frozen during an FFC, blank): every track
+ * is predicted to t_ns and keeps its state; nothing is hit or missed, no
+ * track is born or deleted, the clutter map does not learn. Confirmed
+ * tracks are output at their predictions, so a target is not dropped for
+ * the length of a shutter freeze. Track pointers from earlier calls are
+ * invalid afterwards.
+ */
+void wl_tracker_coast(wl_tracker_t *tr, int64_t t_ns);
+
+/*
  * The confirmed tracks after the last update (state CONFIRMED, including
  * those coasting), in increasing id order: *n entries, owned by the
  * tracker, valid until the next update, reset or free.
@@ -208,5 +256,10 @@ const wl_track_t *wl_tracker_tracks(const wl_tracker_t *tr, size_t *n);
 void wl_tracker_reset(wl_tracker_t *tr);
 
 void wl_tracker_stats(const wl_tracker_t *tr, wl_tracker_stats_t *st);
+
+/* Bytes held by the tracker (context and every buffer): fixed at
+ * creation, O(max_tracks x max_detections); about 0.65 MiB with the
+ * defaults. */
+size_t wl_tracker_state_bytes(const wl_tracker_t *tr);
 
 #endif

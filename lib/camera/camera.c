@@ -1,6 +1,6 @@
 /*
  * camera.c - the camera model: camera.json, pixel <-> ray <-> ground point
- * (see camera.h and docs/formats/camera.md).
+ * (see camera.h and docs/FORMATS.md).
  *
  * Design. A pinhole with focal length f_px = (width/2) / tan(hfov/2) and
  * principal point (width/2, height/2); radial distortion k1, k2 acts on

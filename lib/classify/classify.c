@@ -38,6 +38,9 @@ struct wl_classifier {
   int has_camera;
   wl_camera_t cam;
   double *horizon; /* width entries: horizon row at column centre i + 0.5 */
+  /* Logs of the table's constants, computed once. */
+  double ln_share[WL__KIND_MODELS];
+  double ln_above[WL__KIND_MODELS], ln_below[WL__KIND_MODELS];
 };
 
 static const char *const CLASS_NAMES[WL_CLASS_COUNT] = {
@@ -110,6 +113,11 @@ int wl_classifier_new(wl_classifier_t **out, const wl_classify_params_t *p,
   for (int c = 1; c < WL_CLASS_COUNT; c++) prior_sum += p->prior[c];
   for (int c = 1; c < WL_CLASS_COUNT; c++)
     clf->log_prior[c] = log(p->prior[c] / prior_sum);
+  for (int k = 0; k < WL__KIND_MODELS; k++) {
+    clf->ln_share[k] = log(wl__kind_models[k].share);
+    clf->ln_above[k] = log(wl__kind_models[k].p_above);
+    clf->ln_below[k] = log(1.0 - wl__kind_models[k].p_above);
+  }
   if (cam) {
     clf->has_camera = 1;
     clf->cam = *cam;
@@ -321,9 +329,9 @@ static double log_add(double a, double b) {
 /* One kind's log-likelihood of the transformed features; *z2 gets the
  * squared distance to the kind summed over the Gaussian features. */
 static double kind_loglik(const wl__kind_model_t *km, int use_cam,
-                          int has_camera, int above, const double *cam,
-                          const double *var_cam, const double *img,
-                          const double *var_img, double *z2) {
+                          const double *cam, const double *var_cam,
+                          const double *img, const double *var_img,
+                          double *z2) {
   double ll = 0.0;
   *z2 = 0.0;
   if (use_cam) {
@@ -335,7 +343,6 @@ static double kind_loglik(const wl__kind_model_t *km, int use_cam,
       if (isfinite(img[i]))
         ll += gauss_ll(img[i], &km->img[i], var_img[i], z2);
   }
-  if (has_camera) ll += log(above ? km->p_above : 1.0 - km->p_above);
   return ll;
 }
 
@@ -361,9 +368,10 @@ int wl_classify_loglik(const wl_classifier_t *clf, const wl_class_obs_t *obs,
   for (int k = 0; k < WL__KIND_MODELS; k++) {
     const wl__kind_model_t *km = &wl__kind_models[k];
     double z2;
-    double l = log(km->share) +
-               kind_loglik(km, use_cam, clf->has_camera, f.above_horizon, cam,
-                           var_cam, img, var_img, &z2);
+    double l = clf->ln_share[k] +
+               kind_loglik(km, use_cam, cam, var_cam, img, var_img, &z2);
+    if (clf->has_camera)
+      l += f.above_horizon ? clf->ln_above[k] : clf->ln_below[k];
     ll[km->cls] = log_add(ll[km->cls], l);
     if (z2 < nearest) nearest = z2;
   }

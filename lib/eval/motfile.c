@@ -1,6 +1,6 @@
 /*
  * motfile.c - the MOT Challenge track file parser (ground truth and
- * predictions, see watchline/eval.h and docs/formats/eval.md), plus the
+ * predictions, see watchline/eval.h and docs/FORMATS.md), plus the
  * bounded text helpers that the box-label parser shares (evaltext_int.h).
  *
  * Design: the file is read whole (bounded by WL_MOT_MAX_FILE_BYTES) and

@@ -12,7 +12,7 @@
  * in milliseconds (Matroska's time base): a frame's t_ns, relative to the
  * first frame's, when that is later than the previous frame's; otherwise the
  * frame index times 1/fps (but at least 1 ms after the previous frame).
- * docs/formats/video.md is the user-facing description.
+ * docs/FORMATS.md is the user-facing description.
  *
  * Invariants. The file is created by wl__sink_open_av (so an unwritable path
  * fails at once) and the Matroska header is written with the first frame.

@@ -16,7 +16,7 @@
  *     WATCHLINE_BIT_DEPTH and WATCHLINE_RADIOMETRY (written by sink_av.c)
  *     override those defaults, and opts->radiometry_override overrides the
  *     radiometry of deep frames (8-bit AGC frames are left alone).
- * docs/formats/video.md is the user-facing description of these rules.
+ * docs/FORMATS.md is the user-facing description of these rules.
  *
  * Invariants. The first decoded frame fixes the stream's size and bit depth;
  * a later frame that differs is an error, never a silent rescale. In steady

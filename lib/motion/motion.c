@@ -34,16 +34,18 @@ void wl_motion_default_params(wl_motion_params_t *p) {
   p->warmup_frames = 25;
   p->mu_shift = 6;
   p->absorb_shift = 11;
+  p->residue_shift = 8;
   p->thr_shift = 7;
   p->thr_flicker_shift = 5;
-  p->update_stride = 2;
+  p->update_stride = 4;
   p->relearn_frames = 15;
   p->max_fg_fraction = 0.2;
   p->max_components = 2048;
   p->noise_dn = 0.0;
   p->box_frac = 0.35;
-  p->merge_gap = 1;
+  p->merge_gap = 0;
   p->ghost_ratio = 0.5;
+  p->jitter_test = 1;
 }
 
 static int is_pow2_upto(int v, int max) {
@@ -64,12 +66,13 @@ static int check_params(const wl_motion_params_t *p, wl_err_t *err) {
     return wl_fail(err, WL_EINVAL, "motion: warmup_frames %d is outside "
                    "1..100000", p->warmup_frames);
   if (p->mu_shift < 1 || p->mu_shift > 14 || p->absorb_shift < 1 ||
-      p->absorb_shift > 14 || p->thr_shift < 1 || p->thr_shift > 14 ||
+      p->absorb_shift > 14 || p->residue_shift < 1 ||
+      p->residue_shift > 14 || p->thr_shift < 1 || p->thr_shift > 14 ||
       p->thr_flicker_shift < 1 || p->thr_flicker_shift > 14)
     return wl_fail(err, WL_EINVAL, "motion: mu_shift %d, absorb_shift %d, "
-                   "thr_shift %d and thr_flicker_shift %d must be in 1..14",
-                   p->mu_shift, p->absorb_shift, p->thr_shift,
-                   p->thr_flicker_shift);
+                   "residue_shift %d, thr_shift %d and thr_flicker_shift %d "
+                   "must be in 1..14", p->mu_shift, p->absorb_shift,
+                   p->residue_shift, p->thr_shift, p->thr_flicker_shift);
   if (!is_pow2_upto(p->update_stride, 8))
     return wl_fail(err, WL_EINVAL, "motion: update_stride %d is not 1, 2, "
                    "4 or 8", p->update_stride);
@@ -89,6 +92,9 @@ static int check_params(const wl_motion_params_t *p, wl_err_t *err) {
   if (p->merge_gap < -1 || p->merge_gap > 100)
     return wl_fail(err, WL_EINVAL, "motion: merge_gap %d is outside -1..100",
                    p->merge_gap);
+  if (p->jitter_test != 0 && p->jitter_test != 1)
+    return wl_fail(err, WL_EINVAL, "motion: jitter_test %d is not 0 or 1",
+                   p->jitter_test);
   if (!(p->noise_dn >= 0.0 && p->noise_dn < 65536.0))
     return wl_fail(err, WL_EINVAL, "motion: noise_dn %g is outside "
                    "0..65535", p->noise_dn);
@@ -227,6 +233,8 @@ static void kernel_params(const wl_motion_t *m, double gain, double offset,
   kp->floor_thr = clamp_int(m->p.k_sigma * noise * scale, 1, 65535);
   kp->thr_gain_q4 = clamp_int(16.0 * m->p.k_sigma * 1.2533, 16, 255);
   int mb = rate_shift - ls, mf = m->p.absorb_shift - ls;
+  int mw = m->p.residue_shift - ls;
+  kp->mu_shift_weak = mw < 1 ? 1 : mw;
   int mt = m->p.thr_shift - ls;
   kp->mu_shift_bg = mb < 1 ? 1 : mb;
   kp->mu_shift_fg = mf < 1 ? 1 : mf;
@@ -236,6 +244,7 @@ static void kernel_params(const wl_motion_t *m, double gain, double offset,
   int mtf = m->p.thr_flicker_shift - ls;
   kp->thr_flicker_shift = mtf < 1 ? 1 : mtf;
   kp->selective = selective ? -1 : 0;
+  kp->thr_cap = selective ? 65535 : clamp_int(4.0 * kp->floor_thr, 1, 65535);
 }
 
 /* ---- model passes ---------------------------------------------------- */
@@ -351,7 +360,8 @@ int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
   m->st.run_overflow = 0;
   if (pre && !pre->usable) {
     m->st.skipped++;
-    m->st.warming_up = !m->initialised || m->frames < (uint64_t)m->p.warmup_frames;
+    m->st.warming_up =
+        !m->initialised || m->frames < (uint64_t)m->p.warmup_frames;
     return WL_OK;
   }
   double gain = pre ? pre->gain : 1.0;

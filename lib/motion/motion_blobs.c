@@ -13,16 +13,37 @@
  *   3. measurement: one visit of each component's pixels (contrast d,
  *      sigma = thr / k per pixel): area, bounds, |d|-weighted centroid,
  *      sums for the SNR, peak;
- *   4. ghost test, for components that pass the SNR test: a ghost is background revealed where an object used to be
- *      (one present while the model started, or a parked one that left):
- *      its pixels now look like their surroundings, while mu still holds
- *      the object. If the mean of f' over the component differs from the
- *      mean of f' over a ring of background pixels around its box (two
- *      pixels out) by less than ghost_ratio x its mean contrast, in the
- *      contrast's direction, and the ring's own spread is small against
- *      that contrast (so texture cannot fake the answer), the component
- *      is a ghost: mu takes f' at its pixels (instant absorption) and it
- *      is not reported;
+ *   4. ghost test, for components that pass the SNR test: a ghost is
+ *      background revealed where an object used to be (one present while
+ *      the model started, or a parked one that left): the object's edges
+ *      are in mu, not in the frame. Along the component's boundary (each
+ *      pixel's 4-neighbours outside it) the summed absolute steps of f'
+ *      and of mu are compared: a real object has the stronger edges in
+ *      the frame, a ghost in the background, and scene texture adds to
+ *      both alike. The component is a ghost when the frame's edges are
+ *      below ghost_ratio x the background's and also small against its
+ *      own contrast (mean step under half its mean |d|: a real object's
+ *      boundary always steps by about its contrast), and when at most a
+ *      quarter of its pixels changed state in this frame (a ghost is
+ *      static, while a moving object, however faint, keeps taking new
+ *      pixels: so noise and texture around a small target cannot make it
+ *      look like a ghost). Components under 4 pixels have too few
+ *      boundary pairs for that alone: they must also sit where the frame
+ *      is flat (mean boundary step under 2 noise sigmas). Then mu takes f'
+ *      at its pixels (instant absorption) and it is not reported;
+ *   4b. jitter test (jitter_test): a background shifted by up to a pixel
+ *      (horizon shimmer, camera jitter, a swaying edge) makes foreground
+ *      that an object does not: f' lies between mu here and mu at a
+ *      neighbour. For each of the 8 directions to a neighbour, each pixel's
+ *      residual is how far f' lies beyond the interval [mu here, mu there]
+ *      on the side of its polarity; the component's score recomputed from
+ *      those residuals (the larger of peak and integrated SNR, as for the
+ *      real score) is taken for the direction that explains it best. The
+ *      reported snr is the smaller of the peak SNR and that score, so a
+ *      shimmer component is still reported (a dim target on a textured
+ *      background looks the same in one frame) but as a weak one, which
+ *      the tracker confirms only by consistent motion over many frames.
+ *      Cost: 8 reads per foreground pixel;
  *   5. core box: a pixel is "core" when |d| >= box_frac x the largest |d|
  *      among itself and its 4 neighbours; the reported box bounds the core
  *      pixels, which drops the blur tails that make a high-contrast
@@ -145,6 +166,33 @@ static inline double pixel_sigma(const wl_motion_t *m,
   return t / m->p.k_sigma;
 }
 
+/* Jitter test, one pixel (x, y) of polarity pol with frame value f and
+ * noise sigma: for each of the 8 directions toward a neighbour, how far f
+ * lies beyond the interval between mu here and mu at that neighbour, on
+ * the side of the polarity (0 when within: a background moved by up to a
+ * pixel that way explains f). Added to the component's sums per
+ * direction. */
+static void shift_residuals(const wl_motion_t *m, int x, int y, int pol,
+                            double f, double sigma, wl__motion_comp_t *c) {
+  static const int dx[8] = {-1, 0, 1, -1, 1, -1, 0, 1};
+  static const int dy[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
+  int mu0 = m->mu[(size_t)y * (size_t)m->w + (size_t)x];
+  for (int k = 0; k < 8; k++) {
+    int nx = x + dx[k], ny = y + dy[k];
+    if (nx < 0) nx = 0;
+    if (ny < 0) ny = 0;
+    if (nx >= m->w) nx = m->w - 1;
+    if (ny >= m->h) ny = m->h - 1;
+    int mn = m->mu[(size_t)ny * (size_t)m->w + (size_t)nx];
+    int hi = mn > mu0 ? mn : mu0, lo = mn < mu0 ? mn : mu0;
+    double r = pol == WL__FG_WARM ? f - hi : lo - f;
+    if (r <= 0) continue;
+    c->shift_r[k] += (float)r;
+    double q = 8.0 * r / sigma;
+    if (q > c->shift_peak[k]) c->shift_peak[k] = (uint8_t)(q < 255 ? q : 255);
+  }
+}
+
 /* Edge strength across the component's boundary at pixel (x, y): for
  * each 4-neighbour outside the component (another state), the absolute
  * step in the frame (f') and in the background (mu). */
@@ -162,6 +210,7 @@ static void boundary_edges(const wl_motion_t *m, const wl_frame_t *frame,
     double fq = wl__motion_ref_value(frame->data[q], kp, use_gain);
     c->edge_f += fabs(fi - fq);
     c->edge_mu += fabs((double)m->mu[i] - (double)m->mu[q]);
+    c->edge_pairs++;
   }
 }
 
@@ -199,12 +248,14 @@ static size_t measure(wl_motion_t *m, const wl_frame_t *frame,
       double d = pixel_d(m, frame, kp, use_gain, o + x);
       double sigma = pixel_sigma(m, kp, o + x), ad = fabs(d);
       boundary_edges(m, frame, kp, use_gain, x, run->y, run->pol, c);
+      c->changed += (m->mask[o + x] & WL__CHANGED) != 0;
       c->sum_d += d;
-      c->sum_f += d + m->mu[o + x];
       c->sum_w += ad;
       c->sum_wx += ad * (x + 0.5);
       c->sum_wy += ad * (run->y + 0.5);
       c->sum_var += sigma * sigma;
+      if (m->p.jitter_test)
+        shift_residuals(m, x, run->y, run->pol, d + m->mu[o + x], sigma, c);
       if (ad > c->peak_abs) c->peak_abs = ad;
       if (ad > sigma * c->peak_snr) c->peak_snr = ad / sigma;
     }
@@ -217,11 +268,38 @@ static double comp_snr(const wl__motion_comp_t *c) {
   return s > c->peak_snr ? s : c->peak_snr;
 }
 
+/* Jitter test (step 4b): the component's score counting only what lies
+ * beyond the neighbourhood's background range must also reach min_snr. */
+/* The jitter score: the integrated SNR of the residuals for the direction
+ * that explains the component best, less what rectified noise adds on
+ * average (E max(0, n) = sigma / sqrt(2 pi) per pixel, so sqrt(area) /
+ * sqrt(2 pi) in SNR units): a long shimmering strip must not add up its
+ * noise into a signal. */
+static double shift_score(const wl__motion_comp_t *c) {
+  double inv = c->sum_var > 0 ? 1.0 / sqrt(c->sum_var) : 0.0, best = 1e30;
+  double bias = 0.3989 * sqrt((double)c->area);
+  for (int k = 0; k < 8; k++) {
+    double s = c->shift_r[k] * inv - bias, peak = c->shift_peak[k] / 8.0;
+    if (peak > s) s = peak;
+    if (s < best) best = s;
+  }
+  return best;
+}
+
 /* ---- ghosts ------------------------------------------------------------ */
 
 /* Is component c a ghost? See step 4 at the top. */
 static int is_ghost(const wl_motion_t *m, const wl__motion_comp_t *c) {
-  return c->edge_mu > 0 && c->edge_f < m->p.ghost_ratio * c->edge_mu;
+  double mean_d = fabs(c->sum_d) / c->area;
+  if (4 * c->changed > c->area || c->edge_pairs < 4 || !(c->edge_mu > 0) ||
+      c->edge_f >= m->p.ghost_ratio * c->edge_mu ||
+      c->edge_f >= 0.5 * mean_d * c->edge_pairs)
+    return 0;
+  if (c->area >= 4) return 1;
+  /* A small component has few boundary pairs: call it a ghost only where
+   * the frame around it is flat down to the noise. */
+  double sigma = sqrt(c->sum_var / c->area);
+  return c->edge_f < 2.0 * sigma * c->edge_pairs;
 }
 
 /* ---- second visit: absorb ghosts, core boxes ---------------------------- */
@@ -247,10 +325,12 @@ static void second_visit(wl_motion_t *m, const wl_frame_t *frame,
       }
       double ad = fabs(pixel_d(m, frame, kp, use_gain, o + x));
       double nb = ad;
-      if (x > 0) nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x - 1)));
+      if (x > 0)
+        nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x - 1)));
       if (x + 1 < w)
         nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x + 1)));
-      if (y > 0) nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x - w)));
+      if (y > 0)
+        nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x - w)));
       if (y + 1 < h)
         nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x + w)));
       if (ad < frac * nb) continue;
@@ -281,13 +361,15 @@ static void absorb(wl__motion_comp_t *a, const wl__motion_comp_t *b) {
   if (b->cy1 > a->cy1) a->cy1 = b->cy1;
   a->area += b->area;
   a->sum_d += b->sum_d;
-  a->sum_f += b->sum_f;
   a->sum_w += b->sum_w;
   a->sum_wx += b->sum_wx;
   a->sum_wy += b->sum_wy;
   a->sum_var += b->sum_var;
   if (b->peak_abs > a->peak_abs) a->peak_abs = b->peak_abs;
   if (b->peak_snr > a->peak_snr) a->peak_snr = b->peak_snr;
+  for (int k = 0; k < 8; k++) a->shift_r[k] += b->shift_r[k];
+  for (int k = 0; k < 8; k++)
+    if (b->shift_peak[k] > a->shift_peak[k]) a->shift_peak[k] = b->shift_peak[k];
 }
 
 /* Merge reported components of one polarity whose boxes are within
@@ -343,7 +425,13 @@ static void fill_detection(const wl_motion_t *m, const wl_frame_t *frame,
   d->area = c->area;
   d->polarity = c->pol == WL__FG_WARM ? 1 : -1;
   d->peak_contrast = d->polarity * c->peak_abs * to_units;
-  d->snr = c->peak_snr; /* detect.h: |peak contrast| / local sigma */
+  /* detect.h: |peak contrast| / local sigma; the jitter test may lower
+   * it to what a background shifted by up to a pixel cannot explain. */
+  d->snr = c->peak_snr;
+  if (m->p.jitter_test) {
+    double s = shift_score(c);
+    if (s < d->snr) d->snr = s;
+  }
 }
 
 /* The max_out strongest reported components, strongest first. The
@@ -382,7 +470,11 @@ size_t wl__motion_components(wl_motion_t *m, const wl_frame_t *frame,
   }
   second_visit(m, frame, kp, use_gain, n_runs);
   merge_fragments(m, nc);
-  for (size_t i = 0; i < nc; i++)
-    if (m->comps[i].state == WL__COMP_PASS) m->comps[i].snr = comp_snr(&m->comps[i]);
+  for (size_t i = 0; i < nc; i++) {
+    wl__motion_comp_t *c = &m->comps[i];
+    if (c->state != WL__COMP_PASS) continue;
+    c->snr = comp_snr(c);
+    if (m->p.jitter_test && shift_score(c) < m->p.min_snr) m->st.jitters++;
+  }
   return emit(m, frame, nc, out, max_out);
 }

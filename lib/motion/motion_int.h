@@ -25,7 +25,8 @@
 
 /* Mask byte: bits 0-1 the state (0 background, 1 warmer, 2 colder),
  * bits 2-5 the flicker counter, bit 6 the last foreground polarity (1:
- * colder) (motion_kernel.c). */
+ * colder), bit 7 set when the state changed in this frame
+ * (motion_kernel.c). */
 #define WL__FG_WARM 1
 #define WL__FG_COLD 2
 #define WL__STATE_BITS 3
@@ -34,7 +35,9 @@
 #define WL__COUNT_MAX 15
 #define WL__LAST_COLD_SHIFT 6
 #define WL__LAST_COLD (1 << WL__LAST_COLD_SHIFT)
-#define WL__FLICKER_ON 8
+#define WL__CHANGED_SHIFT 7
+#define WL__CHANGED (1 << WL__CHANGED_SHIFT)
+#define WL__FLICKER_ON 6
 
 /* Everything a row kernel needs besides the row pointers. */
 typedef struct wl__motion_kparams {
@@ -45,8 +48,12 @@ typedef struct wl__motion_kparams {
   int thr_gain_q4;  /* threshold learning target = |d| * thr_gain_q4 / 16 */
   int mu_shift_bg;  /* background pixels: mu += d / 2^mu_shift_bg */
   int mu_shift_fg;  /* foreground pixels: mu += d / 2^mu_shift_fg */
+  int mu_shift_weak;/* faint foreground (|d| < 2 thr): 2^-mu_shift_weak */
   int thr_shift;    /* background pixels: thr += (target - thr) / 2^.. */
   int thr_flicker_shift; /* flickering foreground pixels: the same */
+  int thr_cap;      /* cap on the threshold's learning target: 65535, or
+                       a few noise floors while learning every pixel as
+                       background (objects must not inflate it) */
   int selective;    /* 0: update every pixel as background */
 } wl__motion_kparams_t;
 
@@ -63,15 +70,20 @@ typedef struct wl__motion_comp {
   int x0, y0, x1, y1;     /* bounds of all pixels, inclusive */
   int cx0, cy0, cx1, cy1; /* bounds of the core pixels (see blobs) */
   int area;
-  int pol;                /* WL__FG_WARM or WL__FG_COLD */
-  int state;              /* WL__COMP_* */
+  short pol;              /* WL__FG_WARM or WL__FG_COLD */
+  short state;            /* WL__COMP_* */
+  uint8_t shift_peak[8];  /* jitter test (blobs): the largest residual /
+                             sigma per shift, in 1/8, capped at 255 */
   double sum_d;           /* signed contrast, internal units */
-  double sum_f;           /* frame values f' */
   double sum_w, sum_wx, sum_wy; /* |d|-weighted centroid */
   double sum_var;         /* sum of sigma^2 */
-  double peak_abs;        /* largest |d| */
-  double peak_snr;        /* largest |d| / sigma */
-  double edge_f, edge_mu; /* boundary edge strength in f' and in mu */
+  float peak_abs;         /* largest |d| */
+  float peak_snr;         /* largest |d| / sigma */
+  float edge_f, edge_mu;  /* boundary edge strength in f' and in mu */
+  int edge_pairs;         /* boundary pixel pairs summed */
+  int changed;            /* pixels whose state changed this frame */
+  float shift_r[8];       /* jitter test: residuals beyond the background
+                             shifted toward each of the 8 neighbours */
   double snr;
 } wl__motion_comp_t;
 

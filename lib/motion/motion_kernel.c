@@ -14,16 +14,19 @@
  *   flicker counter (mask bits 2..5): +1 whenever the state
  *          (background, warmer, colder) differs from the last frame's, +2
  *          more when the foreground polarity reverses (bit 6 keeps the
- *          last one), in every frame; -1 about every 64 updates;
- *          saturating at 15. The pixel is "flickering" at 8 or more.
+ *          last one; bit 7 says the state changed this frame), in every
+ *          frame; -1 about every 64 updates;
+ *          saturating at 15. The pixel is "flickering" at 6 or more.
  *          Swaying vegetation and shimmer, centred by mu, swing both ways
  *          round and round; a parked object does not change, a passing
  *          one (even a slow walker whose legs toggle its pixels) switches
  *          a few times and never reverses;
  *   mu  += (d + (r mod 2^n)) >> n, n = mu_shift_fg for steady foreground
- *          pixels (slow absorption of parked objects), mu_shift_bg for
+ *          pixels (slow absorption of parked objects), mu_shift_weak for
+ *          steady foreground fainter than twice its threshold (residues:
+ *          the trace a slow object left in mu), mu_shift_bg for
  *          background and flickering pixels (so vegetation stays centred);
- *   thr += (min(|d| * thr_gain_q4 / 16, 65535) - thr + dither) >> thr_shift
+ *   thr += (min(|d| * thr_gain_q4 / 16, thr_cap) - thr + dither) >> thr_shift
  *          for background pixels; for flickering foreground pixels the
  *          target is capped at twice the current threshold and the rate
  *          is 2^-thr_flicker_shift, so vegetation and shimmer raise their
@@ -36,7 +39,8 @@
  */
 #include "motion_int.h"
 
-#if defined(__x86_64__) && defined(__linux__) && !defined(WL_NO_MULTIVERSION) && \
+#if defined(__x86_64__) && defined(__linux__) &&                         \
+    !defined(WL_NO_MULTIVERSION) &&                                       \
     ((defined(__clang__) && __clang_major__ >= 14) ||                     \
      (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 8))
 #define WL__MULTIVERSION __attribute__((target_clones("avx2", "default")))
@@ -60,8 +64,9 @@ WL__INLINE int segment(const uint16_t *restrict f, uint16_t *restrict mu,
                        const int salt, const wl__motion_kparams_t k,
                        const int update, const int use_gain) {
   const int nb = k.mu_shift_bg, nf = k.mu_shift_fg, mt = k.thr_shift;
-  const int mtf = k.thr_flicker_shift;
+  const int nw = k.mu_shift_weak, mtf = k.thr_flicker_shift;
   const int rmb = (1 << nb) - 1, rmf = (1 << nf) - 1, rts = 16 - mt;
+  const int rmw = (1 << nw) - 1;
   const int rtf = 16 - mtf;
   int count = 0;
   for (int j = 0; j < len; j++) {
@@ -82,11 +87,13 @@ WL__INLINE int segment(const uint16_t *restrict f, uint16_t *restrict mu,
      * background); the last foreground polarity is kept in a bit. */
     int last_cold = (old & WL__LAST_COLD) != 0;
     int reversal = fg & (cold != last_cold);
+    int changed = (old & WL__STATE_BITS) != state;
     int cnt = (old & WL__COUNT_BITS) >> WL__COUNT_SHIFT;
-    cnt += ((old & WL__STATE_BITS) != state) + (reversal & 2);
+    cnt += changed + (reversal & 2);
     cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
     int keep_cold = (fg & cold) | (~fg & last_cold);
-    int bits = state | (keep_cold << WL__LAST_COLD_SHIFT);
+    int bits = state | (keep_cold << WL__LAST_COLD_SHIFT) |
+               (changed << WL__CHANGED_SHIFT);
     if (!update) {
       mask[j] = (uint8_t)(bits | (cnt << WL__COUNT_SHIFT));
     } else {
@@ -97,14 +104,16 @@ WL__INLINE int segment(const uint16_t *restrict f, uint16_t *restrict mu,
       int flick = -(cnt >= WL__FLICKER_ON);
       int sel = fg & k.selective;  /* learn as foreground */
       int slow = sel & ~flick;     /* ...slowly: not a flickering pixel */
+      int weak = slow & -(ad < 2 * t); /* ...less slowly: a faint one */
       int ub = (d + (r & rmb)) >> nb;
       int uf = (d + (r & rmf)) >> nf;
-      int mn = m + ((uf & slow) | (ub & ~slow));
+      int uw = (d + (r & rmw)) >> nw;
+      int mn = m + ((uw & weak) | (uf & slow & ~weak) | (ub & ~slow));
       mn = mn < 0 ? 0 : mn;
       mn = mn > 65535 ? 65535 : mn;
       mu[j] = (uint16_t)mn;
       int v = (ad * k.thr_gain_q4) >> 4;
-      v = v > 65535 ? 65535 : v;
+      v = v > k.thr_cap ? k.thr_cap : v;
       int ut = (v - tt + (r >> rts)) >> mt;    /* background pixels */
       int vf = v < 2 * t ? v : 2 * t;          /* flickering foreground */
       int uff = (vf - tt + (r >> rtf)) >> mtf;
@@ -144,8 +153,12 @@ WL__INLINE int row(const uint16_t *restrict f, uint16_t *restrict mu,
   return total;
 }
 
+/* The multiversioned bodies are static and reached through plain
+ * exported wrappers: clang 14 names the dispatcher of an exported
+ * target_clones function that its own file never calls "<name>.ifunc",
+ * which other files cannot link against. One call per row. */
 WL__MULTIVERSION
-int wl__motion_detect_row(const uint16_t *f, const uint16_t *mu,
+static int detect_row_any(const uint16_t *f, const uint16_t *mu,
                           const uint16_t *thr, uint8_t *mask,
                           uint8_t *active, int n,
                           const wl__motion_kparams_t *kp) {
@@ -155,7 +168,7 @@ int wl__motion_detect_row(const uint16_t *f, const uint16_t *mu,
 }
 
 WL__MULTIVERSION
-int wl__motion_update_row(const uint16_t *f, uint16_t *mu, uint16_t *thr,
+static int update_row_any(const uint16_t *f, uint16_t *mu, uint16_t *thr,
                           uint8_t *mask, uint8_t *active, int n,
                           const uint16_t *rnd, uint16_t salt,
                           const wl__motion_kparams_t *kp) {
@@ -163,7 +176,7 @@ int wl__motion_update_row(const uint16_t *f, uint16_t *mu, uint16_t *thr,
 }
 
 WL__MULTIVERSION
-int wl__motion_detect_row_gain(const uint16_t *f, const uint16_t *mu,
+static int detect_row_gain_any(const uint16_t *f, const uint16_t *mu,
                                const uint16_t *thr, uint8_t *mask,
                                uint8_t *active, int n,
                                const wl__motion_kparams_t *kp) {
@@ -172,9 +185,38 @@ int wl__motion_detect_row_gain(const uint16_t *f, const uint16_t *mu,
 }
 
 WL__MULTIVERSION
+static int update_row_gain_any(const uint16_t *f, uint16_t *mu,
+                               uint16_t *thr, uint8_t *mask,
+                               uint8_t *active, int n, const uint16_t *rnd,
+                               uint16_t salt,
+                               const wl__motion_kparams_t *kp) {
+  return row(f, mu, thr, mask, active, n, rnd, salt, kp, 1, 1);
+}
+
+int wl__motion_detect_row(const uint16_t *f, const uint16_t *mu,
+                          const uint16_t *thr, uint8_t *mask,
+                          uint8_t *active, int n,
+                          const wl__motion_kparams_t *kp) {
+  return detect_row_any(f, mu, thr, mask, active, n, kp);
+}
+
+int wl__motion_update_row(const uint16_t *f, uint16_t *mu, uint16_t *thr,
+                          uint8_t *mask, uint8_t *active, int n,
+                          const uint16_t *rnd, uint16_t salt,
+                          const wl__motion_kparams_t *kp) {
+  return update_row_any(f, mu, thr, mask, active, n, rnd, salt, kp);
+}
+
+int wl__motion_detect_row_gain(const uint16_t *f, const uint16_t *mu,
+                               const uint16_t *thr, uint8_t *mask,
+                               uint8_t *active, int n,
+                               const wl__motion_kparams_t *kp) {
+  return detect_row_gain_any(f, mu, thr, mask, active, n, kp);
+}
+
 int wl__motion_update_row_gain(const uint16_t *f, uint16_t *mu,
                                uint16_t *thr, uint8_t *mask, uint8_t *active,
                                int n, const uint16_t *rnd, uint16_t salt,
                                const wl__motion_kparams_t *kp) {
-  return row(f, mu, thr, mask, active, n, rnd, salt, kp, 1, 1);
+  return update_row_gain_any(f, mu, thr, mask, active, n, rnd, salt, kp);
 }

@@ -101,7 +101,13 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
                               (size_t)pl->params.max_detections, &pl->n_dets,
                               err)) != WL_OK)
     return rc;
-  /* A frozen (FFC) or blank frame carries no news: the tracks coast. */
+  /* A frozen (FFC) or blank frame carries no news: the tracks coast on
+   * their predictions without counting a miss, so a shutter freeze does
+   * not drop them. */
+  if (!pl->pre_result.usable) {
+    wl_tracker_coast(pl->tracker, frame->t_ns);
+    return WL_OK;
+  }
   return wl_tracker_update(pl->tracker, frame->t_ns, pl->dets, pl->n_dets, err);
 }
 

@@ -4,19 +4,19 @@
  *
  * Design. Everything works on a few thousand numbers per frame, not on
  * the whole frame:
- *   - points: ~2048 pixels on a jittered grid. Their values give the
+ *   - points: ~1024 pixels on a jittered grid. Their values give the
  *     offset and gain (medians against the point references, by
  *     quickselect), the noise (median frame-to-frame change) and the
  *     first frozen test (how many points repeat their previous value);
- *   - profiles: the column sums and row sums over the even rows, one
- *     vectorised pass over half of the frame, give the fixed-pattern step
+ *   - profiles: the column sums and row sums over every 4th row, one
+ *     vectorised pass over a quarter of the frame, give the fixed-pattern step
  *     test (robust spread of the compensated profiles against reference
  *     profiles).
  * Frozen frames: on a noisy sensor, a live frame never repeats (nearly)
  * all points, so the point test decides alone. Sources where pixels often
  * repeat exactly (8-bit or compressed video of a static scene: "quiet"
  * sources, recognised by the fraction of repeated points in live frames,
- * with hysteresis) also sum the odd rows, and a frame is frozen only when
+ * with hysteresis) also sum the other rows, and a frame is frozen only when
  * every column sum and row sum of the whole frame repeats too: a moving
  * target anywhere changes a column and a row sum.
  *
@@ -41,6 +41,7 @@
 #define QUIET_ENTER 0.4  /* repeated-point fraction that makes a source quiet */
 #define QUIET_LEAVE 0.2
 #define BLANK_POINTS 256 /* points used by the blank test */
+#define PROFILE_STEP 4   /* profile rows: every 4th */
 
 struct wl_preprocess {
   wl_preprocess_params_t p;
@@ -56,10 +57,10 @@ struct wl_preprocess {
   float *pt_prev;  /* last usable frame, compensated: the noise */
   float *scratch;  /* 2 * n_pts, for quickselect */
 
-  /* Profiles (even rows) and the quiet-source frozen test (all rows). */
-  uint32_t *col_even, *col_odd, *row_sum;                /* this frame */
-  uint32_t *prev_col_even, *prev_col_odd, *prev_row_sum; /* previous */
-  float *col_ref, *row_ref;        /* compensated means; row_ref: even rows */
+  /* Profiles (every 4th row) and the quiet-source frozen test (all rows). */
+  uint32_t *col_prof, *col_rest, *row_sum;                /* this frame */
+  uint32_t *prev_col_prof, *prev_col_rest, *prev_row_sum; /* previous */
+  float *col_ref, *row_ref;  /* compensated means; row_ref: profile rows */
   float *col_change, *row_change;
 
   int have_ref;       /* references initialised by a usable frame */
@@ -79,7 +80,7 @@ struct wl_preprocess {
 
 void wl_preprocess_default_params(wl_preprocess_params_t *p) {
   p->gain_mode = WL_GAIN_AUTO;
-  p->samples = 2048;
+  p->samples = 1024;
   p->ref_rate = 1.0 / 64;
   p->noise_rate = 1.0 / 16;
   p->min_noise = 0.5;
@@ -190,19 +191,19 @@ int wl_preprocess_new(wl_preprocess_t **out, int width, int height,
   pp->pt_ref = malloc(ns * sizeof(float));
   pp->pt_prev = malloc(ns * sizeof(float));
   pp->scratch = malloc(2 * ns * sizeof(float) + 2 * (w + h) * sizeof(float));
-  pp->col_even = malloc(w * sizeof(uint32_t));
-  pp->col_odd = malloc(w * sizeof(uint32_t));
+  pp->col_prof = malloc(w * sizeof(uint32_t));
+  pp->col_rest = malloc(w * sizeof(uint32_t));
   pp->row_sum = malloc(h * sizeof(uint32_t));
-  pp->prev_col_even = malloc(w * sizeof(uint32_t));
-  pp->prev_col_odd = malloc(w * sizeof(uint32_t));
+  pp->prev_col_prof = malloc(w * sizeof(uint32_t));
+  pp->prev_col_rest = malloc(w * sizeof(uint32_t));
   pp->prev_row_sum = malloc(h * sizeof(uint32_t));
   pp->col_ref = malloc(w * sizeof(float));
   pp->row_ref = malloc(h * sizeof(float));
   pp->col_change = malloc(w * sizeof(float));
   pp->row_change = malloc(h * sizeof(float));
   if (!pp->pt_index || !pp->pt_val || !pp->pt_last || !pp->pt_ref ||
-      !pp->pt_prev || !pp->scratch || !pp->col_even || !pp->col_odd ||
-      !pp->row_sum || !pp->prev_col_even || !pp->prev_col_odd ||
+      !pp->pt_prev || !pp->scratch || !pp->col_prof || !pp->col_rest ||
+      !pp->row_sum || !pp->prev_col_prof || !pp->prev_col_rest ||
       !pp->prev_row_sum || !pp->col_ref || !pp->row_ref ||
       !pp->col_change || !pp->row_change) {
     wl_preprocess_free(pp);
@@ -239,11 +240,11 @@ void wl_preprocess_free(wl_preprocess_t *pp) {
   free(pp->pt_ref);
   free(pp->pt_prev);
   free(pp->scratch);
-  free(pp->col_even);
-  free(pp->col_odd);
+  free(pp->col_prof);
+  free(pp->col_rest);
   free(pp->row_sum);
-  free(pp->prev_col_even);
-  free(pp->prev_col_odd);
+  free(pp->prev_col_prof);
+  free(pp->prev_col_rest);
   free(pp->prev_row_sum);
   free(pp->col_ref);
   free(pp->row_ref);
@@ -330,12 +331,14 @@ static float iqr_of(float *v, size_t n) {
 
 /* ---- sums ------------------------------------------------------------- */
 
-/* Column sums and row sums of rows first, first + 2, ... Blocks of BLOCK
+/* Column sums and row sums over the profile rows (y % PROFILE_STEP == 0;
+ * rest == 0) or over all the other rows (rest == 1). Blocks of BLOCK
  * pixels keep the inner trip count fixed so that GCC vectorises them. */
-static void sum_rows(const uint16_t *px, int w, int h, int first,
+static void sum_rows(const uint16_t *px, int w, int h, int rest,
                      uint32_t *col, uint32_t *row) {
   memset(col, 0, (size_t)w * sizeof *col);
-  for (int y = first; y < h; y += 2) {
+  for (int y = 0; y < h; y++) {
+    if ((y % PROFILE_STEP == 0) == rest) continue;
     const uint16_t *r = px + (size_t)y * (size_t)w;
     uint32_t s = 0;
     int x = 0;
@@ -487,27 +490,29 @@ static void keep_points(wl_preprocess_t *pp, double gain, double offset) {
   pp->have_prev_pts = 1;
 }
 
-/* Number of even rows: the profile rows. */
-static int even_rows(int h) { return (h + 1) / 2; }
+/* Number of profile rows. */
+static int profile_rows(int h) {
+  return (h + PROFILE_STEP - 1) / PROFILE_STEP;
+}
 
-/* Compensated profile changes (columns over the even rows; the even rows)
- * and their robust spreads; returns 1 when the fixed pattern stepped, in
- * which case the references take the new pattern at once. */
+/* Compensated profile changes (columns over the profile rows; the profile
+ * rows) and their robust spreads; returns 1 when the fixed pattern
+ * stepped, in which case the references take the new pattern at once. */
 static int profile_step(wl_preprocess_t *pp, double gain, double offset,
                         wl_preprocess_result_t *res) {
-  int w = pp->w, h = pp->h, ne = even_rows(h);
+  int w = pp->w, h = pp->h, ne = profile_rows(h);
   double ig = 1.0 / gain;
   float *a = pp->scratch;
   float med_c = 0, med_r = 0, sc = 0, sr = 0;
   size_t nc = 0, nr = 0;
   for (int x = 0; x < w; x++) {
     pp->col_change[x] =
-        (float)(((double)pp->col_even[x] / ne - offset) * ig) -
+        (float)(((double)pp->col_prof[x] / ne - offset) * ig) -
         pp->col_ref[x];
     a[nc++] = pp->col_change[x];
   }
   if (nc >= 8) median_spread(a, nc, &med_c, &sc);
-  for (int y = 0; y < h; y += 2) {
+  for (int y = 0; y < h; y += PROFILE_STEP) {
     pp->row_change[y] =
         (float)(((double)pp->row_sum[y] / w - offset) * ig) - pp->row_ref[y];
     a[nr++] = pp->row_change[y];
@@ -524,18 +529,19 @@ static int profile_step(wl_preprocess_t *pp, double gain, double offset,
   int step = (nc >= 8 && sc > thr_c) || (nr >= 8 && sr > thr_r);
   if (step) {
     for (int x = 0; x < w; x++) pp->col_ref[x] += pp->col_change[x];
-    for (int y = 0; y < h; y += 2) pp->row_ref[y] += pp->row_change[y];
-    /* Points on odd rows take the mean change of their neighbour rows. */
+    for (int y = 0; y < h; y += PROFILE_STEP)
+      pp->row_ref[y] += pp->row_change[y];
+    /* Points between profile rows take the change of the profile row
+     * above them, linearly blended with the one below. */
     for (size_t i = 0; i < pp->n_pts; i++) {
       int x = (int)(pp->pt_index[i] % (uint32_t)w);
       int y = (int)(pp->pt_index[i] / (uint32_t)w);
-      float rc;
-      if (y % 2 == 0)
-        rc = pp->row_change[y];
-      else if (y + 1 < h)
-        rc = 0.5f * (pp->row_change[y - 1] + pp->row_change[y + 1]);
-      else
-        rc = pp->row_change[y - 1];
+      int y0 = y - y % PROFILE_STEP, y1 = y0 + PROFILE_STEP;
+      float rc = pp->row_change[y0];
+      if (y1 < h) {
+        float frac = (float)(y - y0) / PROFILE_STEP;
+        rc += frac * (pp->row_change[y1] - rc);
+      }
       pp->pt_ref[i] += (pp->col_change[x] - med_c) + (rc - med_r);
     }
   }
@@ -554,15 +560,16 @@ static void update_references(wl_preprocess_t *pp, double gain,
     pp->pt_ref[i] += rate * innov;
   }
   for (int x = 0; x < pp->w; x++) pp->col_ref[x] += rate * pp->col_change[x];
-  for (int y = 0; y < pp->h; y += 2) pp->row_ref[y] += rate * pp->row_change[y];
+  for (int y = 0; y < pp->h; y += PROFILE_STEP)
+    pp->row_ref[y] += rate * pp->row_change[y];
 }
 
 static void init_references(wl_preprocess_t *pp) {
-  int ne = even_rows(pp->h);
+  int ne = profile_rows(pp->h);
   memcpy(pp->pt_ref, pp->pt_val, pp->n_pts * sizeof *pp->pt_ref);
   for (int x = 0; x < pp->w; x++)
-    pp->col_ref[x] = (float)((double)pp->col_even[x] / ne);
-  for (int y = 0; y < pp->h; y += 2)
+    pp->col_ref[x] = (float)((double)pp->col_prof[x] / ne);
+  for (int y = 0; y < pp->h; y += PROFILE_STEP)
     pp->row_ref[y] = (float)((double)pp->row_sum[y] / pp->w);
   keep_points(pp, 1.0, 0.0);
   pp->have_ref = 1;
@@ -589,10 +596,10 @@ static void track_frozen(wl_preprocess_t *pp, int frozen,
 }
 
 /* Frozen test and the quiet-source bookkeeping. Needs pt_val and the
- * even-row sums; sums the odd rows itself when the source is quiet. */
+ * profile sums; sums the other rows itself when the source is quiet. */
 static int frozen_test(wl_preprocess_t *pp, const uint16_t *px) {
   int full = pp->quiet;
-  if (full) sum_rows(px, pp->w, pp->h, 1, pp->col_odd, pp->row_sum);
+  if (full) sum_rows(px, pp->w, pp->h, 1, pp->col_rest, pp->row_sum);
   if (!pp->have_last) {
     pp->have_prev_full = full;
     return 0;
@@ -601,10 +608,10 @@ static int frozen_test(wl_preprocess_t *pp, const uint16_t *px) {
   int frozen = close >= FROZEN_FRACTION;
   if (frozen && full && pp->have_prev_full) {
     uint32_t tol = (uint32_t)pp->p.freeze_tol;
-    int ne = even_rows(pp->h), no = pp->h / 2;
-    frozen = sums_close(pp->col_even, pp->prev_col_even, pp->w,
+    int ne = profile_rows(pp->h), no = pp->h - ne;
+    frozen = sums_close(pp->col_prof, pp->prev_col_prof, pp->w,
                         tol * (uint32_t)ne) &&
-             sums_close(pp->col_odd, pp->prev_col_odd, pp->w,
+             sums_close(pp->col_rest, pp->prev_col_rest, pp->w,
                         tol * (uint32_t)no) &&
              sums_close(pp->row_sum, pp->prev_row_sum, pp->h,
                         tol * (uint32_t)pp->w);
@@ -666,7 +673,7 @@ int wl_preprocess_frame(wl_preprocess_t *pp, wl_frame_t *frame,
   const uint16_t *px = frame->data;
   for (size_t i = 0; i < pp->n_pts; i++)
     pp->pt_val[i] = px[pp->pt_index[i]];
-  sum_rows(px, pp->w, pp->h, 0, pp->col_even, pp->row_sum);
+  sum_rows(px, pp->w, pp->h, 0, pp->col_prof, pp->row_sum);
   res->frozen = frozen_test(pp, px);
   res->blank = pp->have_ref ? frame_is_blank(pp) : points_constant(pp);
   track_frozen(pp, res->frozen && !res->blank, res);
@@ -682,8 +689,8 @@ int wl_preprocess_frame(wl_preprocess_t *pp, wl_frame_t *frame,
   /* This frame becomes the previous one. */
   memcpy(pp->pt_last, pp->pt_val, pp->n_pts * sizeof *pp->pt_last);
   pp->have_last = 1;
-  swap_u32(&pp->col_even, &pp->prev_col_even);
-  swap_u32(&pp->col_odd, &pp->prev_col_odd);
+  swap_u32(&pp->col_prof, &pp->prev_col_prof);
+  swap_u32(&pp->col_rest, &pp->prev_col_rest);
   swap_u32(&pp->row_sum, &pp->prev_row_sum);
   res->gain = pp->gain;
   res->offset = pp->offset;

@@ -1,6 +1,6 @@
 /*
  * presets.c - the built-in scenarios, as scenario JSON text in exactly the
- * format of scenario files (docs/formats/sim.md), so that what a preset can
+ * format of scenario files (docs/FORMATS.md), so that what a preset can
  * do a file can do, and `watchline sim --scenario border-night` equals
  * running a copy of this text from a file.
  *

@@ -1,5 +1,5 @@
 /*
- * scenario.c - scenario JSON (docs/formats/sim.md) into a wl_scenario, and
+ * scenario.c - scenario JSON (docs/FORMATS.md) into a wl_scenario, and
  * the table of target kinds with their default sizes and temperatures.
  *
  * Design. One pass over the jansson tree with small typed getters that know
@@ -831,6 +831,10 @@ const char *wl_scenario_description(const wl_scenario_t *sc) {
 
 double wl_scenario_duration_s(const wl_scenario_t *sc) {
   return sc->duration_s;
+}
+
+double wl_scenario_netd_mk(const wl_scenario_t *sc) {
+  return sc->sensor.netd_mk;
 }
 
 const char *wl_sim_class_name(wl_sim_class_t cls) {

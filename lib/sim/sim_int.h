@@ -50,7 +50,7 @@ typedef enum wl__kind {
   WL__KIND_COUNT
 } wl__kind_t;
 
-/* Defaults of one kind (see the table in docs/formats/sim.md). */
+/* Defaults of one kind (see the table in docs/FORMATS.md). */
 typedef struct wl__kind_info {
   const char *name;
   wl_sim_class_t cls;

@@ -31,7 +31,8 @@
  * the compiler vectorises it without a scalar epilogue. */
 static int cost_row(const float *restrict mcx, const float *restrict mcy,
                     const float *restrict mlw, const float *restrict mlh,
-                    float *restrict out, int blocks, float px, float py,
+                    const float *restrict mlam, float *restrict out,
+                    int blocks, float px, float py,
                     float isx, float isy, float lw, float lh, float base,
                     float inv2, float gate, float size_gate2) {
   const int n = blocks * WL__GATE_BLOCK;
@@ -41,7 +42,7 @@ static int cost_row(const float *restrict mcx, const float *restrict mcy,
     float d2 = dx * dx * isx + dy * dy * isy;
     float dw = mlw[k] - lw, dh = mlh[k] - lh;
     float dw2 = dw * dw, dh2 = dh * dh;
-    float c = 0.5f * d2 + base + (dw2 + dh2) * inv2;
+    float c = 0.5f * d2 + base + mlam[k] + (dw2 + dh2) * inv2;
     /* NaN (invalid, padding) fails every comparison: gated out. The cost
      * is always computed and +inf added, not selected, so the compiler
      * can if-convert the loop. */
@@ -60,11 +61,15 @@ static void fill_costs(wl_tracker_t *tr) {
   const int stride = tr->n_meas_pad;
   for (int i = 0; i < tr->n; i++) {
     wl__trk_t *t = &tr->trk[i];
-    t->n_allowed = cost_row(tr->gate_cx, tr->gate_cy, tr->gate_lnw, tr->gate_lnh,
-             tr->cost + (size_t)i * stride, stride / WL__GATE_BLOCK,
-             (float)t->ax.pos, (float)t->ay.pos, (float)(1.0 / t->sx),
-             (float)(1.0 / t->sy), (float)t->ln_w, (float)t->ln_h,
-             (float)(tr->hit_const + t->half_ln_s), inv2, gate, size_gate2);
+    t->n_allowed = cost_row(tr->gate_cx, tr->gate_cy, tr->gate_lnw,
+                            tr->gate_lnh, tr->gate_lnlam,
+                            tr->cost + (size_t)i * stride,
+                            stride / WL__GATE_BLOCK, (float)t->ax.pos,
+                            (float)t->ay.pos, (float)(1.0 / t->sx),
+                            (float)(1.0 / t->sy), (float)t->ln_w,
+                            (float)t->ln_h,
+                            (float)(tr->hit_const + t->half_ln_s), inv2,
+                            gate, size_gate2);
   }
 }
 

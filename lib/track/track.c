@@ -22,6 +22,8 @@
 #include "track_int.h"
 
 #define LN_2PI 1.8378770664093453
+/* Largest assignment matrix (cells) the parameters may ask for. */
+#define MAX_SUB_CELLS (1 << 22)
 /* Softening of sizes in the size term: a 1-pixel box is not 2x a 0.5. */
 #define SIZE_SOFT_PX 2.0
 
@@ -37,25 +39,33 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->max_tracks = 128;
   p->max_detections = 256;
   p->accel_px_s2 = 20.0;
-  p->accel_rel = 1.0;
+  p->accel_rel = 0.3;
   p->meas_std_px = 0.4;
   p->meas_std_rel = 0.08;
   p->init_speed_px_s = 120.0;
-  p->max_pos_std_px = 30.0;
-  p->size_smoothing = 0.3;
+  p->max_pos_std_px = 8.0;
+  p->size_smoothing = 0.6;
   p->gate_chi2 = 13.82;
   p->size_std_log = 0.35;
   p->size_gate_ratio = 4.0;
-  p->clutter_density = 1e-4;
+  p->clutter_density = 1e-5;
+  p->clutter_cell_px = 16;
+  p->clutter_frames = 100;
   p->p_detect = 0.9;
   p->snr_neutral = 3.0;
   p->amp_gain = 1.0;
   p->amp_max = 6.0;
-  p->confirm_score = 20.0;
+  p->confirm_score = 30.0;
   p->confirm_hits = 3;
+  p->confirm_hits_dim = 6;
+  p->kin_max = 8.0;
+  p->delete_score = 0.0;
   p->strong_snr = 8.0;
+  p->strong_motion_chi2 = 4.0;
+  p->static_confirm_hits = 30;
+  p->static_min_area = 4;
   p->motion_chi2 = 16.0;
-  p->motion_min_px = 1.5;
+  p->motion_min_px = 2.0;
   p->delete_drop = 12.0;
   p->score_max = 100.0;
   p->tentative_max_misses = 4;
@@ -106,7 +116,15 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->amp_max, 0, 1e3, "amp_max"},
       {p->confirm_score, -1e4, 1e4, "confirm_score"},
       {p->confirm_hits, 1, 1e6, "confirm_hits"},
+      {p->confirm_hits_dim, 1, 1e6, "confirm_hits_dim"},
+      {p->kin_max, 0, 1e6, "kin_max"},
+      {p->delete_score, -1e9, 1e9, "delete_score"},
       {p->strong_snr, 0, 1e6, "strong_snr"},
+      {p->strong_motion_chi2, 0, 1e6, "strong_motion_chi2"},
+      {p->static_confirm_hits, 0, 1e6, "static_confirm_hits"},
+      {p->static_min_area, 0, 1e9, "static_min_area"},
+      {p->clutter_cell_px, 0, WL_MAX_DIM, "clutter_cell_px"},
+      {p->clutter_frames, 1, 1e7, "clutter_frames"},
       {p->motion_chi2, 0, 1e6, "motion_chi2"},
       {p->motion_min_px, 0, 1e5, "motion_min_px"},
       {p->delete_drop, 0, 1e6, "delete_drop"},
@@ -116,18 +134,84 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->max_lost_frames, 0, 1e7, "max_lost_frames"},
       {p->classify_interval_s, 0, 1e6, "classify_interval_s"},
       {p->contrast_in_kelvin, 0, 1, "contrast_in_kelvin"},
+      {p->birth_inside_suppress, 0, 1, "birth_inside_suppress"},
   };
   for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
     int rc = check_range(rules[i].v, rules[i].lo, rules[i].hi, rules[i].name,
                          err);
     if (rc != WL_OK) return rc;
   }
+  /* The assignment matrix holds max_tracks x (max_detections + max_tracks)
+   * doubles: keep it within 32 MiB. */
+  double cells = (double)p->max_tracks * (p->max_detections + p->max_tracks);
+  if (cells > MAX_SUB_CELLS)
+    return wl_fail(err, WL_EINVAL,
+                   "track params: max_tracks %d x (max_detections %d + "
+                   "max_tracks) = %.0f exceeds %d assignment cells",
+                   p->max_tracks, p->max_detections, cells, MAX_SUB_CELLS);
   if (p->max_lost_frames < p->coast_frames)
     return wl_fail(err, WL_EINVAL,
                    "track params: max_lost_frames %d is below coast_frames "
                    "%d",
                    p->max_lost_frames, p->coast_frames);
   return WL_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Clutter map                                                               */
+
+/* A grid of clutter_cell_px cells over the image (when its size and the
+ * cell size are known), or none. Returns WL_ENOMEM on failure. */
+static int clutter_map_alloc(wl_tracker_t *tr) {
+  const wl_track_params_t *p = &tr->p;
+  if (p->clutter_cell_px <= 0 || p->width <= 0 || p->height <= 0) return WL_OK;
+  tr->cells_x = (p->width + p->clutter_cell_px - 1) / p->clutter_cell_px;
+  tr->cells_y = (p->height + p->clutter_cell_px - 1) / p->clutter_cell_px;
+  tr->clutter = calloc((size_t)tr->cells_x * tr->cells_y, sizeof *tr->clutter);
+  tr->clutter_alpha = 1.0 / p->clutter_frames;
+  tr->inv_cell_area = 1.0 / ((double)p->clutter_cell_px * p->clutter_cell_px);
+  return tr->clutter ? WL_OK : WL_ENOMEM;
+}
+
+/* The cell of (x, y), clamped to the grid. */
+static size_t clutter_cell(const wl_tracker_t *tr, double x, double y) {
+  double c = tr->p.clutter_cell_px;
+  double fx = x / c, fy = y / c; /* clamp before converting: no overflow */
+  int cx = fx > 0 ? (fx < tr->cells_x ? (int)fx : tr->cells_x - 1) : 0;
+  int cy = fy > 0 ? (fy < tr->cells_y ? (int)fy : tr->cells_y - 1) : 0;
+  return (size_t)cy * tr->cells_x + cx;
+}
+
+/* ln of the false-detection density (per pixel per frame) at (x, y): the
+ * map's cell rate over its area, never below clutter_density. */
+static double clutter_ln_density(const wl_tracker_t *tr, double x, double y) {
+  double lambda = tr->p.clutter_density;
+  if (tr->clutter) {
+    double local = tr->clutter[clutter_cell(tr, x, y)] * tr->inv_cell_area;
+    if (local > lambda) lambda = local;
+  }
+  return log(lambda);
+}
+
+/* Learn from this frame: every valid detection that no confirmed track
+ * took counts as clutter in its cell; all cells decay. The rate is the
+ * plain mean over the frames seen until there are clutter_frames of them,
+ * then an exponential average with that time constant. */
+static void clutter_map_learn(wl_tracker_t *tr) {
+  if (!tr->clutter) return;
+  double alpha = 1.0 / (double)(tr->clutter_seen + 1);
+  if (alpha < tr->clutter_alpha) alpha = tr->clutter_alpha;
+  tr->clutter_seen++;
+  const float keep = (float)(1.0 - alpha);
+  const size_t cells = (size_t)tr->cells_x * tr->cells_y;
+  for (size_t i = 0; i < cells; i++) tr->clutter[i] *= keep;
+  for (int j = 0; j < tr->n_meas; j++) {
+    const wl__meas_t *m = &tr->meas[j];
+    if (!m->valid) continue;
+    if (m->track >= 0 && tr->tracks[m->track].state == WL_TRACK_CONFIRMED)
+      continue;
+    tr->clutter[clutter_cell(tr, m->cx, m->cy)] += (float)alpha;
+  }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -147,7 +231,7 @@ int wl_tracker_new(wl_tracker_t **out, const wl_track_params_t *p,
   if (!tr) return wl_fail(err, WL_ENOMEM, "tracker: out of memory");
   tr->p = *p;
   tr->miss_cost = -log(1.0 - p->p_detect);
-  tr->hit_const = LN_2PI + log(p->clutter_density) - log(p->p_detect);
+  tr->hit_const = LN_2PI - log(p->p_detect);
   tr->ln_size_gate = log(p->size_gate_ratio);
   tr->inv_two_size_var = 0.5 / (p->size_std_log * p->size_std_log);
   tr->next_id = 1;
@@ -163,6 +247,7 @@ int wl_tracker_new(wl_tracker_t **out, const wl_track_params_t *p,
   tr->gate_cy = calloc(nd_pad, sizeof *tr->gate_cy);
   tr->gate_lnw = calloc(nd_pad, sizeof *tr->gate_lnw);
   tr->gate_lnh = calloc(nd_pad, sizeof *tr->gate_lnh);
+  tr->gate_lnlam = calloc(nd_pad, sizeof *tr->gate_lnlam);
   tr->cost = calloc(nt * nd_pad, sizeof *tr->cost);
   tr->uf = calloc(nt + nd, sizeof *tr->uf);
   tr->members = calloc(nt + nd, sizeof *tr->members);
@@ -173,6 +258,7 @@ int wl_tracker_new(wl_tracker_t **out, const wl_track_params_t *p,
   tr->work = tr->work_size ? malloc(tr->work_size) : NULL;
   if (!tr->tracks || !tr->trk || !tr->confirmed || !tr->meas ||
       !tr->gate_cx || !tr->gate_cy || !tr->gate_lnw || !tr->gate_lnh ||
+      !tr->gate_lnlam || clutter_map_alloc(tr) != WL_OK ||
       !tr->cost ||
       !tr->uf || !tr->members || !tr->start || !tr->sub || !tr->row_to_col ||
       !tr->work) {
@@ -195,6 +281,8 @@ void wl_tracker_free(wl_tracker_t *tr) {
   free(tr->gate_cy);
   free(tr->gate_lnw);
   free(tr->gate_lnh);
+  free(tr->gate_lnlam);
+  free(tr->clutter);
   free(tr->cost);
   free(tr->uf);
   free(tr->members);
@@ -211,12 +299,24 @@ void wl_tracker_set_classifier(wl_tracker_t *tr, const wl_classifier_t *clf) {
 
 void wl_tracker_reset(wl_tracker_t *tr) {
   tr->n = 0;
+  tr->clutter_seen = 0;
   tr->n_confirmed = 0;
   tr->have_time = 0;
 }
 
 void wl_tracker_stats(const wl_tracker_t *tr, wl_tracker_stats_t *st) {
   *st = tr->stats;
+}
+
+size_t wl_tracker_state_bytes(const wl_tracker_t *tr) {
+  size_t nt = (size_t)tr->p.max_tracks, nd = (size_t)tr->p.max_detections;
+  size_t nd_pad = (nd + WL__GATE_BLOCK - 1) / WL__GATE_BLOCK * WL__GATE_BLOCK;
+  return sizeof *tr + nt * (2 * sizeof *tr->tracks + sizeof *tr->trk) +
+         nd * sizeof *tr->meas + 5 * nd_pad * sizeof(float) +
+         (size_t)tr->cells_x * tr->cells_y * sizeof(float) +
+         nt * nd_pad * sizeof *tr->cost +
+         (2 * (nt + nd) + 1) * sizeof(int) + nt * (nd + nt) * sizeof(double) +
+         nt * sizeof(int) + tr->work_size;
 }
 
 const wl_track_t *wl_tracker_confirmed(const wl_tracker_t *tr, size_t *n) {
@@ -247,11 +347,15 @@ static void meas_from_detection(const wl_detection_t *d, wl__meas_t *m) {
   m->cy = d->cy;
   m->snr = d->snr;
   m->contrast = d->peak_contrast;
+  m->area = d->area;
   m->polarity = d->polarity;
   m->track = -1;
+  /* Coordinates far outside any image are as useless as NaN. */
+  const double lim = 4.0 * WL_MAX_DIM;
   m->valid = finite4(m->x, m->y, m->w, m->h) && finite4(m->cx, m->cy, 0, 0) &&
-             m->w > 0.0 && m->h > 0.0 && m->w <= 4.0 * WL_MAX_DIM &&
-             m->h <= 4.0 * WL_MAX_DIM;
+             m->w > 0.0 && m->h > 0.0 && m->w <= lim && m->h <= lim &&
+             fabs(m->x) <= lim && fabs(m->y) <= lim && fabs(m->cx) <= lim &&
+             fabs(m->cy) <= lim;
   if (!m->valid) {
     m->ln_w = m->ln_h = 0.0;
     return;
@@ -322,7 +426,9 @@ static void add_score(const wl_track_params_t *p, wl_track_t *t,
   if (t->score > k->score_peak) k->score_peak = t->score;
 }
 
-/* Feed the classifier, at most once per classify_interval_s. */
+/* Feed the classifier, at most once per classify_interval_s, with a
+ * confirmed track's observation in this frame (tentative tracks, mostly
+ * clutter, are not worth the camera-model work). */
 static void observe_class(wl_tracker_t *tr, wl_track_t *t, wl__trk_t *k,
                           int64_t t_ns) {
   if (!tr->clf) return;
@@ -348,7 +454,8 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   /* Score first: it uses the innovation before the update. */
   double dx = m->cx - k->ax.pos, dy = m->cy - k->ay.pos;
   double d2 = dx * dx / k->sx + dy * dy / k->sy;
-  double kin = -(0.5 * d2 + k->half_ln_s + tr->hit_const);
+  double kin = -(0.5 * d2 + k->half_ln_s + tr->hit_const + m->ln_lambda);
+  if (kin > p->kin_max) kin = p->kin_max;
   add_score(p, t, k, kin + amp_score(p, m->snr));
 
   wl__kf_update(&k->ax, m->cx, meas_var(p, t->w));
@@ -361,6 +468,7 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   k->ox += a * (m->x + 0.5 * m->w - m->cx - k->ox);
   k->oy += a * (m->y + 0.5 * m->h - m->cy - k->oy);
   if (m->snr > k->max_snr) k->max_snr = m->snr;
+  if (m->area > k->max_area) k->max_area = m->area;
   t->hits++;
   t->misses = 0;
   t->det_index = k->det;
@@ -372,7 +480,6 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
     tr->stats.reacquisitions++;
   }
   publish(t, k);
-  observe_class(tr, t, k, t_ns);
 }
 
 static void update_miss(wl_tracker_t *tr, int i) {
@@ -382,16 +489,32 @@ static void update_miss(wl_tracker_t *tr, int i) {
   add_score(&tr->p, t, &tr->trk[i], -tr->miss_cost);
 }
 
-/* Has a tentative track moved significantly since its birth? */
-static int has_moved(const wl_track_params_t *p, const wl_track_t *t,
-                     const wl__trk_t *k) {
+/* Has a tentative track moved significantly since its birth: is its
+ * filtered position farther from the birth detection than motion_min_px
+ * and than sqrt(chi2) standard deviations of their difference? */
+static int has_moved(const wl_track_params_t *p, const wl__trk_t *k,
+                     double chi2) {
   double dx = k->ax.pos - k->birth_x, dy = k->ay.pos - k->birth_y;
   double dist2 = dx * dx + dy * dy;
   double var = 0.5 * (k->ax.pp + k->ay.pp) + k->birth_var;
   double min_px = p->motion_min_px;
-  if (dist2 < min_px * min_px || dist2 < p->motion_chi2 * var) return 0;
-  double v2 = k->ax.vel * k->ax.vel / k->ax.vv + k->ay.vel * k->ay.vel / k->ay.vv;
-  return v2 >= 0.25 * p->motion_chi2;
+  return dist2 >= min_px * min_px && dist2 >= chi2 * var;
+}
+
+/* May a tentative track that was just matched be confirmed? Its score and
+ * hits must suffice, and it must move (a little when strong, clearly when
+ * dim) or be a strong, extended detection seen for static_confirm_hits. */
+static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
+                       const wl__trk_t *k) {
+  int strong = k->max_snr >= p->strong_snr;
+  if (t->misses > 0 || t->score < p->confirm_score ||
+      t->hits < (strong ? p->confirm_hits : p->confirm_hits_dim))
+    return 0;
+  if (has_moved(p, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
+    return 1;
+  return strong && p->static_confirm_hits > 0 &&
+         t->hits >= p->static_confirm_hits &&
+         k->max_area >= p->static_min_area;
 }
 
 /* Out of the image by more than its own size (only with a known size). */
@@ -410,9 +533,7 @@ static void advance_states(wl_tracker_t *tr) {
     t->age++;
     switch (t->state) {
     case WL_TRACK_TENTATIVE:
-      if (t->misses == 0 && t->hits >= p->confirm_hits &&
-          t->score >= p->confirm_score &&
-          (k->max_snr >= p->strong_snr || has_moved(p, t, k))) {
+      if (may_confirm(p, t, k)) {
         t->state = WL_TRACK_CONFIRMED;
         tr->stats.confirmations++;
       } else if (t->misses >= p->tentative_max_misses ||
@@ -424,7 +545,7 @@ static void advance_states(wl_tracker_t *tr) {
     case WL_TRACK_CONFIRMED:
     case WL_TRACK_LOST:
       if (t->misses > p->max_lost_frames ||
-          (t->misses > 0 && left_image(p, t)))
+          (t->misses > 0 && (left_image(p, t) || t->score < p->delete_score)))
         k->dead = 1;
       else if (t->misses > p->coast_frames)
         t->state = WL_TRACK_LOST;
@@ -471,6 +592,7 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
   k->birth_y = m->cy;
   k->birth_var = 0.5 * (k->ax.pp + k->ay.pp);
   k->max_snr = m->snr;
+  k->max_area = m->area;
   k->ln_w = m->ln_w;
   k->ln_h = m->ln_h;
   k->det = j;
@@ -481,7 +603,6 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
   tr->meas[j].track = tr->n;
   tr->n++;
   tr->stats.births++;
-  observe_class(tr, t, k, t_ns);
 }
 
 /* Start a tentative track from every detection nobody took. */
@@ -524,16 +645,35 @@ static void collect_confirmed(wl_tracker_t *tr) {
   tr->n_confirmed = c;
 }
 
-int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
-                      const wl_detection_t *dets, size_t n, wl_err_t *err) {
-  if (n > 0 && !dets)
-    return wl_fail(err, WL_EINVAL,
-                   "tracker update: %zu detections but a NULL array", n);
+/* Move the clock to t_ns (never backwards); returns the step in s. */
+static double advance_time(wl_tracker_t *tr, int64_t t_ns) {
   double dt = 0.0;
   if (tr->have_time && t_ns > tr->t_last_ns)
     dt = (double)(t_ns - tr->t_last_ns) * 1e-9;
   if (!tr->have_time || t_ns > tr->t_last_ns) tr->t_last_ns = t_ns;
   tr->have_time = 1;
+  return dt;
+}
+
+/* A frame without news (see track.h): predict only. No hit, no miss, no
+ * state change, no birth; the clutter map does not learn. */
+void wl_tracker_coast(wl_tracker_t *tr, int64_t t_ns) {
+  double dt = advance_time(tr, t_ns);
+  tr->stats.frames++;
+  predict_all(tr, dt);
+  for (int i = 0; i < tr->n; i++) {
+    tr->tracks[i].det_index = -1;
+    tr->tracks[i].age++;
+  }
+  collect_confirmed(tr);
+}
+
+int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
+                      const wl_detection_t *dets, size_t n, wl_err_t *err) {
+  if (n > 0 && !dets)
+    return wl_fail(err, WL_EINVAL,
+                   "tracker update: %zu detections but a NULL array", n);
+  double dt = advance_time(tr, t_ns);
   tr->stats.frames++;
 
   size_t use = n < (size_t)tr->p.max_detections ? n
@@ -548,12 +688,14 @@ int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
     tr->gate_cy[j] = (float)m->cy;
     tr->gate_lnw[j] = (float)m->ln_w;
     tr->gate_lnh[j] = (float)m->ln_h;
+    m->ln_lambda = m->valid ? clutter_ln_density(tr, m->cx, m->cy) : 0.0;
+    tr->gate_lnlam[j] = (float)m->ln_lambda;
   }
   tr->n_meas_pad = (tr->n_meas + WL__GATE_BLOCK - 1) / WL__GATE_BLOCK *
                    WL__GATE_BLOCK;
   for (int j = tr->n_meas; j < tr->n_meas_pad; j++) {
     tr->gate_cx[j] = tr->gate_cy[j] = NAN;
-    tr->gate_lnw[j] = tr->gate_lnh[j] = 0.0f;
+    tr->gate_lnw[j] = tr->gate_lnh[j] = tr->gate_lnlam[j] = 0.0f;
   }
 
   predict_all(tr, dt);
@@ -566,7 +708,12 @@ int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
       update_miss(tr, i);
   }
   advance_states(tr);
+  for (int i = 0; i < tr->n; i++)
+    if (tr->tracks[i].det_index >= 0 &&
+        tr->tracks[i].state == WL_TRACK_CONFIRMED)
+      observe_class(tr, &tr->tracks[i], &tr->trk[i], t_ns);
   births(tr, t_ns);
+  clutter_map_learn(tr);
   compact(tr);
   collect_confirmed(tr);
   return WL_OK;

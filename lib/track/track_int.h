@@ -74,6 +74,8 @@ typedef struct wl__meas {
   double x, y, w, h;      /* box */
   double ln_w, ln_h;      /* ln(w + 2), ln(h + 2): for the size term */
   double snr, contrast;
+  double ln_lambda;       /* ln clutter density at the detection */
+  int area;
   int polarity;
   int valid;              /* finite, non-empty box */
   int track;              /* matched track index or -1 */
@@ -86,6 +88,7 @@ typedef struct wl__trk {
   double birth_x, birth_y, birth_var;
   double score_peak;
   double max_snr;
+  int max_area;
   /* Per-frame scratch */
   double sx, sy;          /* innovation variances */
   double half_ln_s;       /* 0.5 ln(sx sy) */
@@ -103,7 +106,8 @@ struct wl_tracker {
   const wl_classifier_t *clf;
   /* Derived constants */
   double miss_cost;       /* -ln(1 - p_detect) */
-  double hit_const;       /* ln(2 pi) + ln(clutter) - ln(p_detect) */
+  double hit_const;       /* ln(2 pi) - ln(p_detect); ln(clutter density)
+                             is per detection (gate_lnlam) */
   double ln_size_gate;    /* ln(size_gate_ratio) */
   double inv_two_size_var;
   /* Tracks: n live, public and private parallel, in id order */
@@ -120,6 +124,7 @@ struct wl_tracker {
    * cx), so the cost loop reads contiguous memory in fixed-size blocks
    * and vectorises. */
   float *gate_cx, *gate_cy, *gate_lnw, *gate_lnh;
+  float *gate_lnlam;      /* ln of the clutter density at each detection */
   int n_meas_pad;         /* n_meas rounded up: the cost matrix's stride */
   float *cost;            /* n x n_meas_pad, row-major, +inf = gated out */
   int *uf;                /* union-find parents: tracks then detections */
@@ -129,6 +134,13 @@ struct wl_tracker {
   int *row_to_col;
   void *work;
   size_t work_size;
+  /* Clutter map: false-detection rate per cell (detections per frame),
+   * learned from the detections no confirmed track takes. */
+  float *clutter;         /* cells_x * cells_y, or NULL when disabled */
+  int cells_x, cells_y;
+  double clutter_alpha;   /* 1 / clutter_frames */
+  uint64_t clutter_seen;  /* frames learned since creation or reset */
+  double inv_cell_area;   /* 1 / clutter_cell_px^2 */
   /* Time and ids */
   int64_t t_last_ns;
   int have_time;
