@@ -191,6 +191,47 @@ TEST_IMPL(accuracy_fragmentation_hand) {
   return 0;
 }
 
+/* videos.csv: good rows, CRLF and blank lines; errors name file and line. */
+TEST_IMPL(accuracy_clips_parse) {
+  static const char good[] =
+      "video,class,distance_bin,drone_type\r\n"
+      "IR_AIRPLANE_001,AIRPLANE,MEDIUM,\r\n"
+      "\n"
+      "IR_DRONE_043,DRONE,DISTANT,Hubsan H107D+\n"
+      "IR_BIRD_003,BIRD,CLOSE";
+  acc_clip_t *c;
+  size_t n;
+  wl_err_t err;
+  ASSERT_OK(acc_clips_parse(good, strlen(good), "v.csv", &c, &n, &err),
+            &err);
+  ASSERT_EQ(n, 3);
+  ASSERT_STR_EQ(c[0].video, "IR_AIRPLANE_001");
+  ASSERT_STR_EQ(c[0].bin, "MEDIUM");
+  ASSERT_STR_EQ(c[1].cls, "DRONE");
+  ASSERT_STR_EQ(c[1].bin, "DISTANT");
+  ASSERT_STR_EQ(c[2].bin, "CLOSE");
+  free(c);
+
+  static const char *const bad[] = {
+      "",
+      "name,class\nx,y,z\n",
+      "video,class,distance_bin\nIR_A,AIRPLANE\n",
+      "video,class,distance_bin\nIR_A,AIRPLANE,CLOSE\n../x,BIRD,CLOSE\n",
+      "video,class,distance_bin\nIR_A,,CLOSE\n",
+  };
+  static const char *const where[] = {"v.csv: empty", "v.csv:1:", "v.csv:2:",
+                                      "v.csv:3:", "v.csv:2:"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    c = (acc_clip_t *)&err; /* must be reset to NULL */
+    ASSERT_EQ(acc_clips_parse(bad[i], strlen(bad[i]), "v.csv", &c, &n, &err),
+              WL_EFORMAT);
+    ASSERT(c == NULL);
+    ASSERT_EQ(n, 0);
+    ASSERT_STR_CONTAINS(err.msg, where[i]);
+  }
+  return 0;
+}
+
 /* ---- simulator floors --------------------------------------------------- */
 
 TEST_IMPL(accuracy_sim_border_night) {

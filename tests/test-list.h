@@ -174,6 +174,7 @@
 #define TESTS_ACCURACY(X) \
   X(accuracy_oracle_perfect) \
   X(accuracy_fragmentation_hand) \
+  X(accuracy_clips_parse) \
   X(accuracy_sim_border_night) \
   X(accuracy_sim_crowd) \
   X(accuracy_sim_long_range) \

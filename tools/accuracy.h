@@ -158,7 +158,8 @@ typedef struct acc_sim_result {
 /*
  * Render o->frames frames of the scenario with the seed (in memory), run
  * the pipeline on them and score its confirmed tracks. *r is filled (and
- * owns its lists) on success; on failure it is empty and err says why.
+ * owns its lists) on success; on failure its lists are freed, its figures
+ * are meaningless and err says why. r->seconds is the wall time either way.
  */
 int acc_sim_run(const acc_sim_opts_t *o, acc_sim_result_t *r, wl_err_t *err);
 void acc_sim_result_free(acc_sim_result_t *r);
@@ -199,8 +200,21 @@ typedef struct acc_clip {
   char video[ACC_NAME_MAX], cls[ACC_NAME_MAX], bin[ACC_NAME_MAX];
 } acc_clip_t;
 
-/* Read DATA_DIR/videos.csv (`video,class,distance_bin,drone_type`). *out is
- * malloc'd (free()); *n its length. */
+/* Limits on videos.csv. */
+#define ACC_CLIPS_MAX_BYTES ((size_t)1 << 20)
+#define ACC_CLIPS_MAX_LINE 1024
+#define ACC_CLIPS_MAX 100000
+
+/* Parse videos.csv text (len bytes, need not be NUL-terminated): the header
+ * `video,class,distance_bin[,...]`, then one clip per line (extra fields
+ * ignored, blank lines skipped). The video name becomes part of paths, so
+ * it may hold only letters, digits, '_', '-' and '.' (not first). On
+ * success *out is malloc'd (free()) with *n clips; on failure it is NULL
+ * and err names the line. `name` is used in messages. */
+int acc_clips_parse(const char *text, size_t len, const char *name,
+                    acc_clip_t **out, size_t *n, wl_err_t *err);
+
+/* Read and parse DATA_DIR/videos.csv (at most ACC_CLIPS_MAX_BYTES). */
 int acc_clips_read(const char *data_dir, acc_clip_t **out, size_t *n,
                    wl_err_t *err);
 

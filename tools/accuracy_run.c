@@ -536,8 +536,10 @@ int acc_sim_run(const acc_sim_opts_t *o, acc_sim_result_t *r, wl_err_t *err) {
   r->pipeline_ffc = wl_pipeline_ffc_count(pl);
   r->hours = (double)r->frames / r->fps / 3600.0;
 
-  wl_mot_file_t gt = {s.gt, s.n_gt, s.n_gt ? (int)r->frames : 0};
-  wl_mot_file_t pred = {s.pred, s.n_pred, s.n_pred ? (int)r->frames : 0};
+  /* Rows are in frame order: the last one has the largest frame. */
+  wl_mot_file_t gt = {s.gt, s.n_gt, s.n_gt ? s.gt[s.n_gt - 1].frame : 0};
+  wl_mot_file_t pred = {s.pred, s.n_pred,
+                        s.n_pred ? s.pred[s.n_pred - 1].frame : 0};
   if ((rc = wl_eval_mot(&gt, &pred, NULL, &r->mot, err)) != WL_OK) goto done;
   sim_finish_tracks(&s, r);
   rc = sim_take_lists(&s, r, err);
@@ -564,19 +566,97 @@ void acc_sim_result_free(acc_sim_result_t *r) {
 
 /* ---- Halmstad: videos.csv ---------------------------------------------- */
 
-/* Copy CSV field `idx` of line (no quoting in videos.csv) into out. */
-static int csv_field(const char *line, int idx, char *out, size_t cap) {
-  const char *p = line;
-  for (int i = 0; i < idx; i++) {
-    p = strchr(p, ',');
-    if (!p) return -1;
-    p++;
+/* Copy field `idx` of the line s[0 .. n) (no quoting in videos.csv) into
+ * out; -1 when it is missing, empty, holds a control character (NUL
+ * included) or does not fit. */
+static int csv_field(const char *s, size_t n, int idx, char *out,
+                     size_t cap) {
+  size_t i = 0;
+  for (int f = 0; f < idx; f++) {
+    while (i < n && s[i] != ',') i++;
+    if (i == n) return -1;
+    i++;
   }
-  size_t n = strcspn(p, ",\r\n");
-  if (n == 0 || n >= cap) return -1;
-  memcpy(out, p, n);
-  out[n] = '\0';
+  size_t j = i;
+  while (j < n && s[j] != ',' && s[j] != '\r') {
+    if ((unsigned char)s[j] < 0x20 || s[j] == 0x7f) return -1; /* control */
+    j++;
+  }
+  if (j == i || j - i >= cap) return -1;
+  memcpy(out, s + i, j - i);
+  out[j - i] = '\0';
   return 0;
+}
+
+/* A clip name is used in paths: letters, digits, '_', '-', '.' only, and
+ * not starting with '.'. */
+static int safe_name(const char *s) {
+  if (s[0] == '.') return 0;
+  for (; *s; s++)
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+          (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
+      return 0;
+  return 1;
+}
+
+int acc_clips_parse(const char *text, size_t len, const char *name,
+                    acc_clip_t **out, size_t *n, wl_err_t *err) {
+  *out = NULL;
+  *n = 0;
+  static const char header[] = "video,class,distance_bin";
+  size_t cap = 0, pos = 0;
+  long line_no = 0;
+  acc_clip_t *clips = NULL;
+  int rc = WL_OK;
+  while (pos < len && rc == WL_OK) {
+    const char *s = text + pos;
+    const char *nl = memchr(s, '\n', len - pos);
+    size_t ln = nl ? (size_t)(nl - s) : len - pos;
+    pos += ln + (nl != NULL);
+    line_no++;
+    if (ln > ACC_CLIPS_MAX_LINE) {
+      rc = wl_fail(err, WL_EFORMAT, "%s:%ld: line longer than %d bytes",
+                   name, line_no, ACC_CLIPS_MAX_LINE);
+      break;
+    }
+    if (line_no == 1) {
+      if (ln < sizeof header - 1 || memcmp(s, header, sizeof header - 1))
+        rc = wl_fail(err, WL_EFORMAT,
+                     "%s:1: expected the header "
+                     "'video,class,distance_bin,drone_type'",
+                     name);
+      continue;
+    }
+    if (ln == 0 || (ln == 1 && s[0] == '\r')) continue;
+    if (*n >= ACC_CLIPS_MAX) {
+      rc = wl_fail(err, WL_ETOOBIG, "%s:%ld: more than %d clips", name,
+                   line_no, ACC_CLIPS_MAX);
+      break;
+    }
+    if ((rc = grow(&clips, &cap, *n + 1, sizeof *clips, err))) break;
+    acc_clip_t *c = &clips[*n];
+    if (csv_field(s, ln, 0, c->video, sizeof c->video) ||
+        csv_field(s, ln, 1, c->cls, sizeof c->cls) ||
+        csv_field(s, ln, 2, c->bin, sizeof c->bin) || !safe_name(c->video)) {
+      rc = wl_fail(err, WL_EFORMAT,
+                   "%s:%ld: expected video,class,distance_bin: non-empty "
+                   "fields under %d bytes, the video name of letters, "
+                   "digits, '_', '-' and '.'",
+                   name, line_no, ACC_NAME_MAX);
+      break;
+    }
+    ++*n;
+  }
+  if (rc == WL_OK && line_no == 0)
+    rc = wl_fail(err, WL_EFORMAT, "%s: empty file; expected the header "
+                 "'video,class,distance_bin,drone_type'", name);
+  if (rc) {
+    free(clips);
+    *n = 0;
+    return rc;
+  }
+  *out = clips;
+  return WL_OK;
 }
 
 int acc_clips_read(const char *data_dir, acc_clip_t **out, size_t *n,
@@ -585,49 +665,28 @@ int acc_clips_read(const char *data_dir, acc_clip_t **out, size_t *n,
   *n = 0;
   char path[4096];
   snprintf(path, sizeof path, "%s/videos.csv", data_dir);
-  FILE *fp = fopen(path, "r");
+  FILE *fp = fopen(path, "rb");
   if (!fp)
     return wl_fail(err, WL_ENOTFOUND, "%s: cannot open: %s", path,
                    strerror(errno));
-  char line[1024];
-  long line_no = 0;
-  size_t cap = 0;
-  acc_clip_t *clips = NULL;
-  int rc = WL_OK;
-  while (fgets(line, sizeof line, fp)) {
-    line_no++;
-    if (line_no == 1) {
-      if (strncmp(line, "video,class,distance_bin", 24) != 0)
-        rc = wl_fail(err, WL_EFORMAT,
-                     "%s:1: expected the header "
-                     "'video,class,distance_bin,drone_type'",
-                     path);
-      if (rc) break;
-      continue;
-    }
-    if (line[0] == '\n' || line[0] == '\r' || line[0] == '\0') continue;
-    if ((rc = grow(&clips, &cap, *n + 1, sizeof *clips, err))) break;
-    acc_clip_t *c = &clips[*n];
-    if (csv_field(line, 0, c->video, sizeof c->video) ||
-        csv_field(line, 1, c->cls, sizeof c->cls) ||
-        csv_field(line, 2, c->bin, sizeof c->bin) ||
-        strchr(c->video, '/')) {
-      rc = wl_fail(err, WL_EFORMAT,
-                   "%s:%ld: expected video,class,distance_bin with "
-                   "non-empty names under %d bytes",
-                   path, line_no, ACC_NAME_MAX);
-      break;
-    }
-    ++*n;
+  size_t max = ACC_CLIPS_MAX_BYTES;
+  char *buf = malloc(max + 1);
+  if (!buf) {
+    fclose(fp);
+    return wl_fail(err, WL_ENOMEM, "%s: out of memory", path);
   }
+  size_t len = fread(buf, 1, max + 1, fp);
+  int bad = ferror(fp);
   fclose(fp);
-  if (rc) {
-    free(clips);
-    *n = 0;
-    return rc;
-  }
-  *out = clips;
-  return WL_OK;
+  int rc;
+  if (bad)
+    rc = wl_fail(err, WL_EIO, "%s: read error", path);
+  else if (len > max)
+    rc = wl_fail(err, WL_ETOOBIG, "%s: larger than %zu bytes", path, max);
+  else
+    rc = acc_clips_parse(buf, len, path, out, n, err);
+  free(buf);
+  return rc;
 }
 
 /* ---- Halmstad: scoring ------------------------------------------------- */
