@@ -30,6 +30,7 @@
 
 #include <jansson.h>
 
+#include "../core/json_int.h"
 #include "watchline/camera.h"
 
 #define DEG_TO_RAD (M_PI / 180.0)
@@ -239,20 +240,6 @@ int wl_camera_init(wl_camera_t *cam, wl_err_t *err) {
 /* ------------------------------------------------------------------------ */
 /* camera.json                                                               */
 
-static const char *json_type_name(const json_t *v) {
-  switch (json_typeof(v)) {
-  case JSON_OBJECT: return "an object";
-  case JSON_ARRAY: return "an array";
-  case JSON_STRING: return "a string";
-  case JSON_INTEGER: return "an integer";
-  case JSON_REAL: return "a real number";
-  case JSON_TRUE: return "true";
-  case JSON_FALSE: return "false";
-  case JSON_NULL: return "null";
-  }
-  return "an unknown value";
-}
-
 /* Read a number (integer or real) at obj[key]; `label` names it in messages
  * ("radiometric.scale"). Missing: WL_ENOTFOUND when optional (value
  * untouched), WL_EINVAL when required. */
@@ -268,7 +255,7 @@ static int get_number(const json_t *obj, const char *key, const char *label,
   }
   if (!json_is_number(v))
     return wl_fail(err, WL_EINVAL, "%s: %s: expected a number, got %s", name,
-                   label, json_type_name(v));
+                   label, wl__json_type_name(v));
   *out = json_number_value(v);
   return WL_OK;
 }
@@ -281,7 +268,7 @@ static int get_int_dim(const json_t *obj, const char *key, int *out,
                    key);
   if (!json_is_integer(v))
     return wl_fail(err, WL_EINVAL, "%s: %s: expected an integer, got %s",
-                   name, key, json_type_name(v));
+                   name, key, wl__json_type_name(v));
   json_int_t n = json_integer_value(v);
   if (n < 1 || n > WL_MAX_DIM)
     return wl_fail(err, WL_EINVAL, "%s: %s: %lld is impossible: must be 1 to "
@@ -297,7 +284,7 @@ static int get_id(const json_t *obj, char id[WL_CAMERA_ID_MAX],
     return wl_fail(err, WL_EINVAL, "%s: id: required key is missing", name);
   if (!json_is_string(v))
     return wl_fail(err, WL_EINVAL, "%s: id: expected a string, got %s", name,
-                   json_type_name(v));
+                   wl__json_type_name(v));
   size_t len = json_string_length(v);
   if (len == 0)
     return wl_fail(err, WL_EINVAL, "%s: id: \"\" is impossible: must not be "
@@ -324,7 +311,7 @@ static int get_radiometry(const json_t *obj, wl_radiometry_t *out,
   if (!json_is_object(v))
     return wl_fail(err, WL_EINVAL, "%s: radiometric: expected an object "
                    "{\"scale\", \"offset\"} or false, got %s", name,
-                   json_type_name(v));
+                   wl__json_type_name(v));
   *out = wl_radiometry_centikelvin();
   int rc = get_number(v, "scale", "radiometric.scale", 0, &out->scale, name,
                       err);
@@ -338,7 +325,7 @@ static int camera_from_json(wl_camera_t *cam, const json_t *root,
                             const char *name, wl_err_t *err) {
   if (!json_is_object(root))
     return wl_fail(err, WL_EINVAL, "%s: expected a JSON object at the top "
-                   "level, got %s", name, json_type_name(root));
+                   "level, got %s", name, wl__json_type_name(root));
   wl_camera_defaults(cam);
   int rc;
   if ((rc = get_id(root, cam->id, name, err)) ||

@@ -23,6 +23,7 @@
 
 #include <jansson.h>
 
+#include "../core/json_int.h"
 #include "sim_int.h"
 
 /* ------------------------------------------------------------------------ */
@@ -89,20 +90,6 @@ typedef struct parse_ctx {
   wl_err_t *err;
 } parse_ctx_t;
 
-static const char *type_name(const json_t *v) {
-  switch (json_typeof(v)) {
-  case JSON_OBJECT: return "an object";
-  case JSON_ARRAY: return "an array";
-  case JSON_STRING: return "a string";
-  case JSON_INTEGER: return "an integer";
-  case JSON_REAL: return "a real number";
-  case JSON_TRUE: return "true";
-  case JSON_FALSE: return "false";
-  case JSON_NULL: return "null";
-  }
-  return "an unknown value";
-}
-
 /* "targets[2]" + "speed_mps" -> "targets[2].speed_mps". */
 static const char *key_path(char *buf, size_t cap, const char *prefix,
                             const char *key) {
@@ -116,7 +103,7 @@ static const char *key_path(char *buf, size_t cap, const char *prefix,
 static int fail_type(parse_ctx_t *c, const char *path, const char *want,
                      const json_t *v) {
   return wl_fail(c->err, WL_EINVAL, "scenario %s: %s: expected %s, got %s",
-                 c->name, path, want, type_name(v));
+                 c->name, path, want, wl__json_type_name(v));
 }
 
 static int fail_range(parse_ctx_t *c, const char *path, double v,
@@ -230,7 +217,7 @@ static int parse_point(parse_ctx_t *c, const json_t *v, const char *path,
       !json_is_number(json_array_get(v, 1)))
     return wl_fail(c->err, WL_EINVAL,
                    "scenario %s: %s: expected [east_m, north_m], got %s",
-                   c->name, path, type_name(v));
+                   c->name, path, wl__json_type_name(v));
   for (int i = 0; i < 2; i++) {
     double x = json_number_value(json_array_get(v, (size_t)i));
     if (!isfinite(x) || fabs(x) > WL__SIM_MAX_COORD_M)
@@ -541,7 +528,7 @@ static int parse_pauses(parse_ctx_t *c, const json_t *o, const char *prefix,
         !json_is_number(json_array_get(p, 1)))
       return wl_fail(c->err, WL_EINVAL, "scenario %s: %s: expected "
                      "[waypoint_index, seconds], got %s", c->name, item,
-                     type_name(p));
+                     wl__json_type_name(p));
     json_int_t idx = json_integer_value(json_array_get(p, 0));
     double sec = json_number_value(json_array_get(p, 1));
     if (idx < 0 || (size_t)idx >= t->n_path)
@@ -684,7 +671,7 @@ static int parse_camera(parse_ctx_t *c, const json_t *root, wl_camera_t *cam) {
 static int parse_root(parse_ctx_t *c, const json_t *root, wl_scenario_t *sc) {
   if (!json_is_object(root))
     return wl_fail(c->err, WL_EINVAL, "scenario %s: expected a JSON object "
-                   "at the top level, got %s", c->name, type_name(root));
+                   "at the top level, got %s", c->name, wl__json_type_name(root));
   int rc;
   const char *desc = NULL, *name = NULL;
   sc->duration_s = 10.0;
