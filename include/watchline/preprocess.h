@@ -133,7 +133,11 @@ typedef struct wl_preprocess_params {
   double ref_rate;        /* learning rate of the point and profile
                              references per usable frame; default 1/64 */
   double noise_rate;      /* smoothing of the noise estimate; default 1/16 */
-  double min_noise;       /* noise floor in DN (quantisation); default 0.5 */
+  double min_noise;       /* noise floor in DN (quantisation); default 0.5.
+                             8-bit AGC video (bit_depth <= 8, not
+                             radiometric) uses at least 2.5 DN, and there a
+                             fixed-pattern step counts as FFC only just
+                             after a frozen run (see preprocess.c) */
   double step_k;          /* profile step threshold: robust spread above
                              step_k x its noise-only value; default 6 */
   double step_min_sigma;  /* ...and above this many noise sigmas; 0.15 */

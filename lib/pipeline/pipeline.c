@@ -2,6 +2,11 @@
  * pipeline.c - one camera's analytics, composed from the stage modules
  * (see pipeline.h). The stages are made lazily at the first frame, when
  * the frame size is known; nothing is allocated after that.
+ *
+ * The first frame also decides one tracker setting: for 8-bit AGC video
+ * (bit_depth <= 8, non-radiometric) static confirmation is off
+ * (static_confirm_hits = 0 whatever the parameters say), because on such
+ * video a steady blob is almost always compression or AGC texture.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,9 +60,10 @@ int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
   return WL_OK;
 }
 
-/* Make every stage for frames of width x height. */
-static int pipeline_start(wl_pipeline_t *pl, int width, int height,
+/* Make every stage for frames like the first one. */
+static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
                           wl_err_t *err) {
+  int width = frame->width, height = frame->height;
   if (pl->has_camera && (pl->cam.width != width || pl->cam.height != height))
     return wl_fail(err, WL_EINVAL,
                    "frames are %dx%d but camera %s is %dx%d", width, height,
@@ -65,6 +71,10 @@ static int pipeline_start(wl_pipeline_t *pl, int width, int height,
   wl_track_params_t tp = pl->params.track;
   tp.width = width;
   tp.height = height;
+  /* 8-bit AGC video: a steady extended blob is AGC texture or compression
+   * flicker, not a standing target; only moving tracks confirm. */
+  if (frame->bit_depth <= 8 && !frame->radiometry.radiometric)
+    tp.static_confirm_hits = 0;
   if (tp.max_detections < pl->params.max_detections)
     tp.max_detections = pl->params.max_detections;
   int rc;
@@ -87,7 +97,7 @@ static int pipeline_start(wl_pipeline_t *pl, int width, int height,
 int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
   int rc;
   if (pl->width == 0 &&
-      (rc = pipeline_start(pl, frame->width, frame->height, err)) != WL_OK)
+      (rc = pipeline_start(pl, frame, err)) != WL_OK)
     return rc;
   if (frame->width != pl->width || frame->height != pl->height)
     return wl_fail(err, WL_EINVAL,

@@ -25,6 +25,16 @@
  * targets barely touch them. They are in "reference units": the pixel
  * units of the first frame, which compensation maps every later frame to.
  *
+ * 8-bit AGC video (bit_depth <= 8, non-radiometric: a camera's compressed
+ * video output) is treated more cautiously: its temporal noise is at least
+ * AGC8_MIN_NOISE DN and at least AGC8_REF_FACTOR x the spread of the
+ * points around their references (quantisation plus compression flicker,
+ * which the median frame-to-frame change misses because most pixels
+ * repeat exactly between consecutive frames), and a fixed-pattern step
+ * counts only within ffc_step_window frames after a frozen run: such
+ * cameras freeze during their shutter FFC, and without a freeze a profile
+ * step is AGC or compression, which gain/offset absorb.
+ *
  * Invariants: nothing is allocated after wl_preprocess_new(); a frozen or
  * blank frame changes no reference; gain stays within [1/8, 8].
  */
@@ -42,6 +52,9 @@
 #define QUIET_LEAVE 0.2
 #define BLANK_POINTS 256 /* points used by the blank test */
 #define PROFILE_STEP 4   /* profile rows: every 4th */
+#define AGC8_MIN_NOISE 2.5 /* DN: noise floor of 8-bit AGC video */
+#define AGC8_REF_FACTOR 2.0 /* 8-bit AGC video: noise >= this x the sigma of
+                               the points' deviation from their reference */
 
 struct wl_preprocess {
   wl_preprocess_params_t p;
@@ -71,6 +84,8 @@ struct wl_preprocess {
   double repeat_ema;  /* fraction of repeated points in live frames */
   double gain, offset;
   double noise;
+  double noise_floor; /* min_noise, or AGC8_MIN_NOISE for 8-bit AGC video */
+  int agc8;           /* this frame is 8-bit AGC video (see above) */
   int noise_valid;
   int frozen_run;     /* consecutive frozen (non-blank) frames */
   int frozen_counted; /* the current run was counted as an FFC event */
@@ -227,6 +242,8 @@ void wl_preprocess_reset(wl_preprocess_t *pp) {
   pp->gain = 1.0;
   pp->offset = 0.0;
   pp->noise = pp->p.min_noise;
+  pp->noise_floor = pp->p.min_noise;
+  pp->agc8 = 0;
   pp->noise_valid = 0;
   pp->frozen_run = 0;
   pp->frozen_counted = 0;
@@ -460,7 +477,11 @@ static double estimate_offset(wl_preprocess_t *pp, double gain) {
 
 /* The points' instantaneous noise sigma: median |frame-to-frame change|
  * / 0.9539 (Gaussian noise), after the global map; -1 without a previous
- * usable frame. */
+ * usable frame. For 8-bit AGC video at least AGC8_REF_FACTOR x the
+ * Gaussian sigma of the deviation from the slow point references
+ * (median / 0.6745): compressed video repeats most pixels between
+ * consecutive frames, so the frame-to-frame change misses the slower
+ * flicker that a background model does see. */
 static double instant_noise(wl_preprocess_t *pp, double gain,
                             double offset) {
   if (!pp->have_prev_pts) return -1.0;
@@ -468,7 +489,15 @@ static double instant_noise(wl_preprocess_t *pp, double gain,
   float ig = (float)(1.0 / gain), off = (float)offset;
   for (size_t i = 0; i < pp->n_pts; i++)
     a[i] = fabsf((pp->pt_val[i] - off) * ig - pp->pt_prev[i]);
-  return median_of(a, pp->n_pts) / 0.9539;
+  double sigma = median_of(a, pp->n_pts) / 0.9539;
+  if (pp->agc8) {
+    for (size_t i = 0; i < pp->n_pts; i++)
+      a[i] = fabsf((pp->pt_val[i] - off) * ig - pp->pt_ref[i]);
+    double ref_sigma =
+        AGC8_REF_FACTOR * median_of(a, pp->n_pts) / 0.6745;
+    if (ref_sigma > sigma) sigma = ref_sigma;
+  }
+  return sigma;
 }
 
 /* Smooth the noise estimate (the first measurement is taken as is). */
@@ -480,7 +509,7 @@ static void learn_noise(wl_preprocess_t *pp, double inst) {
   } else {
     pp->noise += pp->p.noise_rate * (inst - pp->noise);
   }
-  if (pp->noise < pp->p.min_noise) pp->noise = pp->p.min_noise;
+  if (pp->noise < pp->noise_floor) pp->noise = pp->noise_floor;
 }
 
 static void keep_points(wl_preprocess_t *pp, double gain, double offset) {
@@ -625,6 +654,16 @@ static int frozen_test(wl_preprocess_t *pp, const uint16_t *px) {
   return frozen;
 }
 
+/* 8-bit AGC video or not (decided per frame: the source is known only
+ * from its frames), and the noise floor that follows. */
+static void set_source_kind(wl_preprocess_t *pp, const wl_frame_t *frame) {
+  pp->agc8 = frame->bit_depth <= 8 && !frame->radiometry.radiometric;
+  pp->noise_floor = pp->p.min_noise;
+  if (pp->agc8 && pp->noise_floor < AGC8_MIN_NOISE)
+    pp->noise_floor = AGC8_MIN_NOISE;
+  if (pp->noise < pp->noise_floor) pp->noise = pp->noise_floor;
+}
+
 /* The steps of a usable frame after the first: gain, offset, the
  * fixed-pattern test, then noise and reference learning. */
 static void analyse_usable(wl_preprocess_t *pp, const wl_frame_t *frame,
@@ -637,7 +676,9 @@ static void analyse_usable(wl_preprocess_t *pp, const wl_frame_t *frame,
   double inst = instant_noise(pp, gain, offset);
   /* The very first measurement is needed by the step test itself. */
   if (!pp->noise_valid) learn_noise(pp, inst);
-  if (profile_step(pp, gain, offset, res)) {
+  /* 8-bit AGC video: a step counts only right after a frozen run. */
+  int step_allowed = !pp->agc8 || pp->since_event <= pp->p.ffc_step_window;
+  if (step_allowed && profile_step(pp, gain, offset, res)) {
     res->ffc_step = 1;
     if (pp->since_event > pp->p.ffc_step_window) {
       pp->ffc_count++;
@@ -670,6 +711,7 @@ int wl_preprocess_frame(wl_preprocess_t *pp, wl_frame_t *frame,
     int rc = wl_badpix_apply(pp->badpix, frame, err);
     if (rc != WL_OK) return rc;
   }
+  set_source_kind(pp, frame);
   const uint16_t *px = frame->data;
   for (size_t i = 0; i < pp->n_pts; i++)
     pp->pt_val[i] = px[pp->pt_index[i]];
