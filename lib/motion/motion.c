@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/hash_int.h"
 #include "motion_int.h"
 #include "watchline/motion.h"
 
@@ -101,13 +102,6 @@ static int check_params(const wl_motion_params_t *p, wl_err_t *err) {
   return WL_OK;
 }
 
-static uint64_t mix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 int wl_motion_new(wl_motion_t **out, int width, int height,
                   const wl_motion_params_t *params, wl_err_t *err) {
   *out = NULL;
@@ -151,7 +145,7 @@ int wl_motion_new(wl_motion_t **out, int width, int height,
   }
   uint64_t s = 0x5eed;
   for (int i = 0; i < width + 64; i++) {
-    s = mix64(s);
+    s = wl__mix64(s);
     m->rnd[i] = (uint16_t)(s >> 24);
   }
   *out = m;
@@ -319,7 +313,7 @@ static size_t model_pass(wl_motion_t *m, const wl_frame_t *frame,
     size_t o = (size_t)y * (size_t)w;
     uint8_t *act = m->active + (size_t)y * (size_t)m->blocks_per_row;
     if (((uint64_t)y + fr) % (uint64_t)stride == 0) {
-      uint64_t r = mix64(fr * 0x10001ULL + (uint64_t)y);
+      uint64_t r = wl__mix64(fr * 0x10001ULL + (uint64_t)y);
       const uint16_t *rnd = m->rnd + (r & 63);
       uint16_t salt = (uint16_t)(r >> 32);
       if (use_gain)

@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/hash_int.h"
 #include "watchline/preprocess.h"
 
 #define GAIN_MIN 0.125
@@ -137,14 +138,6 @@ static int check_params(const wl_preprocess_params_t *p, wl_err_t *err) {
   return WL_OK;
 }
 
-/* splitmix64: deterministic jitter of the point grid. */
-static uint64_t mix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 static int cmp_u32(const void *a, const void *b) {
   uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
   return (x > y) - (x < y);
@@ -165,7 +158,7 @@ static size_t place_points(uint32_t *idx, int w, int h, int want) {
       if (x1 > w) x1 = w;
       if (y1 > h) y1 = h;
       if (x1 <= x0 || y1 <= y0) continue;
-      uint64_t r = mix64(((uint64_t)gy << 32) | (uint64_t)gx);
+      uint64_t r = wl__mix64(((uint64_t)gy << 32) | (uint64_t)gx);
       int x = x0 + (int)(r % (uint64_t)(x1 - x0));
       int y = y0 + (int)((r >> 32) % (uint64_t)(y1 - y0));
       idx[n++] = (uint32_t)y * (uint32_t)w + (uint32_t)x;
