@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/select_int.h"
 #include "spot_int.h"
 
 #define CLIP_SNR 100.0
@@ -42,32 +43,6 @@
 #define NEIGHBOUR_RADIUS 24   /* px, for the "neighbours" feature */
 #define MIN_RING_SAMPLES 8    /* fewer in the frame: no CFAR test there */
 #define MAX_CLIMB 0.25        /* extent steps up at most this x height */
-
-float wl__select_median(float *v, int n) {
-  int lo = 0, hi = n - 1, k = n / 2;
-  while (lo < hi) {
-    float pivot = v[lo + (hi - lo) / 2];
-    int i = lo, j = hi;
-    while (i <= j) {
-      while (v[i] < pivot) i++;
-      while (v[j] > pivot) j--;
-      if (i <= j) {
-        float t = v[i];
-        v[i] = v[j];
-        v[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j)
-      hi = j;
-    else if (k >= i)
-      lo = i;
-    else
-      break;
-  }
-  return v[k];
-}
 
 /* Per-frame constants of one polarity's examination. */
 typedef struct view {
@@ -103,10 +78,10 @@ static inline float box_mean(const view_t *v, int x, int y, int r) {
  * efficient as the standard deviation on Gaussian noise, which keeps the
  * CFAR threshold's tail close to the Gaussian one. */
 static void robust_stats(float *x, int n, float *median, float *sigma) {
-  float m = wl__select_median(x, n);
+  float m = wl__select_kth(x, (size_t)n, (size_t)n / 2);
   for (int i = 0; i < n; i++) x[i] = fabsf(x[i] - m);
   *median = m;
-  float lim = 3.0f * 1.4826f * wl__select_median(x, n);
+  float lim = 3.0f * 1.4826f * wl__select_kth(x, (size_t)n, (size_t)n / 2);
   double ss = 0;
   int in = 0;
   for (int i = 0; i < n; i++)

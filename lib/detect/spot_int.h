@@ -138,9 +138,6 @@ double wl__gbdt_logit(const wl__gbdt_model_t *m, const float *x);
 /* 1 when m was trained on exactly this build's feature list. */
 int wl__gbdt_matches(const wl__gbdt_model_t *m);
 
-/* Median (upper median for even n) of v[0..n-1], reordering v. */
-float wl__select_median(float *v, int n);
-
 /* Close the mask (non-zero = on) with a 3x3 square (a dilation followed
  * by an erosion; outside the frame counts as on for the erosion), adding
  * only the pixels whose on 8-neighbours all belong to one object (one

@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "../core/hash_int.h"
+#include "../core/select_int.h"
 #include "watchline/preprocess.h"
 
 #define GAIN_MIN 0.125
@@ -276,39 +277,7 @@ size_t wl_preprocess_state_bytes(const wl_preprocess_t *pp) {
 
 /* ---- robust statistics ------------------------------------------------ */
 
-/* The k-th smallest of v[0..n) (0-based); reorders v. Quickselect with a
- * median-of-three pivot: O(n) expected. */
-static float select_kth(float *v, size_t n, size_t k) {
-  size_t lo = 0, hi = n - 1;
-  while (hi > lo) {
-    size_t mid = lo + (hi - lo) / 2;
-    float a = v[lo], b = v[mid], c = v[hi];
-    float pivot = a < b ? (b < c ? b : (a < c ? c : a))
-                        : (a < c ? a : (b < c ? c : b));
-    size_t i = lo, j = hi;
-    while (i <= j) {
-      while (v[i] < pivot) i++;
-      while (v[j] > pivot) j--;
-      if (i <= j) {
-        float t = v[i];
-        v[i] = v[j];
-        v[j] = t;
-        i++;
-        if (j == 0) break;
-        j--;
-      }
-    }
-    if (k <= j)
-      hi = j;
-    else if (k >= i)
-      lo = i;
-    else
-      return v[k];
-  }
-  return v[k];
-}
-
-static float median_of(float *v, size_t n) { return select_kth(v, n, n / 2); }
+static float median_of(float *v, size_t n) { return wl__select_kth(v, n, n / 2); }
 
 /* Median and 1.4826 x median absolute deviation of v (reorders v). */
 static void median_spread(float *v, size_t n, float *med, float *spread) {
@@ -325,8 +294,8 @@ static void median_spread(float *v, size_t n, float *med, float *spread) {
 static double iq_mean(float *v, size_t n) {
   if (n < 4) return n ? median_of(v, n) : 0.0;
   size_t k1 = n / 4, k3 = (3 * n) / 4;
-  select_kth(v, n, k1); /* v[k1] in place, smaller ones before it */
-  select_kth(v + k1, n - k1, k3 - k1); /* v[k3] in place after v[k1] */
+  wl__select_kth(v, n, k1); /* v[k1] in place, smaller ones before it */
+  wl__select_kth(v + k1, n - k1, k3 - k1); /* v[k3] in place after v[k1] */
   double s = 0;
   for (size_t i = k1; i <= k3; i++) s += v[i];
   return s / (double)(k3 - k1 + 1);
@@ -334,8 +303,8 @@ static double iq_mean(float *v, size_t n) {
 
 /* Inter-quartile range of v (reorders v). */
 static float iqr_of(float *v, size_t n) {
-  float q1 = select_kth(v, n, n / 4);
-  float q3 = select_kth(v, n, (3 * n) / 4);
+  float q1 = wl__select_kth(v, n, n / 4);
+  float q3 = wl__select_kth(v, n, (3 * n) / 4);
   return q3 - q1;
 }
 
@@ -434,8 +403,8 @@ static double estimate_gain(wl_preprocess_t *pp) {
   if (n < 9) return pp->gain;
   float *a = pp->scratch, *b = pp->scratch + n;
   memcpy(a, pp->pt_ref, n * sizeof *a);
-  float t1 = select_kth(a, n, n / 3);
-  float t2 = select_kth(a, n, (2 * n) / 3);
+  float t1 = wl__select_kth(a, n, n / 3);
+  float t2 = wl__select_kth(a, n, (2 * n) / 3);
   if (!(t2 - t1 > 4.0f * (float)pp->noise)) return pp->gain;
   size_t nl = 0, nh = 0;
   for (size_t i = 0; i < n; i++) {
