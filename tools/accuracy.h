@@ -235,4 +235,14 @@ int acc_clip_run(const char *data_dir, const acc_clip_t *clip,
 int acc_score_boxes(const wl_box_labels_t *labels, const wl_mot_file_t *pred,
                     acc_clip_score_t *s, wl_err_t *err);
 
+/*
+ * A detection from a simulator truth box, for fitting and testing the
+ * tracker and classifier apart from the detector: the box, its centre as
+ * centroid, and the peak contrast measured in the frame against the median
+ * of a ring two pixels outside the box, in kelvin, signed by the truth's
+ * polarity; snr assumes NETD 40 mK. ring is scratch for 4096 values.
+ */
+void acc_truth_detection(const wl_frame_t *f, const wl_sim_truth_t *t,
+                         wl_detection_t *d, uint16_t *ring);
+
 #endif

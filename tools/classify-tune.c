@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "../lib/classify/classify_int.h"
+#include "accuracy.h"
 #include "watchline/motion.h"
 #include "watchline/preprocess.h"
 #include "watchline/sim.h"
@@ -144,56 +145,6 @@ static char *random_scenario(uint64_t seed) {
 
 /* ------------------------------------------------------------------------ */
 /* Truth to detections                                                       */
-
-static int cmp_u16(const void *a, const void *b) {
-  return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
-}
-
-/*
- * A detection from a truth box: the box, its centre as centroid, and the
- * peak contrast measured in the frame against the median of a ring two
- * pixels outside the box (signed by the truth's polarity), in kelvin.
- */
-static void truth_detection(const wl_frame_t *f, const wl_sim_truth_t *t,
-                            wl_detection_t *d, uint16_t *ring) {
-  memset(d, 0, sizeof *d);
-  d->x = t->x;
-  d->y = t->y;
-  d->w = t->w;
-  d->h = t->h;
-  d->cx = t->x + 0.5 * t->w;
-  d->cy = t->y + 0.5 * t->h;
-  d->polarity = t->contrast_k >= 0 ? 1 : -1;
-  int x0 = (int)floor(t->x), y0 = (int)floor(t->y);
-  int x1 = (int)ceil(t->x + t->w), y1 = (int)ceil(t->y + t->h);
-  if (x0 < 0) x0 = 0;
-  if (y0 < 0) y0 = 0;
-  if (x1 > f->width) x1 = f->width;
-  if (y1 > f->height) y1 = f->height;
-  int peak = d->polarity > 0 ? 0 : 65535, area = 0;
-  for (int y = y0; y < y1; y++)
-    for (int x = x0; x < x1; x++) {
-      int v = f->data[(size_t)y * f->width + x];
-      peak = d->polarity > 0 ? (v > peak ? v : peak) : (v < peak ? v : peak);
-      area++;
-    }
-  size_t n = 0;
-  for (int y = y0 - 2; y <= y1 + 1; y++)
-    for (int x = x0 - 2; x <= x1 + 1; x++) {
-      if (y >= y0 - 1 && y <= y1 && x >= x0 - 1 && x <= x1) continue;
-      if (x < 0 || y < 0 || x >= f->width || y >= f->height) continue;
-      if (n < 4096) ring[n++] = f->data[(size_t)y * f->width + x];
-    }
-  double bg = peak;
-  if (n > 0) {
-    qsort(ring, n, sizeof *ring, cmp_u16);
-    bg = ring[n / 2];
-  }
-  double scale = f->radiometry.radiometric ? f->radiometry.scale : 1.0;
-  d->area = area;
-  d->peak_contrast = (peak - bg) * scale;
-  d->snr = fabs(d->peak_contrast) / 0.04; /* NETD 40 mK */
-}
 
 /* ------------------------------------------------------------------------ */
 /* One run                                                                   */
@@ -363,7 +314,7 @@ static int run(const char *name_or_json, int is_json, uint64_t seed,
     for (size_t i = 0; i < nt && !use_detector && !wl_sim_in_ffc(sim); i++) {
       if (truth[i].visibility < 0.3 || truth[i].w <= 0 || truth[i].h <= 0)
         continue;
-      truth_detection(&frame, &truth[i], &dets[nd], ring);
+      acc_truth_detection(&frame, &truth[i], &dets[nd], ring);
       det_truth[nd++] = (int)i;
     }
     if (wl_tracker_update(tr, frame.t_ns, dets, nd, &err) != WL_OK) {
