@@ -2,11 +2,14 @@
  * test-analyze.c - the camera pipeline and `watchline analyze`: output
  * formats, the per-camera state bound, and bad input (a stream cut
  * mid-frame, frames that change size, all-zero and saturated frames, an
- * impossible camera.json).
+ * impossible camera.json), and the clutter gate and track grouping of
+ * 8-bit AGC video.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "task.h"
+#include "../lib/pipeline/pipeline_int.h"
 #include "watchline/pipeline.h"
 #include "watchline/sim.h"
 
@@ -165,5 +168,100 @@ TEST_IMPL(analyze_bad_input) {
   ASSERT_EQ(WL("'%s' analyze '%s/mixed/000004.pgm' --camera '%s/s/camera.json' "
                "--out '%s/a5'", bin, d, d, d), 1);
   ASSERT_STR_CONTAINS(out, "640x512");
+  return 0;
+}
+
+/* ---- The clutter gate of 8-bit AGC video (lib/pipeline/clutter_gate.c) */
+
+static wl_track_t gate_track(uint64_t id, double cx, double cy, double w,
+                             double h) {
+  wl_track_t t;
+  memset(&t, 0, sizeof t);
+  t.id = id;
+  t.state = WL_TRACK_CONFIRMED;
+  t.cx = cx;
+  t.cy = cy;
+  t.x = cx - w / 2;
+  t.y = cy - h / 2;
+  t.w = w;
+  t.h = h;
+  t.det_index = -1;
+  return t;
+}
+
+/* A track where the detector keeps firing is held back until it has
+ * moved pass_px from where it was first seen, then output for good; a
+ * track in a quiet region is output at once. */
+TEST_IMPL(analyze_clutter_gate_clutter) {
+  wl_err_t err;
+  wl__clutter_gate_t g;
+  ASSERT_OK(wl__clutter_gate_init(&g, 320, 256, 8, &err), &err);
+  /* 3 detections per frame around (40, 40), none elsewhere. */
+  wl_detection_t d[3];
+  memset(d, 0, sizeof d);
+  for (int k = 0; k < 3; k++) {
+    d[k].cx = 36 + 4 * k;
+    d[k].cy = 40;
+  }
+  for (int i = 0; i < 200; i++) wl__clutter_gate_learn(&g, d, 3);
+  wl_track_t tr[2] = {gate_track(1, 40, 40, 3, 3),
+                      gate_track(2, 200, 200, 3, 3)};
+  wl__clutter_gate_filter(&g, tr, 2, tr, 2, NULL, 0);
+  ASSERT_EQ(g.n_out, 1);
+  ASSERT_EQ(g.out[0].id, 2);
+  /* Track 1 moves right in steps; short of pass_px it stays held back
+   * while it is still in the clutter. */
+  tr[0] = gate_track(1, 50, 40, 3, 3);
+  wl__clutter_gate_filter(&g, tr, 2, tr, 2, NULL, 0);
+  ASSERT_EQ(g.n_out, 1);
+  tr[0] = gate_track(1, 40 + g.pass_px + 1, 40, 3, 3);
+  wl__clutter_gate_filter(&g, tr, 2, tr, 2, NULL, 0);
+  ASSERT_EQ(g.n_out, 2);
+  /* Back in the clutter, it stays output. */
+  tr[0] = gate_track(1, 40, 40, 3, 3);
+  wl__clutter_gate_filter(&g, tr, 2, tr, 2, NULL, 0);
+  ASSERT_EQ(g.n_out, 2);
+  ASSERT_EQ(g.out[0].id, 1);
+  /* A new track there (a new id) is held back again: per-id memory. */
+  wl_track_t tr3[3] = {tr[0], tr[1], gate_track(3, 56, 40, 3, 3)};
+  wl__clutter_gate_filter(&g, tr3, 3, tr3, 3, NULL, 0);
+  ASSERT_EQ(g.n_out, 2);
+  ASSERT_EQ(g.out[1].id, 2);
+  /* The clutter fades once the detector is quiet there. */
+  for (int i = 0; i < 200; i++) wl__clutter_gate_learn(&g, d, 0);
+  wl__clutter_gate_filter(&g, tr3, 3, tr3, 3, NULL, 0);
+  ASSERT_EQ(g.n_out, 3);
+  wl__clutter_gate_free(&g);
+  wl__clutter_gate_free(&g); /* twice: safe */
+  return 0;
+}
+
+/* Tracks whose boxes meet (grown by group_px) are one object: only the
+ * one with the largest box is output. Apart, both are. */
+TEST_IMPL(analyze_clutter_gate_groups) {
+  wl_err_t err;
+  wl__clutter_gate_t g;
+  ASSERT_OK(wl__clutter_gate_init(&g, 320, 256, 8, &err), &err);
+  /* A helicopter body (30 x 12) with a rotor track just above it and an
+   * exhaust track touching its tail, and a bird far away. */
+  wl_track_t tr[4] = {gate_track(1, 100, 95, 20, 3),     /* rotor */
+                      gate_track(2, 100, 102, 30, 12),   /* body */
+                      gate_track(3, 117, 104, 4, 4),     /* exhaust */
+                      gate_track(4, 200, 50, 3, 3)};     /* bird */
+  wl__clutter_gate_filter(&g, tr, 4, tr, 4, NULL, 0);
+  ASSERT_EQ(g.n_out, 2);
+  ASSERT_EQ(g.out[0].id, 2);
+  ASSERT_EQ(g.out[1].id, 4);
+  /* Two birds 10 px apart are two objects. */
+  wl_track_t two[2] = {gate_track(5, 50, 50, 3, 3),
+                       gate_track(6, 63, 50, 3, 3)};
+  wl__clutter_gate_filter(&g, two, 2, two, 2, NULL, 0);
+  ASSERT_EQ(g.n_out, 2);
+  /* Only confirmed tracks are output; tentative ones only give first
+   * positions. */
+  wl__clutter_gate_filter(&g, two, 2, two, 1, NULL, 0);
+  ASSERT_EQ(g.n_out, 1);
+  ASSERT_EQ(g.out[0].id, 5);
+  wl__clutter_gate_free(&g);
   return 0;
 }

@@ -169,7 +169,9 @@
   X(analyze_pipeline_state_bound) \
   X(analyze_blank_frames) \
   X(analyze_cli_outputs) \
-  X(analyze_bad_input)
+  X(analyze_bad_input) \
+  X(analyze_clutter_gate_clutter) \
+  X(analyze_clutter_gate_groups)
 
 #define TESTS_ACCURACY(X) \
   X(accuracy_oracle_perfect) \

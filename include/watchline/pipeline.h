@@ -52,7 +52,10 @@ int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
 int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err);
 
 /* The confirmed tracks after the last frame, in increasing id order; owned
- * by the pipeline, valid until the next call. */
+ * by the pipeline, valid until the next call. For 8-bit AGC video
+ * (bit_depth <= 8, non-radiometric) only those that pass the clutter gate
+ * (docs/DETECTION.md, Tracking, Output): not those in clutter that have
+ * not moved far, and one per group of touching tracks. */
 const wl_track_t *wl_pipeline_tracks(const wl_pipeline_t *pl, size_t *n);
 
 /* The last frame's detections and preprocessing result (for tools). */

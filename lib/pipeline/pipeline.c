@@ -3,15 +3,19 @@
  * (see pipeline.h). The stages are made lazily at the first frame, when
  * the frame size is known; nothing is allocated after that.
  *
- * The first frame also decides one tracker setting: for 8-bit AGC video
- * (bit_depth <= 8, non-radiometric) static confirmation is off
- * (static_confirm_hits = 0 whatever the parameters say), because on such
- * video a steady blob is almost always compression or AGC texture.
+ * The first frame also decides whether the input is 8-bit AGC video
+ * (bit_depth <= 8, non-radiometric). For such video static confirmation
+ * is off (static_confirm_hits = 0 whatever the parameters say), because a
+ * steady blob is almost always compression or AGC texture, and the
+ * confirmed tracks pass the clutter gate (clutter_gate.c): tracks where
+ * the detector keeps firing (waves, trees in wind) are held back until
+ * they have moved far, and of touching tracks only the largest is output.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "watchline/pipeline.h"
+#include "pipeline_int.h"
 
 struct wl_pipeline {
   wl_pipeline_params_t params;
@@ -26,6 +30,8 @@ struct wl_pipeline {
   wl_preprocess_result_t pre_result;
   wl_detection_t *dets;
   size_t n_dets;
+  int agc8;                    /* 8-bit AGC video: the clutter gate is on */
+  wl__clutter_gate_t gate;
 };
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p) {
@@ -73,8 +79,8 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
   tp.height = height;
   /* 8-bit AGC video: a steady extended blob is AGC texture or compression
    * flicker, not a standing target; only moving tracks confirm. */
-  if (frame->bit_depth <= 8 && !frame->radiometry.radiometric)
-    tp.static_confirm_hits = 0;
+  pl->agc8 = frame->bit_depth <= 8 && !frame->radiometry.radiometric;
+  if (pl->agc8) tp.static_confirm_hits = 0;
   if (tp.max_detections < pl->params.max_detections)
     tp.max_detections = pl->params.max_detections;
   int rc;
@@ -89,9 +95,24 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
                               pl->has_camera ? &pl->cam : NULL, err)) != WL_OK)
     return rc;
   wl_tracker_set_classifier(pl->tracker, pl->classifier);
+  if (pl->agc8 && (rc = wl__clutter_gate_init(&pl->gate, width, height,
+                                              (size_t)tp.max_tracks, err)) !=
+                      WL_OK)
+    return rc;
   pl->width = width;
   pl->height = height;
   return WL_OK;
+}
+
+/* 8-bit AGC video: learn the clutter grid from this frame's detections
+ * (when learn) and hold back the confirmed tracks that live in clutter. */
+static void gate_tracks(wl_pipeline_t *pl, int learn) {
+  size_t n_all, n_conf;
+  const wl_track_t *all = wl_tracker_tracks(pl->tracker, &n_all);
+  const wl_track_t *conf = wl_tracker_confirmed(pl->tracker, &n_conf);
+  wl__clutter_gate_filter(&pl->gate, all, n_all, conf, n_conf,
+                          learn ? pl->dets : NULL, learn ? pl->n_dets : 0);
+  if (learn) wl__clutter_gate_learn(&pl->gate, pl->dets, pl->n_dets);
 }
 
 int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
@@ -116,15 +137,24 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
    * not drop them. */
   if (!pl->pre_result.usable) {
     wl_tracker_coast(pl->tracker, frame->t_ns);
+    if (pl->agc8) gate_tracks(pl, 0);
     return WL_OK;
   }
-  return wl_tracker_update(pl->tracker, frame->t_ns, pl->dets, pl->n_dets, err);
+  if ((rc = wl_tracker_update(pl->tracker, frame->t_ns, pl->dets, pl->n_dets,
+                              err)) != WL_OK)
+    return rc;
+  if (pl->agc8) gate_tracks(pl, 1);
+  return WL_OK;
 }
 
 const wl_track_t *wl_pipeline_tracks(const wl_pipeline_t *pl, size_t *n) {
   if (!pl->tracker) {
     *n = 0;
     return NULL;
+  }
+  if (pl->agc8) {
+    *n = pl->gate.n_out;
+    return pl->gate.out;
   }
   return wl_tracker_confirmed(pl->tracker, n);
 }
@@ -144,7 +174,8 @@ size_t wl_pipeline_state_bytes(const wl_pipeline_t *pl) {
   if (!pl->motion) return 0;
   return sizeof *pl + wl_preprocess_state_bytes(pl->pre) +
          wl_motion_state_bytes(pl->motion) +
-         (size_t)pl->params.max_detections * sizeof *pl->dets;
+         (size_t)pl->params.max_detections * sizeof *pl->dets +
+         wl__clutter_gate_bytes(&pl->gate);
 }
 
 unsigned wl_pipeline_ffc_count(const wl_pipeline_t *pl) {
@@ -157,6 +188,7 @@ void wl_pipeline_free(wl_pipeline_t *pl) {
   wl_tracker_free(pl->tracker);
   wl_motion_free(pl->motion);
   wl_preprocess_free(pl->pre);
+  wl__clutter_gate_free(&pl->gate);
   free(pl->dets);
   free(pl);
 }

@@ -487,27 +487,33 @@ static int profile_rows(int h) {
 }
 
 /* Compensated profile changes (columns over the profile rows; the profile
- * rows) and their robust spreads; returns 1 when the fixed pattern
- * stepped, in which case the references take the new pattern at once. */
-static int profile_step(wl_preprocess_t *pp, double gain, double offset,
-                        wl_preprocess_result_t *res) {
+ * rows) against the reference profiles. */
+static void profile_changes(wl_preprocess_t *pp, double gain,
+                            double offset) {
   int w = pp->w, h = pp->h, ne = profile_rows(h);
   double ig = 1.0 / gain;
-  float *a = pp->scratch;
-  float med_c = 0, med_r = 0, sc = 0, sr = 0;
-  size_t nc = 0, nr = 0;
-  for (int x = 0; x < w; x++) {
+  for (int x = 0; x < w; x++)
     pp->col_change[x] =
         (float)(((double)pp->col_prof[x] / ne - offset) * ig) -
         pp->col_ref[x];
-    a[nc++] = pp->col_change[x];
-  }
-  if (nc >= 8) median_spread(a, nc, &med_c, &sc);
-  for (int y = 0; y < h; y += PROFILE_STEP) {
+  for (int y = 0; y < h; y += PROFILE_STEP)
     pp->row_change[y] =
         (float)(((double)pp->row_sum[y] / w - offset) * ig) - pp->row_ref[y];
-    a[nr++] = pp->row_change[y];
-  }
+}
+
+/* The profile changes and their robust spreads; returns 1 when the fixed
+ * pattern stepped, in which case the references take the new pattern at
+ * once. */
+static int profile_step(wl_preprocess_t *pp, double gain, double offset,
+                        wl_preprocess_result_t *res) {
+  int w = pp->w, h = pp->h, ne = profile_rows(h);
+  float *a = pp->scratch;
+  float med_c = 0, med_r = 0, sc = 0, sr = 0;
+  size_t nc = 0, nr = 0;
+  profile_changes(pp, gain, offset);
+  for (int x = 0; x < w; x++) a[nc++] = pp->col_change[x];
+  if (nc >= 8) median_spread(a, nc, &med_c, &sc);
+  for (int y = 0; y < h; y += PROFILE_STEP) a[nr++] = pp->row_change[y];
   if (nr >= 8) median_spread(a, nr, &med_r, &sr);
   res->col_spread = sc;
   res->row_spread = sr;
@@ -649,6 +655,9 @@ static void analyse_usable(wl_preprocess_t *pp, const wl_frame_t *frame,
     pp->since_event = 1L << 30; /* one event per frozen run */
     /* This frame-to-frame change includes the step: not noise. */
   } else {
+    /* Without the step test (8-bit AGC video between FFC freezes) the
+     * profile changes that the references learn are still needed. */
+    if (!step_allowed) profile_changes(pp, gain, offset);
     learn_noise(pp, inst);
     update_references(pp, gain, offset);
   }

@@ -1,0 +1,194 @@
+/*
+ * clutter_gate.c - holds back confirmed tracks that live in clutter, for
+ * 8-bit AGC video, and keeps one track per object (pipeline_int.h).
+ *
+ * On real 8-bit compressed AGC video most false tracks sit in a few kinds
+ * of region: a sea surface (waves), trees in wind, city texture under
+ * compression flicker. There the detector fires many times per frame, the
+ * tracker strings detections into tracks that wander about without going
+ * anywhere, and some of them confirm. A real target in the sky is alone:
+ * few other detections come from its neighbourhood.
+ *
+ * Design: a coarse grid (cell_px cells) keeps, per cell, the running mean
+ * of detections per usable frame (exponential, rate alpha). A confirmed
+ * track is output when the mean detection rate of the 3x3 cells around its
+ * centroid, less its own share (this frame's detections in its box grown
+ * by group_px, at least one: a close airplane or helicopter makes several
+ * fragments every frame), is at most max_clutter; or once
+ * its centroid has been pass_px or more from where the track was first
+ * seen (then for good: a target that crosses a clutter region, or flies
+ * through a flock, keeps its output). The first positions are remembered
+ * per track id in two arrays of max_tracks entries merged by id each
+ * frame (the tracker lists its tracks in increasing id order).
+ *
+ * Then one object, one track: a close helicopter or airplane makes several
+ * components (rotor, body, exhaust) that the tracker may follow as
+ * separate tracks, each an extra false positive. Of the output tracks
+ * whose boxes, grown by group_px on every side, meet, only the one with
+ * the largest box is output (ties: the lowest id).
+ *
+ * Cost: O(detections + cells + tracks^2) per frame (tracks: the output
+ * ones, a handful); state 4 bytes per cell plus
+ * O(max_tracks). Nothing is allocated after init.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline_int.h"
+
+int wl__clutter_gate_init(wl__clutter_gate_t *g, int width, int height,
+                          size_t max_tracks, wl_err_t *err) {
+  memset(g, 0, sizeof *g);
+  g->cell_px = 16;
+  g->cols = (width + g->cell_px - 1) / g->cell_px;
+  g->rows = (height + g->cell_px - 1) / g->cell_px;
+  g->alpha = 1.0f / 32;
+  g->max_clutter = 0.5f;
+  g->pass_px = 40;
+  g->group_px = 3;
+  g->cap = max_tracks;
+  g->rate = calloc((size_t)g->cols * (size_t)g->rows, sizeof *g->rate);
+  g->mem = calloc(max_tracks, sizeof *g->mem);
+  g->mem_next = calloc(max_tracks, sizeof *g->mem_next);
+  g->out = calloc(max_tracks, sizeof *g->out);
+  if (!g->rate || !g->mem || !g->mem_next || !g->out)
+    return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
+  return WL_OK;
+}
+
+void wl__clutter_gate_free(wl__clutter_gate_t *g) {
+  free(g->rate);
+  free(g->mem);
+  free(g->mem_next);
+  free(g->out);
+  memset(g, 0, sizeof *g);
+}
+
+static int cell_of(const wl__clutter_gate_t *g, double x, double y, int *cx,
+                   int *cy) {
+  if (!(x >= 0 && y >= 0)) return 0;
+  int c = (int)(x / g->cell_px), r = (int)(y / g->cell_px);
+  if (c >= g->cols || r >= g->rows) return 0;
+  *cx = c;
+  *cy = r;
+  return 1;
+}
+
+void wl__clutter_gate_learn(wl__clutter_gate_t *g,
+                            const wl_detection_t *dets, size_t n) {
+  size_t cells = (size_t)g->cols * (size_t)g->rows;
+  float keep = 1 - g->alpha;
+  for (size_t i = 0; i < cells; i++) g->rate[i] *= keep;
+  for (size_t i = 0; i < n; i++) {
+    int c, r;
+    if (cell_of(g, dets[i].cx, dets[i].cy, &c, &r))
+      g->rate[(size_t)r * (size_t)g->cols + (size_t)c] += g->alpha;
+  }
+}
+
+/* Mean detections per frame in the 3x3 cells around (x, y). */
+static double clutter_at(const wl__clutter_gate_t *g, double x, double y) {
+  int c, r;
+  if (!cell_of(g, x, y, &c, &r)) return 0;
+  double s = 0;
+  for (int dr = -1; dr <= 1; dr++)
+    for (int dc = -1; dc <= 1; dc++) {
+      int rr = r + dr, cc = c + dc;
+      if (rr < 0 || cc < 0 || rr >= g->rows || cc >= g->cols) continue;
+      s += g->rate[(size_t)rr * (size_t)g->cols + (size_t)cc];
+    }
+  return s;
+}
+
+/* Whether the boxes of a and b, each grown by m px on every side, meet. */
+static int boxes_meet(const wl_track_t *a, const wl_track_t *b, double m) {
+  return a->x - m < b->x + b->w + m && b->x - m < a->x + a->w + m &&
+         a->y - m < b->y + b->h + m && b->y - m < a->y + a->h + m;
+}
+
+/* The track's own share of the clutter rate: this frame's detections
+ * whose centroids lie in its box grown by group_px (its fragments), at
+ * least 1. */
+static double own_detections(const wl__clutter_gate_t *g, const wl_track_t *t,
+                             const wl_detection_t *d, size_t n) {
+  double m = g->group_px;
+  int k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (d[i].cx >= t->x - m && d[i].cx < t->x + t->w + m &&
+        d[i].cy >= t->y - m && d[i].cy < t->y + t->h + m)
+      k++;
+  return k > 1 ? k : 1;
+}
+
+/* One object, one track: of output tracks whose boxes (grown by group_px)
+ * meet, only the one with the largest box is kept. A close helicopter or
+ * airplane makes several components (rotor, body, exhaust) that the
+ * tracker may follow as separate tracks. */
+static void group_tracks(wl__clutter_gate_t *g) {
+  /* Decide every drop first (mem_next, free after the swap in
+   * wl__clutter_gate_filter, holds the decisions), then compact. */
+  for (size_t i = 0; i < g->n_out; i++) {
+    const wl_track_t *a = &g->out[i];
+    double area = a->w * a->h;
+    int d = 0;
+    for (size_t j = 0; j < g->n_out && !d; j++) {
+      const wl_track_t *b = &g->out[j];
+      if (j == i || !boxes_meet(a, b, g->group_px)) continue;
+      double area_b = b->w * b->h;
+      d = area_b > area || (area_b == area && j < i);
+    }
+    g->mem_next[i].passed = d;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < g->n_out; i++)
+    if (!g->mem_next[i].passed) g->out[k++] = g->out[i];
+  g->n_out = k;
+}
+
+void wl__clutter_gate_filter(wl__clutter_gate_t *g, const wl_track_t *all,
+                             size_t n_all, const wl_track_t *conf,
+                             size_t n_conf, const wl_detection_t *dets,
+                             size_t n_dets) {
+  /* Merge the remembered first positions with the live tracks (both in
+   * increasing id order); tracks no longer live are forgotten. */
+  size_t j = 0, n_next = 0;
+  for (size_t i = 0; i < n_all && n_next < g->cap; i++) {
+    while (j < g->n_mem && g->mem[j].id < all[i].id) j++;
+    wl__gate_track_t m;
+    if (j < g->n_mem && g->mem[j].id == all[i].id) {
+      m = g->mem[j];
+    } else {
+      m.id = all[i].id;
+      m.x0 = (float)all[i].cx;
+      m.y0 = (float)all[i].cy;
+      m.passed = 0;
+    }
+    if (!m.passed && hypot(all[i].cx - m.x0, all[i].cy - m.y0) >= g->pass_px)
+      m.passed = 1;
+    g->mem_next[n_next++] = m;
+  }
+  wl__gate_track_t *t = g->mem;
+  g->mem = g->mem_next;
+  g->mem_next = t;
+  g->n_mem = n_next;
+
+  g->n_out = 0;
+  j = 0;
+  for (size_t i = 0; i < n_conf && g->n_out < g->cap; i++) {
+    while (j < g->n_mem && g->mem[j].id < conf[i].id) j++;
+    int passed = j < g->n_mem && g->mem[j].id == conf[i].id &&
+                 g->mem[j].passed;
+    if (!passed && clutter_at(g, conf[i].cx, conf[i].cy) -
+                           own_detections(g, &conf[i], dets, n_dets) >
+                       g->max_clutter)
+      continue;
+    g->out[g->n_out++] = conf[i];
+  }
+  group_tracks(g);
+}
+
+size_t wl__clutter_gate_bytes(const wl__clutter_gate_t *g) {
+  return (size_t)g->cols * (size_t)g->rows * sizeof *g->rate +
+         g->cap * (2 * sizeof *g->mem + sizeof *g->out);
+}
