@@ -145,6 +145,7 @@
   X(motion_dim_target) \
   X(motion_frozen_skipped) \
   X(motion_jitter_weak) \
+  X(motion_subpixel_box) \
   X(motion_state_bound) \
   X(motion_errors) \
   X(motion_sim_border_night) \
@@ -154,6 +155,7 @@
   X(track_crossing_optimal) \
   X(track_reacquire) \
   X(track_tentative_not_output) \
+  X(track_box_unbiased) \
   X(track_dim_confirm) \
   X(track_coast_freeze) \
   X(track_irregular_dt) \

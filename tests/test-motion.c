@@ -801,6 +801,137 @@ TEST_IMPL(motion_jitter_weak) {
   return 0;
 }
 
+/* ---- sub-pixel boxes ----------------------------------------------------- */
+
+/* Separable 3-tap blur [k, 1 - 2k, k] of the scene's target layer (the
+ * simulator's PSF with sigma 0.5 px has k = 0.106). */
+static void blur_extra(scene_t *s, double k) {
+  int w = s->w, h = s->h;
+  for (int y = 0; y < h; y++) {
+    double *r = s->extra + (size_t)y * w, prev = 0.0;
+    for (int x = 0; x < w; x++) {
+      double c = r[x], next = x + 1 < w ? r[x + 1] : 0.0;
+      r[x] = (1 - 2 * k) * c + k * (prev + next);
+      prev = c;
+    }
+  }
+  for (int x = 0; x < w; x++) {
+    double prev = 0.0;
+    for (int y = 0; y < h; y++) {
+      double *c = s->extra + (size_t)y * w + x;
+      double cv = *c, next = y + 1 < h ? c[w] : 0.0;
+      *c = (1 - 2 * k) * cv + k * (prev + next);
+      prev = cv;
+    }
+  }
+}
+
+/* Like scene_render (16-bit, gain 1) with the target layer blurred. */
+static int render_blurred(scene_t *s, wl_frame_t *f, const box_t *b,
+                          double k) {
+  wl_err_t err;
+  if (wl_frame_alloc(f, s->w, s->h, &err) != WL_OK) return -1;
+  memset(s->extra, 0, (size_t)s->w * s->h * sizeof *s->extra);
+  if (b) draw_box(s, b);
+  blur_extra(s, k);
+  for (size_t i = 0; i < (size_t)s->w * s->h; i++) {
+    long q = lround(s->base[i] + s->extra[i] + s->sigma * rng_gauss(&s->rng));
+    f->data[i] = (uint16_t)(q < 0 ? 0 : q > 65535 ? 65535 : q);
+  }
+  f->bit_depth = 16;
+  f->radiometry = wl_radiometry_centikelvin();
+  return 0;
+}
+
+/* Edge errors (detection - truth) of a w x h box of `snr` sigmas (where
+ * it covers a whole pixel) drifting slowly over the pixel grid, so every
+ * sub-pixel phase is seen: mean signed and mean absolute error over the
+ * four edges (left, right, top, bottom), and the mean absolute edge error
+ * of the whole-pixel bounds of the covered pixels (floor / ceil of the
+ * truth: what a box of whole pixels at best gives for an edge pixel that
+ * is kept). */
+typedef struct edge_err {
+  double bias[4], abs_err[4], abs_int;
+  int frames;
+} edge_err_t;
+
+static int subpixel_run(double w, double h, double snr, double blur,
+                        uint64_t seed, edge_err_t *e) {
+  memset(e, 0, sizeof *e);
+  scene_t s;
+  double sigma = 4.0;
+  ASSERT_EQ(scene_init(&s, 160, 120, 29000, 100, sigma, seed), 0);
+  pipe_t p;
+  ASSERT_EQ(pipe_init(&p, 160, 120), 0);
+  wl_frame_t f;
+  wl_frame_init(&f);
+  for (int t = 0; t < 160; t++) {
+    box_t b = {30.0 + 0.173 * t, 40.0 + 0.061 * t, w, h, snr * sigma};
+    ASSERT_EQ(render_blurred(&s, &f, &b, blur), 0);
+    ASSERT_OK(pipe_run(&p, &f), &p.err);
+    if (pipe_warming(&p)) continue;
+    const wl_detection_t *best = NULL;
+    double bu = 0.2;
+    for (size_t i = 0; i < p.n; i++) {
+      double u = box_iou(p.det[i].x, p.det[i].y, p.det[i].w, p.det[i].h, b.x,
+                         b.y, b.w, b.h);
+      if (u > bu) {
+        bu = u;
+        best = &p.det[i];
+      }
+    }
+    if (!best) continue;
+    double err[4] = {best->x - b.x, best->x + best->w - b.x - b.w,
+                     best->y - b.y, best->y + best->h - b.y - b.h};
+    double ierr[4] = {floor(b.x) - b.x, ceil(b.x + b.w) - b.x - b.w,
+                      floor(b.y) - b.y, ceil(b.y + b.h) - b.y - b.h};
+    for (int k = 0; k < 4; k++) {
+      e->bias[k] += err[k];
+      e->abs_err[k] += fabs(err[k]);
+      e->abs_int += fabs(ierr[k]) / 4;
+    }
+    e->frames++;
+  }
+  ASSERT_GT(e->frames, 100);
+  for (int k = 0; k < 4; k++) {
+    e->bias[k] /= e->frames;
+    e->abs_err[k] /= e->frames;
+  }
+  e->abs_int /= e->frames;
+  pipe_free(&p);
+  wl_frame_release(&f);
+  scene_free(&s);
+  return 0;
+}
+
+/* Detection boxes are sub-pixel: for rectangles of fractional size, bright
+ * and dim, sharp and blurred, every edge is nearly unbiased and closer to
+ * the truth than whole-pixel bounds of the covered pixels. */
+TEST_IMPL(motion_subpixel_box) {
+  const struct {
+    double w, h, snr, blur, max_bias, max_abs;
+  } cases[] = {
+      {4.4, 9.6, 30, 0.0, 0.08, 0.15},   /* bright, sharp */
+      {4.4, 9.6, 30, 0.106, 0.15, 0.2},  /* bright, sim PSF */
+      {3.3, 6.7, 7, 0.106, 0.15, 0.3},   /* dim person-sized */
+      {7.6, 2.5, 20, 0.106, 0.22, 0.35}, /* low and wide */
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    edge_err_t e;
+    if (subpixel_run(cases[c].w, cases[c].h, cases[c].snr, cases[c].blur,
+                     60 + c, &e))
+      return 1;
+    double mean_abs = 0;
+    for (int k = 0; k < 4; k++) {
+      ASSERT_DBL_LE(fabs(e.bias[k]), cases[c].max_bias);
+      ASSERT_DBL_LE(e.abs_err[k], cases[c].max_abs);
+      mean_abs += e.abs_err[k] / 4;
+    }
+    ASSERT_DBL_LT(mean_abs, e.abs_int);
+  }
+  return 0;
+}
+
 TEST_IMPL(motion_state_bound) {
   wl_err_t err;
   int sizes[][2] = {{640, 512}, {320, 256}, {64, 48}, {1920, 1080}};

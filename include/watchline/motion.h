@@ -41,9 +41,26 @@
  * 4.5): two or three adjacent 3.5-sigma pixels of a dim target make a
  * detection while lone noise pixels rarely do. Dim detections (snr below
  * ~6) are meant for the tracker's track-before-detect confirmation.
- * Detections are sorted by decreasing score. The box bounds the "core"
- * pixels (contrast >= box_frac x the largest in their 4-neighbourhood),
- * which trims the blur tails around high-contrast objects. Jitter
+ * Detections are sorted by decreasing score.
+ *
+ * Box (sub-pixel): the "core" pixels (contrast >= box_frac x the largest
+ * in their 4-neighbourhood, which trims the blur tails around
+ * high-contrast objects) give whole-pixel bounds [x0, x1] x [y0, y1];
+ * each of the four edges is then moved into its outer line (column or
+ * row) by the part of that line the object covers, estimated from the
+ * contrasts (s = polarity x d): along the edge, at the position where
+ * s(outer line) + s(line outside it) is largest (the edge pixel's partial
+ * coverage plus what the blur spilled outward), that sum divided by the
+ * contrast of the inward neighbour (the object's own level there, taken
+ * at least half the component's level = the mean of its core-box pixels
+ * above half its peak); the fraction is clamped to [0.6, 1], so an edge
+ * moves at most 0.4 px inward (a weak edge pixel is as often a thin part
+ * at full extent, a leg or a head, as a partially covered one). The left
+ * edge is x0 + 1 - f, the right x1 + f (likewise y). An axis two lines
+ * thick has no inward line: the component's level is the reference; an
+ * axis one line thick keeps its whole-pixel size, centred on the
+ * centroid. Cost: the core box's pixels once, plus 3 reads per pixel of
+ * the 4 edge lines, for reported components only. Jitter
  * test (jitter_test): the reported snr is lowered to the score left after
  * the best explanation of the component by the background shifted up to
  * a pixel toward one of the 8 neighbours (f' between mu here and mu

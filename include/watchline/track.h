@@ -4,7 +4,12 @@
  * Each object is a constant-velocity Kalman filter on its detection
  * centroid (x, y in pixels, vx, vy in px/s; the two image axes are
  * independent, so each keeps a 2x2 covariance), with its box size and the
- * offset of the box centre from the centroid smoothed alongside. Time comes
+ * offset of the box centre from the centroid smoothed alongside
+ * (exponential averages: the size with weight size_smoothing for a new
+ * detection, the offset, a shape property that motion does not change,
+ * with half that weight); the output box is centred at the filtered
+ * centroid plus the offset, so it follows a moving target without lag.
+ * Detection boxes are sub-pixel (motion.h), so the box is too. Time comes
  * from the frames' t_ns: any positive dt is fine (irregular frame times
  * included); dt = 0 (a repeated time stamp) predicts nothing; a time going
  * backwards counts as dt = 0.

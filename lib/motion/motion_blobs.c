@@ -50,15 +50,41 @@
  *      object's foreground a pixel wider on every side, while keeping
  *      cooler parts of an object (they are compared with their own
  *      neighbours, not with the hottest spot);
+ *   5b. sub-pixel box (refine_box, for reported components only): each
+ *      edge of the core box moves into its outer line by the part of the
+ *      line the object covers. With s the contrast toward the polarity,
+ *      along the edge the position where s(outer) + s(outside) is largest
+ *      is the edge's extreme (the pixel's partial coverage plus the blur
+ *      spilled outward, which mass conservation puts back); that sum over
+ *      s of the inward neighbour (at least half the component's level:
+ *      the mean of the core box's pixels above half the peak) is the
+ *      covered fraction f, clamped to [MIN_EDGE_COVER, 1]: a left edge at
+ *      x0 + 1 - f, a right one at x1 + f. The inward neighbour, not the
+ *      hottest spot, is the reference, so a narrow head's top pixel is
+ *      compared with the head below it. The clamp keeps thin parts (legs,
+ *      a head, cold glass at the top of a car) from pulling the edge in
+ *      by more than 0.4 px: their pixels are weak because they are
+ *      narrow, not because the edge is inside them. Axes two lines thick
+ *      use the level as the reference; one line thick keep their whole
+ *      pixel, centred on the centroid;
  *   6. fragments of one polarity whose boxes are at most merge_gap pixels
  *      apart are merged;
- *   7. the max_out strongest by SNR are written, strongest first.
+ *   7. the max_out strongest by SNR are written, strongest first (the
+ *      sub-pixel box of step 5b is computed as each one is written, from
+ *      its possibly merged core box).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "motion_int.h"
+
+/* Sub-pixel box (step 5b): the inward neighbour counts as at least this
+ * fraction of the component's level. */
+#define DEN_FLOOR 0.5
+/* Least coverage an edge line is given: the edge moves at most 1 - this
+ * into the core's outer line (step 5b). */
+#define MIN_EDGE_COVER 0.6
 
 /* ---- runs and union-find ---------------------------------------------- */
 
@@ -408,7 +434,102 @@ static int cmp_comp(const void *a, const void *b) {
   return (p->snr < q->snr) - (p->snr > q->snr);
 }
 
+/* ---- sub-pixel box ------------------------------------------------------ */
+
+/* Signed contrast toward the polarity at (x, y), 0 outside the image. */
+static inline double pol_s(const wl_motion_t *m, const wl_frame_t *frame,
+                           const wl__motion_kparams_t *kp, int use_gain,
+                           int pol, int x, int y) {
+  if (x < 0 || y < 0 || x >= m->w || y >= m->h) return 0.0;
+  double d = pixel_d(m, frame, kp, use_gain, (size_t)y * (size_t)m->w + x);
+  return pol == WL__FG_WARM ? d : -d;
+}
+
+/* The coverage of the outermost line (column or row) `at` beyond which
+ * lies `out` (at - 1 or at + 1), inward `in` (or -1 when the box is too
+ * thin to have an inward line of its own), over the positions [lo, hi]
+ * along the edge: at the position where the edge is strongest (largest
+ * s at `at` + s at `out`: the edge pixel's partial coverage plus what
+ * the blur spilled outward), that sum over the contrast of the inward
+ * neighbour (the object's own level there: a narrow head's top pixel is
+ * compared with the head below it, not with the hot torso), which is
+ * taken at least DEN_FLOOR x the component's level; clamped to
+ * [MIN_EDGE_COVER, 1]. Without an inward line the reference is the level.
+ * vertical: the lines are columns (in >= 1 whenever it exists). */
+static double edge_cover(const wl_motion_t *m, const wl_frame_t *frame,
+                         const wl__motion_kparams_t *kp, int use_gain,
+                         int pol, int vertical, int at, int out, int in,
+                         int lo, int hi, double level) {
+  double best = -1e30;
+  int best_t = lo;
+  for (int t = lo; t <= hi; t++) {
+    double v = vertical ? pol_s(m, frame, kp, use_gain, pol, at, t) +
+                              pol_s(m, frame, kp, use_gain, pol, out, t)
+                        : pol_s(m, frame, kp, use_gain, pol, t, at) +
+                              pol_s(m, frame, kp, use_gain, pol, t, out);
+    if (v > best) {
+      best = v;
+      best_t = t;
+    }
+  }
+  double num = best, den = level;
+  if (in >= 0) {
+    den = vertical ? pol_s(m, frame, kp, use_gain, pol, in, best_t)
+                   : pol_s(m, frame, kp, use_gain, pol, best_t, in);
+    if (den < DEN_FLOOR * level) den = DEN_FLOOR * level;
+  }
+  double f = num / den;
+  return f < MIN_EDGE_COVER ? MIN_EDGE_COVER : (f > 1.0 ? 1.0 : f);
+}
+
+/* Sub-pixel box of component c from its integer core box [x0, x1] x
+ * [y0, y1] (step 5b at the top); d holds the whole-pixel box. */
+static void refine_box(const wl_motion_t *m, const wl_frame_t *frame,
+                       const wl__motion_kparams_t *kp, int use_gain,
+                       const wl__motion_comp_t *c, int x0, int x1, int y0,
+                       int y1, wl_detection_t *d) {
+  /* Level: the mean contrast of the core box's pixels above half the
+   * peak. */
+  double sum = 0.0, half = 0.5 * c->peak_abs;
+  int n = 0;
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++) {
+      double s = pol_s(m, frame, kp, use_gain, c->pol, x, y);
+      if (s >= half) {
+        sum += s;
+        n++;
+      }
+    }
+  if (n == 0 || !(sum > 0.0)) return;
+  double level = sum / n;
+  int wide = x1 - x0 >= 2, tall = y1 - y0 >= 2;
+  double fl = edge_cover(m, frame, kp, use_gain, c->pol, 1, x0, x0 - 1,
+                         wide ? x0 + 1 : -1, y0, y1, level);
+  double fr = edge_cover(m, frame, kp, use_gain, c->pol, 1, x1, x1 + 1,
+                         wide ? x1 - 1 : -1, y0, y1, level);
+  double ft = edge_cover(m, frame, kp, use_gain, c->pol, 0, y0, y0 - 1,
+                         tall ? y0 + 1 : -1, x0, x1, level);
+  double fb = edge_cover(m, frame, kp, use_gain, c->pol, 0, y1, y1 + 1,
+                         tall ? y1 - 1 : -1, x0, x1, level);
+  double l = x0 + 1.0 - fl, r = x1 + fr, t = y0 + 1.0 - ft, b = y1 + fb;
+  /* One line thick: both edges would come from the same pixels; keep the
+   * whole pixel, centred on the centroid. */
+  if (x1 > x0) {
+    d->x = l;
+    d->w = r - l;
+  } else if (c->sum_w > 0) {
+    d->x = c->sum_wx / c->sum_w - 0.5 * d->w;
+  }
+  if (y1 > y0) {
+    d->y = t;
+    d->h = b - t;
+  } else if (c->sum_w > 0) {
+    d->y = c->sum_wy / c->sum_w - 0.5 * d->h;
+  }
+}
+
 static void fill_detection(const wl_motion_t *m, const wl_frame_t *frame,
+                           const wl__motion_kparams_t *kp, int use_gain,
                            const wl__motion_comp_t *c, wl_detection_t *d) {
   double to_units = 1.0 / (double)(1 << m->shift);
   if (frame->radiometry.radiometric) to_units *= frame->radiometry.scale;
@@ -420,6 +541,7 @@ static void fill_detection(const wl_motion_t *m, const wl_frame_t *frame,
   d->y = y0;
   d->w = x1 - x0 + 1;
   d->h = y1 - y0 + 1;
+  refine_box(m, frame, kp, use_gain, c, x0, x1, y0, y1, d);
   d->cx = c->sum_w > 0 ? c->sum_wx / c->sum_w : x0 + 0.5 * d->w;
   d->cy = c->sum_w > 0 ? c->sum_wy / c->sum_w : y0 + 0.5 * d->h;
   d->area = c->area;
@@ -437,12 +559,13 @@ static void fill_detection(const wl_motion_t *m, const wl_frame_t *frame,
 /* The max_out strongest reported components, strongest first. The
  * components are no longer needed afterwards, so they are sorted in
  * place. */
-static size_t emit(wl_motion_t *m, const wl_frame_t *frame, size_t nc,
+static size_t emit(wl_motion_t *m, const wl_frame_t *frame,
+                   const wl__motion_kparams_t *kp, int use_gain, size_t nc,
                    wl_detection_t *out, size_t max_out) {
   qsort(m->comps, nc, sizeof *m->comps, cmp_comp);
   size_t n = 0;
   while (n < nc && n < max_out && m->comps[n].state == WL__COMP_PASS) {
-    fill_detection(m, frame, &m->comps[n], &out[n]);
+    fill_detection(m, frame, kp, use_gain, &m->comps[n], &out[n]);
     n++;
   }
   return n;
@@ -476,5 +599,5 @@ size_t wl__motion_components(wl_motion_t *m, const wl_frame_t *frame,
     c->snr = comp_snr(c);
     if (m->p.jitter_test && shift_score(c) < m->p.min_snr) m->st.jitters++;
   }
-  return emit(m, frame, nc, out, max_out);
+  return emit(m, frame, kp, use_gain, nc, out, max_out);
 }

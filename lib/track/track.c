@@ -26,6 +26,10 @@
 #define MAX_SUB_CELLS (1 << 22)
 /* Softening of sizes in the size term: a 1-pixel box is not 2x a 0.5. */
 #define SIZE_SOFT_PX 2.0
+/* The box-centre offset from the centroid is a shape property (a
+ * person's centroid sits above the box centre): it is smoothed with this
+ * fraction of size_smoothing's gain. */
+#define OFFSET_GAIN_REL 0.5
 
 static const char *const STATE_NAMES[] = {"tentative", "confirmed", "lost"};
 
@@ -465,8 +469,9 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   t->h += a * (m->h - t->h);
   k->ln_w = logf((float)(t->w + SIZE_SOFT_PX));
   k->ln_h = logf((float)(t->h + SIZE_SOFT_PX));
-  k->ox += a * (m->x + 0.5 * m->w - m->cx - k->ox);
-  k->oy += a * (m->y + 0.5 * m->h - m->cy - k->oy);
+  double ao = OFFSET_GAIN_REL * a;
+  k->ox += ao * (m->x + 0.5 * m->w - m->cx - k->ox);
+  k->oy += ao * (m->y + 0.5 * m->h - m->cy - k->oy);
   if (m->snr > k->max_snr) k->max_snr = m->snr;
   if (m->area > k->max_area) k->max_area = m->area;
   t->hits++;
