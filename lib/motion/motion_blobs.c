@@ -52,6 +52,9 @@
  *      neighbours, not with the hottest spot);
  *   6. fragments of one polarity whose boxes are at most merge_gap pixels
  *      apart are merged;
+ *   6b. components holding several people are split: side by side at the
+ *      valleys of their column contrast profile, one in front of another
+ *      with the per-row person-height prior (motion_split.c);
  *   7. the max_out strongest by SNR are written, strongest first.
  */
 #include <math.h>
@@ -470,6 +473,7 @@ size_t wl__motion_components(wl_motion_t *m, const wl_frame_t *frame,
   }
   second_visit(m, frame, kp, use_gain, n_runs);
   merge_fragments(m, nc);
+  nc = wl__motion_split(m, frame, kp, use_gain, nc);
   for (size_t i = 0; i < nc; i++) {
     wl__motion_comp_t *c = &m->comps[i];
     if (c->state != WL__COMP_PASS) continue;

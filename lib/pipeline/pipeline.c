@@ -7,11 +7,18 @@
  * (bit_depth <= 8, non-radiometric) static confirmation is off
  * (static_confirm_hits = 0 whatever the parameters say), because on such
  * video a steady blob is almost always compression or AGC texture.
+ *
+ * With a camera model the pipeline gives the motion detector a size prior
+ * (wl_motion_params_t.person_px): per image row, the pixel height of a
+ * standing person (WL__PERSON_M tall) whose feet are on that row, from
+ * the ground point under the centre column; O(height) floats.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "watchline/pipeline.h"
+
+#define WL__PERSON_M 1.7 /* height of the person in the size prior, m */
 
 struct wl_pipeline {
   wl_pipeline_params_t params;
@@ -26,6 +33,7 @@ struct wl_pipeline {
   wl_preprocess_result_t pre_result;
   wl_detection_t *dets;
   size_t n_dets;
+  float *person_px;            /* camera only: height rows, see the top */
 };
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p) {
@@ -60,6 +68,22 @@ int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
   return WL_OK;
 }
 
+/* The size prior: per row y, the height in pixels of a person whose feet
+ * are at the bottom edge of row y in the centre column; 0 at and above
+ * the horizon. */
+static void person_heights(const wl_camera_t *cam, float *out) {
+  for (int y = 0; y < cam->height; y++) {
+    double g[3], u, v;
+    out[y] = 0.0f;
+    if (wl_camera_pixel_to_ground(cam, 0.5 * cam->width, y + 1.0, g) != WL_OK)
+      continue;
+    g[2] += WL__PERSON_M;
+    if (wl_camera_enu_to_pixel(cam, g, &u, &v) != WL_OK) continue;
+    double h = y + 1.0 - v;
+    out[y] = h > 0 && h < 1e6 ? (float)h : 0.0f;
+  }
+}
+
 /* Make every stage for frames like the first one. */
 static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
                           wl_err_t *err) {
@@ -80,10 +104,16 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
   int rc;
   pl->dets = calloc((size_t)pl->params.max_detections, sizeof *pl->dets);
   if (!pl->dets) return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
+  wl_motion_params_t mp = pl->params.motion;
+  if (pl->has_camera && !mp.person_px) {
+    pl->person_px = malloc((size_t)height * sizeof *pl->person_px);
+    if (!pl->person_px) return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
+    person_heights(&pl->cam, pl->person_px);
+    mp.person_px = pl->person_px;
+  }
   if ((rc = wl_preprocess_new(&pl->pre, width, height, &pl->params.pre,
                               pl->badpix, err)) != WL_OK ||
-      (rc = wl_motion_new(&pl->motion, width, height, &pl->params.motion,
-                          err)) != WL_OK ||
+      (rc = wl_motion_new(&pl->motion, width, height, &mp, err)) != WL_OK ||
       (rc = wl_tracker_new(&pl->tracker, &tp, err)) != WL_OK ||
       (rc = wl_classifier_new(&pl->classifier, &pl->params.classify,
                               pl->has_camera ? &pl->cam : NULL, err)) != WL_OK)
@@ -144,7 +174,8 @@ size_t wl_pipeline_state_bytes(const wl_pipeline_t *pl) {
   if (!pl->motion) return 0;
   return sizeof *pl + wl_preprocess_state_bytes(pl->pre) +
          wl_motion_state_bytes(pl->motion) +
-         (size_t)pl->params.max_detections * sizeof *pl->dets;
+         (size_t)pl->params.max_detections * sizeof *pl->dets +
+         (pl->person_px ? (size_t)pl->height * sizeof *pl->person_px : 0);
 }
 
 unsigned wl_pipeline_ffc_count(const wl_pipeline_t *pl) {
@@ -158,5 +189,6 @@ void wl_pipeline_free(wl_pipeline_t *pl) {
   wl_motion_free(pl->motion);
   wl_preprocess_free(pl->pre);
   free(pl->dets);
+  free(pl->person_px);
   free(pl);
 }
