@@ -146,6 +146,10 @@
   X(motion_frozen_skipped) \
   X(motion_jitter_weak) \
   X(motion_subpixel_box) \
+  X(motion_crowd_no_trail) \
+  X(motion_split_side_by_side) \
+  X(motion_split_keeps_single) \
+  X(motion_split_stacked) \
   X(motion_state_bound) \
   X(motion_errors) \
   X(motion_sim_border_night) \
@@ -153,6 +157,7 @@
 
 #define TESTS_TRACK(X) \
   X(track_crossing_optimal) \
+  X(track_polarity_gate) \
   X(track_reacquire) \
   X(track_tentative_not_output) \
   X(track_box_unbiased) \

@@ -898,6 +898,35 @@ static int subpixel_run(double w, double h, double snr, double blur,
     e->abs_err[k] /= e->frames;
   }
   e->abs_int /= e->frames;
+/* A file of people (5 x 16 px, 120 DN) walking at 0.5 px per frame along
+ * the same rows, 11 px apart: every pixel they pass toggles a few times,
+ * which makes it "flickering", yet the people must not be learned into
+ * the background behind them (a cold trail of colder detections). */
+TEST_IMPL(motion_crowd_no_trail) {
+  scene_t s;
+  ASSERT_EQ(scene_init(&s, 240, 120, 29000, 300, 4.0, 41), 0);
+  pipe_t p;
+  ASSERT_EQ(pipe_init(&p, 240, 120), 0);
+  wl_frame_t f;
+  wl_frame_init(&f);
+  int cold = 0, frames = 0;
+  for (int t = 0; t < 330; t++) {
+    box_t b[12];
+    int n = 0;
+    for (int i = 0; i < 12; i++) {
+      double x = 0.5 * (t - 30) - 11.0 * i;
+      if (t < 30 || x < -5 || x > 230) continue;
+      b[n++] = (box_t){x, 50.0, 5.0, 16.0, 120.0};
+    }
+    ASSERT_EQ(scene_render(&s, &f, b, n, 1.0, 0.0, 65535), 0);
+    ASSERT_OK(pipe_run(&p, &f), &p.err);
+    if (pipe_warming(&p) || t < 60) continue;
+    frames++;
+    for (size_t j = 0; j < p.n; j++)
+      if (p.det[j].polarity < 0 && p.det[j].area >= 3) cold++;
+  }
+  ASSERT_GT(frames, 200);
+  ASSERT_LE(cold, frames / 20);
   pipe_free(&p);
   wl_frame_release(&f);
   scene_free(&s);
@@ -929,6 +958,112 @@ TEST_IMPL(motion_subpixel_box) {
     }
     ASSERT_DBL_LT(mean_abs, e.abs_int);
   }
+/* ---- splitting (motion_split.c) ------------------------------------------ */
+
+/* A group walking right at 0.5 px per frame after the warm-up: boxes
+ * given relative to the group's position, the first n_objects of them
+ * objects (the others parts of them). Counts, over the frames from 45 on,
+ * those where every object had a detection of IoU >= 0.5, and the most
+ * detections near the boxes in a frame. */
+static int group_walk(const box_t *rel, int n_boxes, int n_objects,
+                      double split_aspect,
+                      const float *person_px, int *frames_all_found,
+                      int *frames, int *max_dets) {
+  scene_t s;
+  if (scene_init(&s, 200, 160, 29000, 300, 4.0, 33) != 0) return -1;
+  wl_motion_params_t mp;
+  wl_motion_default_params(&mp);
+  mp.split_aspect = split_aspect;
+  mp.person_px = person_px;
+  pipe_t p;
+  memset(&p, 0, sizeof p);
+  if (wl_preprocess_new(&p.pp, 200, 160, NULL, NULL, &p.err) != WL_OK ||
+      wl_motion_new(&p.mo, 200, 160, &mp, &p.err) != WL_OK)
+    return -1;
+  wl_frame_t f;
+  wl_frame_init(&f);
+  *frames_all_found = *frames = *max_dets = 0;
+  for (int t = 0; t < 120; t++) {
+    box_t b[4];
+    double gx = 20 + 0.5 * (t - 30);
+    for (int i = 0; i < n_boxes; i++) {
+      b[i] = rel[i];
+      b[i].x += gx;
+    }
+    if (scene_render(&s, &f, b, t >= 30 ? n_boxes : 0, 1.0, 0.0, 65535) ||
+        pipe_run(&p, &f) != WL_OK)
+      return -1;
+    if (pipe_warming(&p) || t < 45) continue;
+    (*frames)++;
+    int all = 1, near = 0;
+    for (int i = 0; i < n_objects; i++)
+      if (best_iou(p.det, p.n, b[i].x, b[i].y, b[i].w, b[i].h, 1) < 0.5)
+        all = 0;
+    for (size_t j = 0; j < p.n; j++)
+      for (int i = 0; i < n_boxes; i++)
+        if (near_box(&p.det[j], b[i].x, b[i].y, b[i].w, b[i].h, 1)) {
+          near++;
+          break;
+        }
+    *frames_all_found += all;
+    if (near > *max_dets) *max_dets = near;
+  }
+  pipe_free(&p);
+  wl_frame_release(&f);
+  scene_free(&s);
+  return 0;
+}
+
+/* Two people (5 x 16 px) side by side, 1.2 px apart (in many frames
+ * their edge pixels share a column, so the mask joins them): without
+ * splitting they are often one detection; with it, always two, each on
+ * its own person. */
+TEST_IMPL(motion_split_side_by_side) {
+  static const box_t two[2] = {{0.3, 60.0, 5.0, 16.0, 120.0},
+                               {6.5, 60.0, 5.0, 16.0, 120.0}};
+  int found, frames, max_dets;
+  ASSERT_EQ(group_walk(two, 2, 2, 0.0, NULL, &found, &frames, &max_dets), 0);
+  ASSERT_GT(frames, 60);
+  ASSERT_LE(found, frames * 2 / 3); /* premise: often merged into one */
+  ASSERT_EQ(group_walk(two, 2, 2, 0.4, NULL, &found, &frames, &max_dets), 0);
+  ASSERT_EQ(found, frames); /* split, every frame */
+  ASSERT_EQ(max_dets, 2);
+  return 0;
+}
+
+/* What must not be split: a car-like object (24 x 9 px, uniform) and a
+ * person with a cooler arm one pixel out from the torso. */
+TEST_IMPL(motion_split_keeps_single) {
+  static const box_t car[1] = {{0.0, 60.0, 24.0, 9.0, 150.0}};
+  static const box_t person[2] = {{0.0, 60.0, 5.0, 16.0, 120.0},
+                                  {5.5, 63.0, 1.5, 7.0, 60.0}};
+  int found, frames, max_dets;
+  ASSERT_EQ(group_walk(car, 1, 1, 0.4, NULL, &found, &frames, &max_dets), 0);
+  ASSERT_GT(frames, 60);
+  ASSERT_EQ(found, frames);
+  ASSERT_EQ(max_dets, 1);
+  ASSERT_EQ(group_walk(person, 2, 1, 0.4, NULL, &found, &frames, &max_dets), 0);
+  ASSERT_EQ(found, frames);
+  ASSERT_EQ(max_dets, 1);
+  return 0;
+}
+
+/* A nearer person (16 px) below a farther one (12 px) whose feet overlap
+ * the nearer one's head: one tall component. With the camera's size prior
+ * (16 px at these rows) it is cut into the two; without it, not. */
+TEST_IMPL(motion_split_stacked) {
+  static const box_t stacked[2] = {{0.0, 50.0, 4.0, 12.0, 120.0},
+                                   {0.0, 61.0, 5.0, 16.0, 120.0}};
+  float prior[160];
+  for (int y = 0; y < 160; y++) prior[y] = 16.0f;
+  int found, frames, max_dets;
+  ASSERT_EQ(group_walk(stacked, 2, 2, 0.4, NULL, &found, &frames, &max_dets), 0);
+  ASSERT_GT(frames, 60);
+  ASSERT_EQ(found, 0);
+  ASSERT_EQ(max_dets, 1);
+  ASSERT_EQ(group_walk(stacked, 2, 2, 0.4, prior, &found, &frames, &max_dets), 0);
+  ASSERT_GE(found, frames * 9 / 10);
+  ASSERT_EQ(max_dets, 2);
   return 0;
 }
 

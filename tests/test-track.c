@@ -161,6 +161,60 @@ TEST_IMPL(track_crossing_optimal) {
   return 0;
 }
 
+/* A warm target (4 x 12 px, 2 px per frame) leaves a colder trace right
+ * where the tracker predicts it (a ghost in the detector's background):
+ * with polarity_gate the track keeps taking the warm detection 1.5 px
+ * off its prediction; without it, it takes the cold one. */
+static int polarity_run(int gate, int *took_cold, uint64_t *ids) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  p.polarity_gate = gate;
+  wl_tracker_t *tr;
+  wl_err_t err;
+  if (wl_tracker_new(&tr, &p, &err) != WL_OK) return -1;
+  *took_cold = 0;
+  *ids = 0;
+  uint64_t id = 0;
+  for (int f = 0; f < 40; f++) {
+    double x = 100 + 2.0 * f;
+    wl_detection_t d[2];
+    int n = 0;
+    d[n++] = det_at(x + (f >= 10 ? 1.5 : 0.0), 200, 4, 12, 30);
+    if (f >= 10) {
+      d[n] = det_at(x, 200, 4, 12, 30);
+      d[n].polarity = -1;
+      d[n].peak_contrast = -d[n].peak_contrast;
+      n++;
+    }
+    if (wl_tracker_update(tr, f * FRAME_NS, d, (size_t)n, &err) != WL_OK)
+      return -1;
+    size_t nc;
+    const wl_track_t *t = wl_tracker_confirmed(tr, &nc);
+    for (size_t i = 0; i < nc; i++) {
+      if (t[i].id != id) {
+        id = t[i].id;
+        (*ids)++;
+      }
+      if (f >= 10 && t[i].det_index == 1) (*took_cold)++;
+    }
+  }
+  wl_tracker_free(tr);
+  return 0;
+}
+
+TEST_IMPL(track_polarity_gate) {
+  int took_cold;
+  uint64_t ids;
+  ASSERT_EQ(polarity_run(0, &took_cold, &ids), 0);
+  ASSERT_GT(took_cold, 20); /* premise: the trace wins on distance */
+  ASSERT_EQ(polarity_run(1, &took_cold, &ids), 0);
+  ASSERT_EQ(took_cold, 0);
+  ASSERT_EQ(ids, 1); /* one warm track throughout */
+  return 0;
+}
+
 /* A target hidden for 8 frames comes back under its id; one hidden for
  * longer than max_lost_frames comes back as a new track. */
 TEST_IMPL(track_reacquire) {

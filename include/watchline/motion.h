@@ -16,8 +16,10 @@
  *        own;
  *   mask one byte: the state, and a flicker counter of state changes and
  *        polarity reversals. "Flickering" pixels (swaying vegetation,
- *        shimmer) also learn from foreground: mu at the background rate,
- *        thr toward at most twice itself at 2^-thr_flicker_shift.
+ *        shimmer) also learn from foreground: mu at the background rate
+ *        where the foreground is faint (below twice thr; strong
+ *        foreground, e.g. people of a crowd, is learned slowly), thr
+ *        toward at most twice itself at 2^-thr_flicker_shift.
  * A pixel is foreground when |f' - mu| > max(thr, k_sigma x noise), f'
  * being the frame mapped to reference units by the preprocessor (gain and
  * offset remove drift and AGC changes) and noise its temporal sigma: the
@@ -41,6 +43,8 @@
  * 4.5): two or three adjacent 3.5-sigma pixels of a dim target make a
  * detection while lone noise pixels rarely do. Dim detections (snr below
  * ~6) are meant for the tracker's track-before-detect confirmation.
+ * Components holding several people (side by side, or one in front of
+ * another when person_px gives the expected size) are split (split_*).
  * Detections are sorted by decreasing score.
  *
  * Box (sub-pixel): the "core" pixels (contrast >= box_frac x the largest
@@ -127,6 +131,19 @@ typedef struct wl_motion_params {
   int jitter_test;       /* 1: lower a detection's snr to what a
                             background shifted by up to one pixel cannot
                             explain (shimmer, jitter); 0: off; 1 */
+  double split_aspect;   /* split a reported component wider than this x
+                            its height at the valleys of its column
+                            contrast profile (people side by side; see
+                            docs/DETECTION.md); 0: never; 0.4 */
+  double split_valley;   /* ...at a valley at most this x the smaller
+                            peak on either side; 0.6 */
+  const float *person_px;/* NULL, or per image row (height entries) the
+                            expected pixel height of a standing person
+                            whose feet are on that row (0 where unknown,
+                            e.g. above the horizon), from the camera
+                            model: a component much taller than that is
+                            cut into stacked people; borrowed, must
+                            outlive the detector; NULL */
 } wl_motion_params_t;
 
 /* What happened in the last wl_motion_process call, and totals. */
@@ -138,6 +155,7 @@ typedef struct wl_motion_stats {
   uint64_t ghosts;          /* ghost components absorbed */
   uint64_t jitters;         /* detections the jitter test made weak
                                (snr below min_snr) */
+  uint64_t splits;          /* extra detections made by splitting */
   int warming_up;           /* last frame: still learning, no output */
   size_t fg_pixels;         /* last frame: foreground pixels */
   size_t components;        /* last frame: components found */

@@ -190,6 +190,8 @@ typedef struct wl_track_params {
   int birth_inside_suppress;/* 1: no birth from a detection whose centroid
                                lies inside the box of a track matched in
                                the same frame (fragments of one object) */
+  int polarity_gate;        /* 1: a track only takes detections of the
+                               polarity it was born with; 0: any */
   double classify_interval_s; /* 0.1: class evidence at most this often */
   int contrast_in_kelvin;   /* 1: detections' peak_contrast is in kelvin
                                (radiometric frames) and the classifier may

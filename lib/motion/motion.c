@@ -47,6 +47,9 @@ void wl_motion_default_params(wl_motion_params_t *p) {
   p->merge_gap = 0;
   p->ghost_ratio = 0.5;
   p->jitter_test = 1;
+  p->split_aspect = 0.4;
+  p->split_valley = 0.6;
+  p->person_px = NULL;
 }
 
 static int is_pow2_upto(int v, int max) {
@@ -93,6 +96,11 @@ static int check_params(const wl_motion_params_t *p, wl_err_t *err) {
   if (p->merge_gap < -1 || p->merge_gap > 100)
     return wl_fail(err, WL_EINVAL, "motion: merge_gap %d is outside -1..100",
                    p->merge_gap);
+  if (!(p->split_aspect >= 0.0 && p->split_aspect <= 1000.0) ||
+      !(p->split_valley >= 0.0 && p->split_valley <= 1.0))
+    return wl_fail(err, WL_EINVAL, "motion: split_aspect %g must be in "
+                   "0..1000 and split_valley %g in 0..1", p->split_aspect,
+                   p->split_valley);
   if (p->jitter_test != 0 && p->jitter_test != 1)
     return wl_fail(err, WL_EINVAL, "motion: jitter_test %d is not 0 or 1",
                    p->jitter_test);

@@ -69,9 +69,12 @@
  *      pixel, centred on the centroid;
  *   6. fragments of one polarity whose boxes are at most merge_gap pixels
  *      apart are merged;
+ *   6b. components holding several people are split: side by side at the
+ *      valleys of their column contrast profile, one in front of another
+ *      with the per-row person-height prior (motion_split.c);
  *   7. the max_out strongest by SNR are written, strongest first (the
  *      sub-pixel box of step 5b is computed as each one is written, from
- *      its possibly merged core box).
+ *      its possibly merged or split core box).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -593,6 +596,7 @@ size_t wl__motion_components(wl_motion_t *m, const wl_frame_t *frame,
   }
   second_visit(m, frame, kp, use_gain, n_runs);
   merge_fragments(m, nc);
+  nc = wl__motion_split(m, frame, kp, use_gain, nc);
   for (size_t i = 0; i < nc; i++) {
     wl__motion_comp_t *c = &m->comps[i];
     if (c->state != WL__COMP_PASS) continue;

@@ -112,7 +112,8 @@ struct wl_motion {
   int32_t *comp_of;     /* component index per root run, or -1 */
   size_t cap_runs;
   wl__motion_comp_t *comps; /* max_components */
-  double *col_acc, *row_acc; /* re-anchoring: w and h */
+  double *col_acc, *row_acc; /* re-anchoring: w and h; col_acc is also
+                             the splitting's scratch (motion_split.c) */
 
   uint64_t frames;      /* usable frames modelled since initialisation */
   int relearn_left;     /* frames of fast learning left */
@@ -158,6 +159,16 @@ int wl__motion_update_row_gain(const uint16_t *f, uint16_t *mu,
 size_t wl__motion_components(wl_motion_t *m, const wl_frame_t *frame,
                              const wl__motion_kparams_t *kp, int use_gain,
                              wl_detection_t *out, size_t max_out);
+
+/*
+ * Splitting (motion_split.c): every reported component of components
+ * [0, nc) wider than split_aspect x its height is cut at the valleys of
+ * its column contrast profile; the extra parts are appended. Uses
+ * m->col_acc as scratch. Returns the new number of components.
+ */
+size_t wl__motion_split(wl_motion_t *m, const wl_frame_t *frame,
+                        const wl__motion_kparams_t *kp, int use_gain,
+                        size_t nc);
 
 /* The frame value of pixel v in internal reference units (scalar). */
 static inline int wl__motion_ref_value(uint16_t v,

@@ -25,7 +25,11 @@
  *          pixels (slow absorption of parked objects), mu_shift_weak for
  *          steady foreground fainter than twice its threshold (residues:
  *          the trace a slow object left in mu), mu_shift_bg for
- *          background and flickering pixels (so vegetation stays centred);
+ *          background pixels and the faint foreground of flickering
+ *          ones (so vegetation stays centred; a flickering pixel's strong
+ *          foreground is learned slowly like any other: the pixels a
+ *          crowd walks over "flicker", and learning each passer-by fast
+ *          left a colder trail behind it);
  *   thr += (min(|d| * thr_gain_q4 / 16, thr_cap) - thr + dither) >> thr_shift
  *          for background pixels; for flickering foreground pixels the
  *          target is capped at twice the current threshold and the rate
@@ -103,8 +107,12 @@ WL__INLINE int segment(const uint16_t *restrict f, uint16_t *restrict mu,
       mask[j] = (uint8_t)(bits | (cnt << WL__COUNT_SHIFT));
       int flick = -(cnt >= WL__FLICKER_ON);
       int sel = fg & k.selective;  /* learn as foreground */
-      int slow = sel & ~flick;     /* ...slowly: not a flickering pixel */
-      int weak = slow & -(ad < 2 * t); /* ...less slowly: a faint one */
+      int faint = -(ad < 2 * t);
+      /* ...slowly, unless faint on a flickering pixel (a bush whose
+       * threshold has grown): strong foreground on a pixel that people
+       * keep walking over is a person, not background to centre on. */
+      int slow = sel & ~(flick & faint);
+      int weak = slow & faint;     /* ...less slowly: a faint one */
       int ub = (d + (r & rmb)) >> nb;
       int uf = (d + (r & rmf)) >> nf;
       int uw = (d + (r & rmw)) >> nw;

@@ -10,12 +10,19 @@
  * confirmed tracks pass the clutter gate (clutter_gate.c): tracks where
  * the detector keeps firing (waves, trees in wind) are held back until
  * they have moved far, and of touching tracks only the largest is output.
+ *
+ * With a camera model the pipeline gives the motion detector a size prior
+ * (wl_motion_params_t.person_px): per image row, the pixel height of a
+ * standing person (WL__PERSON_M tall) whose feet are on that row, from
+ * the ground point under the centre column; O(height) floats.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "watchline/pipeline.h"
 #include "pipeline_int.h"
+
+#define WL__PERSON_M 1.7 /* height of the person in the size prior, m */
 
 struct wl_pipeline {
   wl_pipeline_params_t params;
@@ -32,6 +39,7 @@ struct wl_pipeline {
   size_t n_dets;
   int agc8;                    /* 8-bit AGC video: the clutter gate is on */
   wl__clutter_gate_t gate;
+  float *person_px;            /* camera only: height rows, see the top */
 };
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p) {
@@ -66,6 +74,22 @@ int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
   return WL_OK;
 }
 
+/* The size prior: per row y, the height in pixels of a person whose feet
+ * are at the bottom edge of row y in the centre column; 0 at and above
+ * the horizon. */
+static void person_heights(const wl_camera_t *cam, float *out) {
+  for (int y = 0; y < cam->height; y++) {
+    double g[3], u, v;
+    out[y] = 0.0f;
+    if (wl_camera_pixel_to_ground(cam, 0.5 * cam->width, y + 1.0, g) != WL_OK)
+      continue;
+    g[2] += WL__PERSON_M;
+    if (wl_camera_enu_to_pixel(cam, g, &u, &v) != WL_OK) continue;
+    double h = y + 1.0 - v;
+    out[y] = h > 0 && h < 1e6 ? (float)h : 0.0f;
+  }
+}
+
 /* Make every stage for frames like the first one. */
 static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
                           wl_err_t *err) {
@@ -86,10 +110,16 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
   int rc;
   pl->dets = calloc((size_t)pl->params.max_detections, sizeof *pl->dets);
   if (!pl->dets) return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
+  wl_motion_params_t mp = pl->params.motion;
+  if (pl->has_camera && !mp.person_px) {
+    pl->person_px = malloc((size_t)height * sizeof *pl->person_px);
+    if (!pl->person_px) return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
+    person_heights(&pl->cam, pl->person_px);
+    mp.person_px = pl->person_px;
+  }
   if ((rc = wl_preprocess_new(&pl->pre, width, height, &pl->params.pre,
                               pl->badpix, err)) != WL_OK ||
-      (rc = wl_motion_new(&pl->motion, width, height, &pl->params.motion,
-                          err)) != WL_OK ||
+      (rc = wl_motion_new(&pl->motion, width, height, &mp, err)) != WL_OK ||
       (rc = wl_tracker_new(&pl->tracker, &tp, err)) != WL_OK ||
       (rc = wl_classifier_new(&pl->classifier, &pl->params.classify,
                               pl->has_camera ? &pl->cam : NULL, err)) != WL_OK)
@@ -175,7 +205,8 @@ size_t wl_pipeline_state_bytes(const wl_pipeline_t *pl) {
   return sizeof *pl + wl_preprocess_state_bytes(pl->pre) +
          wl_motion_state_bytes(pl->motion) +
          (size_t)pl->params.max_detections * sizeof *pl->dets +
-         wl__clutter_gate_bytes(&pl->gate);
+         wl__clutter_gate_bytes(&pl->gate) +
+         (pl->person_px ? (size_t)pl->height * sizeof *pl->person_px : 0);
 }
 
 unsigned wl_pipeline_ffc_count(const wl_pipeline_t *pl) {
@@ -190,5 +221,6 @@ void wl_pipeline_free(wl_pipeline_t *pl) {
   wl_preprocess_free(pl->pre);
   wl__clutter_gate_free(&pl->gate);
   free(pl->dets);
+  free(pl->person_px);
   free(pl);
 }

@@ -5,7 +5,8 @@
  *   1. costs: for every (track, detection) pair the negative log-likelihood
  *      ratio of "this detection is that track" against "it is clutter"
  *      (see track.h), or +inf when the centroid is outside the track's
- *      chi-square gate or the box size changed beyond size_gate_ratio;
+ *      chi-square gate, the box size changed beyond size_gate_ratio, or
+ *      (polarity_gate) the detection's polarity is not the track's;
  *   2. clusters: tracks and detections joined by an allowed pair form
  *      connected components (union-find), which cannot influence each
  *      other's best assignment;
@@ -70,6 +71,16 @@ static void fill_costs(wl_tracker_t *tr) {
                             (float)t->ln_h,
                             (float)(tr->hit_const + t->half_ln_s), inv2,
                             gate, size_gate2);
+    if (!tr->p.polarity_gate) continue;
+    /* A warm track never takes a cold detection, nor the reverse: next
+     * to a person the opposite polarity is the background's trace of
+     * it (a ghost in the model), never the person. */
+    float *row = tr->cost + (size_t)i * stride;
+    for (int j = 0; j < tr->n_meas && t->n_allowed > 0; j++)
+      if (tr->meas[j].polarity != t->polarity && row[j] < INFINITY) {
+        row[j] = INFINITY;
+        t->n_allowed--;
+      }
   }
 }
 

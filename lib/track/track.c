@@ -76,6 +76,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->coast_frames = 2;
   p->max_lost_frames = 45;
   p->birth_inside_suppress = 1;
+  p->polarity_gate = 1;
   p->classify_interval_s = 0.1;
   p->contrast_in_kelvin = 1;
 }
@@ -139,6 +140,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->classify_interval_s, 0, 1e6, "classify_interval_s"},
       {p->contrast_in_kelvin, 0, 1, "contrast_in_kelvin"},
       {p->birth_inside_suppress, 0, 1, "birth_inside_suppress"},
+      {p->polarity_gate, 0, 1, "polarity_gate"},
   };
   for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
     int rc = check_range(rules[i].v, rules[i].lo, rules[i].hi, rules[i].name,
@@ -598,6 +600,7 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
   k->birth_var = 0.5 * (k->ax.pp + k->ay.pp);
   k->max_snr = m->snr;
   k->max_area = m->area;
+  k->polarity = m->polarity;
   k->ln_w = m->ln_w;
   k->ln_h = m->ln_h;
   k->det = j;

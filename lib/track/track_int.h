@@ -89,6 +89,7 @@ typedef struct wl__trk {
   double score_peak;
   double max_snr;
   int max_area;
+  int polarity;           /* of the birth detection: +1 warm, -1 cold */
   /* Per-frame scratch */
   double sx, sy;          /* innovation variances */
   double half_ln_s;       /* 0.5 ln(sx sy) */

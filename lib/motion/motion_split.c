@@ -1,0 +1,272 @@
+/*
+ * motion_split.c - splitting a component that holds several objects side
+ * by side (people walking shoulder to shoulder in a group, whose blurred
+ * outlines touch) into one detection per object.
+ *
+ * Design. Objects standing next to each other touch in the foreground
+ * mask, but each keeps its own contrast peak: the column profile of the
+ * component, P(x) = sum over its rows of |f' - mu| at its foreground
+ * pixels of its polarity, has one hump per object with a valley between
+ * them (the gap between two bodies, filled only by the blur of the
+ * optics). A component wider than split_aspect x its height (a person
+ * is about 0.3 x as wide as tall, so one person never qualifies) is cut
+ * at the deepest interior valley whose profile is at most split_valley x
+ * the smaller of the two highest points on either side, provided each
+ * side carries at least a sixth of the component's contrast and is at
+ * least two columns wide (an arm or a foot is not an object); each side
+ * is then tried again, up to WL__SPLIT_MAX_PARTS parts. The parts are
+ * measured again from the mask inside their column ranges (area, bounds,
+ * contrast sums, centroid, peaks, core box as in motion_blobs.c); the
+ * jitter-test sums are shared in proportion to the contrast.
+ *
+ * Cost: only components that pass the aspect test are visited, once for
+ * the profile and once per part; the profile uses the column scratch
+ * buffer of the re-anchoring (m->col_acc, w doubles), free at this stage.
+ * Nothing is allocated.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "motion_int.h"
+
+#define WL__SPLIT_MAX_PARTS 8
+#define WL__SPLIT_NARROW 0.8 /* a person is at most this x its height wide */
+
+/* |f' - mu| at pixel i. */
+static inline double abs_d(const wl_motion_t *m, const wl_frame_t *frame,
+                           const wl__motion_kparams_t *kp, int use_gain,
+                           size_t i) {
+  return fabs(wl__motion_ref_value(frame->data[i], kp, use_gain) -
+              (double)m->mu[i]);
+}
+
+/* The deepest acceptable valley of P over [a, b] (inclusive), or -1. */
+static int find_cut(const double *P, int a, int b, double total,
+                    double valley) {
+  int best = -1;
+  double best_ratio = valley;
+  /* Each side at least two columns wide. */
+  for (int v = a + 2; v <= b - 2; v++) {
+    double left = 0, right = 0, mass_l = 0, mass_r = 0;
+    for (int x = a; x < v; x++) {
+      if (P[x] > left) left = P[x];
+      mass_l += P[x];
+    }
+    for (int x = v + 1; x <= b; x++) {
+      if (P[x] > right) right = P[x];
+      mass_r += P[x];
+    }
+    double lo = left < right ? left : right;
+    if (!(lo > 0) || 6.0 * mass_l < total || 6.0 * mass_r < total) continue;
+    double ratio = P[v] / lo;
+    if (ratio <= best_ratio) {
+      best_ratio = ratio;
+      best = v;
+    }
+  }
+  return best;
+}
+
+/* Measure the pixels of polarity pol in columns [xa, xb] x rows [y0, y1]
+ * into c (bounds, area, sums, peaks, core box). */
+static void measure_part(const wl_motion_t *m, const wl_frame_t *frame,
+                         const wl__motion_kparams_t *kp, int use_gain,
+                         int pol, int xa, int xb, int y0, int y1,
+                         wl__motion_comp_t *c) {
+  int w = m->w, h = m->h;
+  double frac = m->p.box_frac;
+  c->x0 = c->y0 = c->cx0 = c->cy0 = 1 << 30;
+  c->x1 = c->y1 = c->cx1 = c->cy1 = -1;
+  c->area = 0;
+  c->sum_d = c->sum_w = c->sum_wx = c->sum_wy = c->sum_var = 0;
+  c->peak_abs = c->peak_snr = 0;
+  for (int y = y0; y <= y1; y++) {
+    size_t o = (size_t)y * (size_t)w;
+    for (int x = xa; x <= xb; x++) {
+      size_t i = o + (size_t)x;
+      if ((m->mask[i] & WL__STATE_BITS) != pol) continue;
+      double d = wl__motion_ref_value(frame->data[i], kp, use_gain) -
+                 (double)m->mu[i];
+      double ad = fabs(d);
+      int t = m->thr[i] > kp->floor_thr ? m->thr[i] : kp->floor_thr;
+      double sigma = t / m->p.k_sigma;
+      c->area++;
+      if (x < c->x0) c->x0 = x;
+      if (x > c->x1) c->x1 = x;
+      if (y < c->y0) c->y0 = y;
+      if (y > c->y1) c->y1 = y;
+      c->sum_d += d;
+      c->sum_w += ad;
+      c->sum_wx += ad * (x + 0.5);
+      c->sum_wy += ad * (y + 0.5);
+      c->sum_var += sigma * sigma;
+      if (ad > c->peak_abs) c->peak_abs = (float)ad;
+      if (ad > sigma * c->peak_snr) c->peak_snr = (float)(ad / sigma);
+      /* Core pixel: as in motion_blobs.c (second visit). */
+      double nb = ad;
+      if (x > 0) nb = fmax(nb, abs_d(m, frame, kp, use_gain, i - 1));
+      if (x + 1 < w) nb = fmax(nb, abs_d(m, frame, kp, use_gain, i + 1));
+      if (y > 0) nb = fmax(nb, abs_d(m, frame, kp, use_gain, i - (size_t)w));
+      if (y + 1 < h) nb = fmax(nb, abs_d(m, frame, kp, use_gain, i + (size_t)w));
+      if (ad < frac * nb) continue;
+      if (x < c->cx0) c->cx0 = x;
+      if (x > c->cx1) c->cx1 = x;
+      if (y < c->cy0) c->cy0 = y;
+      if (y > c->cy1) c->cy1 = y;
+    }
+  }
+}
+
+/* Replace component ci by the parts [xa[k], xb[k]] x [ya[k], yb[k]] (the
+ * first in place, the others appended at nc), unless upright is set and
+ * a part is not at least WL__SPLIT_UPRIGHT times as tall as wide (people
+ * side by side give upright parts; a vehicle cut at its cooler windows or
+ * wheels does not). Returns the new nc. */
+#define WL__SPLIT_UPRIGHT 1.6
+static size_t replace_by_parts(wl_motion_t *m, const wl_frame_t *frame,
+                               const wl__motion_kparams_t *kp, int use_gain,
+                               size_t ci, size_t nc, int n_parts,
+                               const int *xa, const int *xb, const int *ya,
+                               const int *yb, int upright) {
+  if (n_parts < 2 || nc + (size_t)(n_parts - 1) > (size_t)m->p.max_components)
+    return nc;
+  wl__motion_comp_t parts[WL__SPLIT_MAX_PARTS];
+  const wl__motion_comp_t *whole = &m->comps[ci];
+  for (int k = 0; k < n_parts; k++) {
+    wl__motion_comp_t *part = &parts[k];
+    *part = *whole;
+    measure_part(m, frame, kp, use_gain, whole->pol, xa[k], xb[k], ya[k],
+                 yb[k], part);
+    if (part->area == 0) return nc;
+    int pw = part->x1 - part->x0 + 1, ph = part->y1 - part->y0 + 1;
+    if (upright && ph < WL__SPLIT_UPRIGHT * pw) return nc;
+    if (upright && m->p.person_px && m->p.person_px[part->y1] >= 6.0 &&
+        pw > WL__SPLIT_NARROW * m->p.person_px[part->y1])
+      return nc;
+    double share = whole->sum_w > 0 ? part->sum_w / whole->sum_w : 0.0;
+    for (int j = 0; j < 8; j++)
+      part->shift_r[j] = (float)(whole->shift_r[j] * share);
+  }
+  m->comps[ci] = parts[0];
+  for (int k = 1; k < n_parts; k++) m->comps[nc++] = parts[k];
+  m->st.splits += (uint64_t)(n_parts - 1);
+  return nc;
+}
+
+/* Split component ci if it holds several objects side by side. */
+static size_t split_columns(wl_motion_t *m, const wl_frame_t *frame,
+                            const wl__motion_kparams_t *kp, int use_gain,
+                            size_t ci, size_t nc) {
+  const wl__motion_comp_t *c = &m->comps[ci];
+  int x0 = c->x0, x1 = c->x1, y0 = c->y0, y1 = c->y1, pol = c->pol;
+  double *P = m->col_acc;
+  double total = 0;
+  for (int x = x0; x <= x1; x++) P[x] = 0;
+  for (int y = y0; y <= y1; y++) {
+    size_t o = (size_t)y * (size_t)m->w;
+    for (int x = x0; x <= x1; x++)
+      if ((m->mask[o + (size_t)x] & WL__STATE_BITS) == pol)
+        P[x] += abs_d(m, frame, kp, use_gain, o + (size_t)x);
+  }
+  for (int x = x0; x <= x1; x++) total += P[x];
+  if (!(total > 0)) return nc;
+
+  /* Cut points: each part is tried again until none splits. */
+  int cuts[WL__SPLIT_MAX_PARTS + 1], n_parts = 1;
+  cuts[0] = x0;
+  cuts[1] = x1 + 1;
+  int progress = 1;
+  while (progress && n_parts < WL__SPLIT_MAX_PARTS) {
+    progress = 0;
+    for (int k = 0; k < n_parts && n_parts < WL__SPLIT_MAX_PARTS; k++) {
+      int a = cuts[k], b = cuts[k + 1] - 1;
+      double part_total = 0;
+      for (int x = a; x <= b; x++) part_total += P[x];
+      int v = find_cut(P, a, b, part_total, m->p.split_valley);
+      if (v < 0) continue;
+      /* The valley column goes to the side it resembles more. */
+      int cut = P[v - 1] >= P[v + 1] ? v + 1 : v;
+      memmove(&cuts[k + 2], &cuts[k + 1],
+              (size_t)(n_parts - k) * sizeof cuts[0]);
+      cuts[k + 1] = cut;
+      n_parts++;
+      progress = 1;
+      k++;
+    }
+  }
+  int xa[WL__SPLIT_MAX_PARTS], xb[WL__SPLIT_MAX_PARTS];
+  int ya[WL__SPLIT_MAX_PARTS], yb[WL__SPLIT_MAX_PARTS];
+  for (int k = 0; k < n_parts; k++) {
+    xa[k] = cuts[k];
+    xb[k] = cuts[k + 1] - 1;
+    ya[k] = y0;
+    yb[k] = y1;
+  }
+  return replace_by_parts(m, frame, kp, use_gain, ci, nc, n_parts, xa, xb,
+                          ya, yb, 1);
+}
+
+/* With a person-height prior: a component taller than WL__SPLIT_TALL x
+ * the height of a person standing on its bottom row holds a nearer person
+ * in front of (below) a farther one. Cut it at the row of least contrast
+ * within a fifth of a person's height of that person's head; the upper
+ * part must carry a sixth of the contrast. */
+#define WL__SPLIT_TALL 1.45
+static size_t split_rows(wl_motion_t *m, const wl_frame_t *frame,
+                         const wl__motion_kparams_t *kp, int use_gain,
+                         size_t ci, size_t nc) {
+  const wl__motion_comp_t *c = &m->comps[ci];
+  int x0 = c->x0, x1 = c->x1, y0 = c->y0, y1 = c->y1, pol = c->pol;
+  double hp = m->p.person_px[y1];
+  int bh = y1 - y0 + 1;
+  if (!(hp >= 6.0) || bh < WL__SPLIT_TALL * hp ||
+      x1 - x0 + 1 > WL__SPLIT_NARROW * hp)
+    return nc;
+  double *R = m->row_acc, total = 0, upper = 0;
+  for (int y = y0; y <= y1; y++) {
+    size_t o = (size_t)y * (size_t)m->w;
+    R[y] = 0;
+    for (int x = x0; x <= x1; x++)
+      if ((m->mask[o + (size_t)x] & WL__STATE_BITS) == pol)
+        R[y] += abs_d(m, frame, kp, use_gain, o + (size_t)x);
+    total += R[y];
+  }
+  int head = y1 - (int)lround(hp) + 1, reach = (int)(0.2 * hp + 0.5);
+  int cut = -1;
+  for (int y = head - reach; y <= head + reach; y++) {
+    if (y <= y0 + 1 || y >= y1) continue;
+    if (cut < 0 || R[y] < R[cut]) cut = y;
+  }
+  if (cut < 0) return nc;
+  for (int y = y0; y < cut; y++) upper += R[y];
+  if (6.0 * upper < total) return nc;
+  int xa[2] = {x0, x0}, xb[2] = {x1, x1}, ya[2] = {cut, y0},
+      yb[2] = {y1, cut - 1};
+  return replace_by_parts(m, frame, kp, use_gain, ci, nc, 2, xa, xb, ya, yb,
+                          0);
+}
+
+size_t wl__motion_split(wl_motion_t *m, const wl_frame_t *frame,
+                        const wl__motion_kparams_t *kp, int use_gain,
+                        size_t nc) {
+  if (!(m->p.split_aspect > 0)) return nc;
+  size_t n = nc;
+  /* Parts appended by a cut are visited too (a tall part may still hold
+   * people side by side, the upper one more people above). */
+  for (size_t i = 0; i < n; i++) {
+    if (m->comps[i].state != WL__COMP_PASS) continue;
+    if (m->p.person_px) {
+      size_t before = n;
+      n = split_rows(m, frame, kp, use_gain, i, n);
+      if (n != before) {
+        i--; /* the lower part, now in place, may split again */
+        continue;
+      }
+    }
+    const wl__motion_comp_t *c = &m->comps[i];
+    int bw = c->x1 - c->x0 + 1, bh = c->y1 - c->y0 + 1;
+    if (bh < 8 || bw < 5 || bw < m->p.split_aspect * bh) continue;
+    n = split_columns(m, frame, kp, use_gain, i, n);
+  }
+  return n;
+}
