@@ -898,6 +898,12 @@ static int subpixel_run(double w, double h, double snr, double blur,
     e->abs_err[k] /= e->frames;
   }
   e->abs_int /= e->frames;
+  pipe_free(&p);
+  wl_frame_release(&f);
+  scene_free(&s);
+  return 0;
+}
+
 /* A file of people (5 x 16 px, 120 DN) walking at 0.5 px per frame along
  * the same rows, 11 px apart: every pixel they pass toggles a few times,
  * which makes it "flickering", yet the people must not be learned into
@@ -958,6 +964,9 @@ TEST_IMPL(motion_subpixel_box) {
     }
     ASSERT_DBL_LT(mean_abs, e.abs_int);
   }
+  return 0;
+}
+
 /* ---- splitting (motion_split.c) ------------------------------------------ */
 
 /* A group walking right at 0.5 px per frame after the warm-up: boxes
