@@ -139,6 +139,8 @@
   X(preprocess_quiet_source) \
   X(preprocess_blank_and_size) \
   X(motion_walker_warm) \
+  X(motion_early_detect) \
+  X(pipeline_ffc_step_quiet) \
   X(motion_walker_cold) \
   X(motion_drift_quiet) \
   X(motion_agc_step_quiet) \
@@ -163,6 +165,7 @@
   X(track_box_unbiased) \
   X(track_dim_confirm) \
   X(track_coast_freeze) \
+  X(track_hold_confirm) \
   X(track_irregular_dt) \
   X(track_no_alloc_per_frame) \
   X(track_capacity_and_bad_input) \

@@ -360,6 +360,48 @@ TEST_IMPL(track_tentative_not_output) {
   return 0;
 }
 
+/* wl_tracker_hold_confirmations: a moving target that would confirm at
+ * its 3rd-4th hit is not confirmed while a hold of 10 updates lasts, and
+ * is confirmed at the first update after it; a track confirmed before a
+ * hold stays confirmed and output through it. */
+TEST_IMPL(track_hold_confirm) {
+  wl_err_t err;
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  wl_tracker_t *tr = NULL;
+  ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
+  wl_tracker_hold_confirmations(tr, 10);
+  int confirmed_at = -1;
+  for (int f = 0; f < 30; f++) {
+    wl_detection_t d = det_at(300 + 2.0 * f, 200, 5, 10, 15);
+    if (f == 15) wl_tracker_hold_confirmations(tr, 10); /* a second FFC */
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err), &err);
+    size_t n;
+    wl_tracker_confirmed(tr, &n);
+    if (n == 1 && confirmed_at < 0) confirmed_at = f;
+    if (confirmed_at >= 0) ASSERT_EQ(n, 1);
+  }
+  ASSERT_EQ(confirmed_at, 10); /* the first update after the hold */
+  /* A hold of 0 ends a hold at once; reset ends it too. */
+  wl_tracker_reset(tr);
+  wl_tracker_hold_confirmations(tr, 1000);
+  wl_tracker_hold_confirmations(tr, 0);
+  confirmed_at = -1;
+  for (int f = 0; f < 10; f++) {
+    wl_detection_t d = det_at(100 + 2.0 * f, 200, 5, 10, 15);
+    ASSERT_OK(wl_tracker_update(tr, (100 + f) * FRAME_NS, &d, 1, &err), &err);
+    size_t n;
+    wl_tracker_confirmed(tr, &n);
+    if (n == 1 && confirmed_at < 0) confirmed_at = f;
+  }
+  ASSERT_GE(confirmed_at, 2);
+  ASSERT_LE(confirmed_at, 4);
+  wl_tracker_free(tr);
+  return 0;
+}
+
 /* Noise detections: n per frame, uniform over the image, SNR ~ 3. */
 static void add_noise(rng_t *r, wl_detection_t *d, int *n, int count) {
   for (int k = 0; k < count; k++) {

@@ -74,6 +74,13 @@
  * recognised by their edges, which are in the model rather than in the
  * frame, absorbed into the model at once and not reported.
  *
+ * Warm-up: the first warmup_frames usable frames learn every pixel as
+ * background with running-average rates. From early_frames on, the
+ * detections with snr >= early_min_snr and boxes up to early_max_size
+ * px are reported meanwhile, except those beside a stronger detection of
+ * the other polarity (the trail a target moving since start-up leaves in
+ * the model being learned).
+ *
  * FFC: frames the preprocessor marks unusable (frozen, blank) are skipped:
  * no learning, no detections. On a fixed-pattern step the model
  * re-anchors (adds the robust column and row offsets of f' - mu to mu)
@@ -106,7 +113,13 @@ typedef struct wl_motion_params {
   double min_snr;        /* report components whose score (the larger of
                             peak and integrated SNR) is >= this; 4.5 */
   int min_area;          /* ...and at least this many pixels; 1 */
-  int warmup_frames;     /* usable frames learned before detecting; 25 */
+  int warmup_frames;     /* usable frames learned as background (no
+                            selective learning) before full detection; 25 */
+  int early_frames;      /* from this usable frame on (0: never), strong
+                            detections are reported during warm-up; 8 */
+  double early_min_snr;  /* ...those with snr >= this; 10 */
+  double early_max_size; /* ...and a box of at most this many pixels a
+                            side; 24 */
   int mu_shift;          /* background learning rate 2^-n per frame; 6 */
   int absorb_shift;      /* foreground (absorption) rate 2^-n; 11 */
   int residue_shift;     /* ...for foreground fainter than twice its
@@ -156,7 +169,9 @@ typedef struct wl_motion_stats {
   uint64_t jitters;         /* detections the jitter test made weak
                                (snr below min_snr) */
   uint64_t splits;          /* extra detections made by splitting */
-  int warming_up;           /* last frame: still learning, no output */
+  int warming_up;           /* last frame: still in the warm-up (no
+                               output, or only strong detections from
+                               early_frames on) */
   size_t fg_pixels;         /* last frame: foreground pixels */
   size_t components;        /* last frame: components found */
   size_t dropped;           /* last frame: components beyond capacity */
@@ -177,9 +192,10 @@ int wl_motion_new(wl_motion_t **out, int width, int height,
  * Process one frame. pre is the preprocessor's result for this frame
  * (NULL: offset 0, gain 1, noise params->noise_dn, always usable). Writes
  * at most max_out detections, strongest first, to out and their number to
- * *n_out (0 while warming up or for a skipped frame). The first usable
- * frame initialises the model. Returns WL_OK, or WL_EINVAL for a frame of
- * another size (nothing changes).
+ * *n_out (0 for a skipped frame and during the warm-up before
+ * early_frames; only strong ones for the rest of the warm-up). The first
+ * usable frame initialises the model. Returns WL_OK, or WL_EINVAL for a
+ * frame of another size (nothing changes).
  */
 int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
                       const wl_preprocess_result_t *pre, wl_detection_t *out,

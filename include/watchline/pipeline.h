@@ -32,6 +32,9 @@ typedef struct wl_pipeline_params {
   wl_track_params_t track;
   wl_classify_params_t classify;
   int max_detections; /* detections kept per frame; default 256 */
+  int ffc_hold_frames; /* frames after an FFC fixed-pattern step in which
+                          no new track is confirmed (the background
+                          relearns); default 15 */
 } wl_pipeline_params_t;
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p);

@@ -249,6 +249,15 @@ int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
 void wl_tracker_coast(wl_tracker_t *tr, int64_t t_ns);
 
 /*
+ * No tentative track is confirmed in the next `updates` calls of
+ * wl_tracker_update (0: end a hold); tracks still gain hits and score,
+ * confirmed ones are unaffected. The pipeline holds confirmations for a
+ * few frames after an FFC fixed-pattern step, while the background model
+ * re-anchors and relearns.
+ */
+void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates);
+
+/*
  * The confirmed tracks after the last update (state CONFIRMED, including
  * those coasting), in increasing id order: *n entries, owned by the
  * tracker, valid until the next update, reset or free.

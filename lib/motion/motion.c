@@ -11,7 +11,8 @@
  *      (y + frame) % update_stride == 0 are also learned (the learning
  *      rates are scaled so time constants stay in frames);
  *   4. the component stage (motion_blobs.c) turns the sparse foreground
- *      into detections.
+ *      into detections (during the warm-up, from early_frames on, only
+ *      strong ones that are not a start-up target's trail: early_filter).
  *
  * Memory (all allocated in wl_motion_new, fixed afterwards): mu and thr
  * (2 + 2 bytes per pixel), the mask (1), the per-block activity flags
@@ -33,6 +34,9 @@ void wl_motion_default_params(wl_motion_params_t *p) {
   p->min_snr = 4.5;
   p->min_area = 1;
   p->warmup_frames = 25;
+  p->early_frames = 8;
+  p->early_min_snr = 10.0;
+  p->early_max_size = 24.0;
   p->mu_shift = 6;
   p->absorb_shift = 11;
   p->residue_shift = 8;
@@ -69,6 +73,13 @@ static int check_params(const wl_motion_params_t *p, wl_err_t *err) {
   if (p->warmup_frames < 1 || p->warmup_frames > 100000)
     return wl_fail(err, WL_EINVAL, "motion: warmup_frames %d is outside "
                    "1..100000", p->warmup_frames);
+  if (p->early_frames < 0 || p->early_frames > 100000 ||
+      !(p->early_min_snr >= 0.0 && p->early_min_snr < 1e6) ||
+      !(p->early_max_size >= 1.0 && p->early_max_size <= 65535.0))
+    return wl_fail(err, WL_EINVAL, "motion: early_frames %d must be in "
+                   "0..100000, early_min_snr %g in 0..1e6 and "
+                   "early_max_size %g in 1..65535", p->early_frames,
+                   p->early_min_snr, p->early_max_size);
   if (p->mu_shift < 1 || p->mu_shift > 14 || p->absorb_shift < 1 ||
       p->absorb_shift > 14 || p->residue_shift < 1 ||
       p->residue_shift > 14 || p->thr_shift < 1 || p->thr_shift > 14 ||
@@ -345,6 +356,40 @@ static size_t model_pass(wl_motion_t *m, const wl_frame_t *frame,
   return total;
 }
 
+/* Is b within `gap` pixels of a? */
+static int boxes_near(const wl_detection_t *a, const wl_detection_t *b,
+                      double gap) {
+  return b->x <= a->x + a->w + gap && a->x <= b->x + b->w + gap &&
+         b->y <= a->y + a->h + gap && a->y <= b->y + b->h + gap;
+}
+
+/*
+ * Detections while the model is still being learned (warm-up after
+ * early_frames): keep those with snr >= min_snr and a box of at most
+ * max_size px a side, except a component beside a stronger one of the
+ * other polarity. A target present at start-up is smeared into mu along
+ * its path: the trail it leaves right behind it shows the other
+ * polarity. A large object (a close vehicle) stays on its own start-up
+ * footprint for many frames, so it is mostly in the model and its
+ * components are partial, with wrong boxes. Detections are sorted by
+ * score, so a stronger neighbour comes first. Returns the number kept
+ * (in place).
+ */
+static size_t early_filter(wl_detection_t *d, size_t n, double min_snr,
+                           double max_size) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (d[i].snr < min_snr || d[i].w > max_size || d[i].h > max_size)
+      continue;
+    int trail = 0;
+    for (size_t j = 0; j < n && !trail; j++)
+      trail = j != i && d[j].polarity != d[i].polarity &&
+              d[j].snr > d[i].snr && boxes_near(&d[j], &d[i], 2.0);
+    if (!trail) d[k++] = d[i];
+  }
+  return k;
+}
+
 int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
                       const wl_preprocess_result_t *pre, wl_detection_t *out,
                       size_t max_out, size_t *n_out, wl_err_t *err) {
@@ -408,11 +453,18 @@ int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
   kernel_params(m, gain, offset, noise, rate, stride, selective, &kp);
   size_t fg = model_pass(m, frame, &kp, use_gain, stride);
   m->st.fg_pixels = fg;
+  size_t npx = (size_t)m->w * (size_t)m->h;
   if (warm) {
     m->st.warming_up = 1;
+    /* Early detection: from early_frames on, the strongest components
+     * are reported while the model is still being learned. */
+    if (m->p.early_frames == 0 || m->frames < (uint64_t)m->p.early_frames ||
+        (double)fg > m->p.max_fg_fraction * (double)npx)
+      return WL_OK;
+    size_t n = wl__motion_components(m, frame, &kp, use_gain, out, max_out);
+    *n_out = early_filter(out, n, m->p.early_min_snr, m->p.early_max_size);
     return WL_OK;
   }
-  size_t npx = (size_t)m->w * (size_t)m->h;
   if ((double)fg > m->p.max_fg_fraction * (double)npx) {
     m->st.scene_changes++;
     m->relearn_left = m->p.relearn_frames;

@@ -15,6 +15,10 @@
  * (wl_motion_params_t.person_px): per image row, the pixel height of a
  * standing person (WL__PERSON_M tall) whose feet are on that row, from
  * the ground point under the centre column; O(height) floats.
+ *
+ * FFC: frozen or blank frames make the tracks coast; after a
+ * fixed-pattern step the tracker confirms nothing new for
+ * ffc_hold_frames frames while the background re-anchors and relearns.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +53,7 @@ void wl_pipeline_default_params(wl_pipeline_params_t *p) {
   wl_track_default_params(&p->track);
   wl_classify_default_params(&p->classify);
   p->max_detections = 256;
+  p->ffc_hold_frames = 15;
 }
 
 int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
@@ -60,6 +65,12 @@ int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
   if (p) pl->params = *p;
   else wl_pipeline_default_params(&pl->params);
   int max_det = pl->params.max_detections;
+  int hold = pl->params.ffc_hold_frames;
+  if (hold < 0 || hold > 100000) {
+    free(pl);
+    return wl_fail(err, WL_EINVAL,
+                   "pipeline: ffc_hold_frames %d must be 0..100000", hold);
+  }
   if (max_det < 1 || max_det > 65536) {
     free(pl);
     return wl_fail(err, WL_EINVAL,
@@ -170,6 +181,11 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
     if (pl->agc8) gate_tracks(pl, 0);
     return WL_OK;
   }
+  /* After an FFC step the background re-anchors and relearns: what is
+   * new in these frames must prove itself for longer before it is
+   * output. */
+  if (pl->pre_result.ffc_step)
+    wl_tracker_hold_confirmations(pl->tracker, pl->params.ffc_hold_frames);
   if ((rc = wl_tracker_update(pl->tracker, frame->t_ns, pl->dets, pl->n_dets,
                               err)) != WL_OK)
     return rc;

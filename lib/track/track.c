@@ -303,7 +303,12 @@ void wl_tracker_set_classifier(wl_tracker_t *tr, const wl_classifier_t *clf) {
   tr->clf = clf;
 }
 
+void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates) {
+  tr->hold_confirm = updates > 0 ? updates : 0;
+}
+
 void wl_tracker_reset(wl_tracker_t *tr) {
+  tr->hold_confirm = 0;
   tr->n = 0;
   tr->clutter_seen = 0;
   tr->n_confirmed = 0;
@@ -540,7 +545,7 @@ static void advance_states(wl_tracker_t *tr) {
     t->age++;
     switch (t->state) {
     case WL_TRACK_TENTATIVE:
-      if (may_confirm(p, t, k)) {
+      if (tr->hold_confirm <= 0 && may_confirm(p, t, k)) {
         t->state = WL_TRACK_CONFIRMED;
         tr->stats.confirmations++;
       } else if (t->misses >= p->tentative_max_misses ||
@@ -716,6 +721,7 @@ int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
       update_miss(tr, i);
   }
   advance_states(tr);
+  if (tr->hold_confirm > 0) tr->hold_confirm--;
   for (int i = 0; i < tr->n; i++)
     if (tr->tracks[i].det_index >= 0 &&
         tr->tracks[i].state == WL_TRACK_CONFIRMED)

@@ -147,6 +147,8 @@ struct wl_tracker {
   int have_time;
   uint64_t next_id;
   wl_tracker_stats_t stats;
+  int hold_confirm;       /* updates left in which nothing confirms
+                             (wl_tracker_hold_confirmations) */
 };
 
 /* Association (associate.c): fills tr->trk[i].det and tr->meas[j].track
