@@ -1,8 +1,11 @@
 /*
- * test-core.c - errors and frames.
+ * test-core.c - errors, frames and the selection (quickselect).
  */
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "../lib/core/select_int.h"
 #include "task.h"
 #include "watchline/frame.h"
 
@@ -50,5 +53,45 @@ TEST_IMPL(core_frame_alloc) {
   wl_frame_release(&f);
   wl_frame_release(&g);
   wl_frame_release(NULL);
+  return 0;
+}
+
+static int cmp_float(const void *a, const void *b) {
+  float x = *(const float *)a, y = *(const float *)b;
+  return (x > y) - (x < y);
+}
+
+/* wl__select_kth against a full sort: random arrays of every size up to
+ * 300 with few distinct values (8-bit data repeats), all equal values,
+ * sorted and reversed input; v[k] is the k-th smallest, nothing larger
+ * before it and nothing smaller after it. */
+TEST_IMPL(core_select_kth) {
+  enum { N = 300 };
+  float v[N], ref[N];
+  uint32_t s = 12345;
+  for (int trial = 0; trial < 2000; trial++) {
+    size_t n = (size_t)(trial % N) + 1;
+    int kind = trial % 5, levels = 1 + trial % 7;
+    for (size_t i = 0; i < n; i++) {
+      s = s * 1664525u + 1013904223u;
+      float r = (float)(s >> 8) / 16777216.0f;
+      v[i] = kind == 0   ? r * 1000.0f - 500.0f
+             : kind == 1 ? (float)((int)(r * levels))
+             : kind == 2 ? 7.0f
+             : kind == 3 ? (float)i
+                         : (float)(n - i);
+    }
+    memcpy(ref, v, n * sizeof *v);
+    qsort(ref, n, sizeof *ref, cmp_float);
+    size_t k = (size_t)(s % n);
+    float got = wl__select_kth(v, n, k);
+    ASSERT(got == ref[k]);
+    ASSERT(v[k] == ref[k]);
+    for (size_t i = 0; i < k; i++) ASSERT(v[i] <= got);
+    for (size_t i = k + 1; i < n; i++) ASSERT(v[i] >= got);
+  }
+  /* A NaN pivot must not loop forever (the result is unspecified). */
+  float w[5] = {NAN, 1.0f, NAN, 2.0f, NAN};
+  (void)wl__select_kth(w, 5, 2);
   return 0;
 }

@@ -8,7 +8,8 @@
 
 #define TESTS_CORE(X) \
   X(core_errors) \
-  X(core_frame_alloc)
+  X(core_frame_alloc) \
+  X(core_select_kth)
 
 #define TESTS_GEODESY(X) \
   X(geodesy_known_ecef) \
@@ -153,6 +154,7 @@
   X(motion_split_keeps_single) \
   X(motion_split_stacked) \
   X(motion_state_bound) \
+  X(motion_kernel_blocks) \
   X(motion_errors) \
   X(motion_sim_border_night) \
   X(motion_sim_nuisance)

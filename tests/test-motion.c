@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/motion/motion_int.h"
 #include "task.h"
 #include "watchline/image.h"
 #include "watchline/motion.h"
@@ -1456,5 +1457,98 @@ TEST_IMPL(motion_sim_nuisance) {
   wl_frame_release(&f);
   wl_sim_free(sim);
   wl_scenario_free(sc);
+  return 0;
+}
+
+/* The row kernels' block path (whole WL__MOTION_BLOCK blocks, split into
+ * a 32-bit contrast loop and a byte-lane mask loop) gives exactly what the
+ * single-pixel tail path gives: a 2-block row processed at once against
+ * the same row processed one pixel at a time, detect and update, with and
+ * without gain, learning selectively or not, on random values over the
+ * whole range (clamps), random mask bytes (every flicker count and
+ * polarity bit) and 8- and 16-bit shifts. */
+TEST_IMPL(motion_kernel_blocks) {
+  enum { N = 2 * WL__MOTION_BLOCK };
+  uint16_t f[N], mu0[N], thr0[N], rnd[N + 64];
+  uint8_t mask0[N];
+  uint16_t mu_a[N], thr_a[N], mu_b[N], thr_b[N];
+  uint8_t mask_a[N], mask_b[N], act_a[4], act_b[1];
+  uint64_t s = 99;
+  for (int trial = 0; trial < 400; trial++) {
+    wl__motion_kparams_t k;
+    memset(&k, 0, sizeof k);
+    int variant = trial % 8, update = variant & 1;
+    int use_gain = (variant >> 1) & 1;
+    k.shift = (variant >> 2) & 1 ? 8 : 0;
+    k.gain_q12 = use_gain ? 2048 + trial * 37 % 8192 : 4096;
+    k.offset = (int)(trial * 7919 % 4001) - 2000;
+    k.floor_thr = 20 + trial % 50;
+    k.thr_gain_q4 = 70;
+    k.mu_shift_bg = 1 + trial % 6;
+    k.mu_shift_fg = 1 + trial % 9;
+    k.mu_shift_weak = 1 + trial % 7;
+    k.thr_shift = 1 + trial % 5;
+    k.thr_flicker_shift = 1 + trial % 3;
+    k.thr_cap = trial % 3 ? 65535 : 4 * k.floor_thr;
+    k.selective = trial % 4 ? -1 : 0;
+    int fmax = k.shift ? 255 : 65535;
+    for (int i = 0; i < N; i++) {
+      s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+      uint32_t r = (uint32_t)(s >> 33);
+      mu0[i] = (uint16_t)(r & 0xffff);
+      /* Mostly near mu (background and faint), some far (foreground). */
+      int fv = (mu0[i] >> k.shift) + (int)((r >> 16) % 61) - 30;
+      if (r % 5 == 0) fv = (int)((r >> 8) % (uint32_t)(fmax + 1));
+      f[i] = (uint16_t)(fv < 0 ? 0 : fv > fmax ? fmax : fv);
+      thr0[i] = (uint16_t)(r % 7 == 0 ? 65535 - r % 100 : (r >> 3) % 400);
+      mask0[i] = (uint8_t)(s >> 13);
+    }
+    for (int i = 0; i < N + 64; i++) {
+      s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+      rnd[i] = (uint16_t)(s >> 40);
+    }
+    uint16_t salt = (uint16_t)(s >> 20);
+    memcpy(mu_a, mu0, sizeof mu0);
+    memcpy(thr_a, thr0, sizeof thr0);
+    memcpy(mask_a, mask0, sizeof mask0);
+    memcpy(mu_b, mu0, sizeof mu0);
+    memcpy(thr_b, thr0, sizeof thr0);
+    memcpy(mask_b, mask0, sizeof mask0);
+    int na, nb = 0;
+    if (update)
+      na = use_gain ? wl__motion_update_row_gain(f, mu_a, thr_a, mask_a,
+                                                 act_a, N, rnd, salt, &k)
+                    : wl__motion_update_row(f, mu_a, thr_a, mask_a, act_a,
+                                            N, rnd, salt, &k);
+    else
+      na = use_gain ? wl__motion_detect_row_gain(f, mu_a, thr_a, mask_a,
+                                                 act_a, N, &k)
+                    : wl__motion_detect_row(f, mu_a, thr_a, mask_a, act_a, N,
+                                            &k);
+    for (int i = 0; i < N; i++) {
+      if (update)
+        nb += use_gain ? wl__motion_update_row_gain(
+                             f + i, mu_b + i, thr_b + i, mask_b + i, act_b,
+                             1, rnd + i, salt, &k)
+                       : wl__motion_update_row(f + i, mu_b + i, thr_b + i,
+                                               mask_b + i, act_b, 1,
+                                               rnd + i, salt, &k);
+      else
+        nb += use_gain ? wl__motion_detect_row_gain(f + i, mu_b + i,
+                                                    thr_b + i, mask_b + i,
+                                                    act_b, 1, &k)
+                       : wl__motion_detect_row(f + i, mu_b + i, thr_b + i,
+                                               mask_b + i, act_b, 1, &k);
+    }
+    ASSERT_EQ(na, nb);
+    ASSERT(na > 0 && na < N); /* both kinds of pixel were tested */
+    ASSERT(memcmp(mask_a, mask_b, sizeof mask_a) == 0);
+    ASSERT(memcmp(mu_a, mu_b, sizeof mu_a) == 0);
+    ASSERT(memcmp(thr_a, thr_b, sizeof thr_a) == 0);
+    if (!update) {
+      ASSERT(memcmp(mu_a, mu0, sizeof mu0) == 0);
+      ASSERT(memcmp(thr_a, thr0, sizeof thr0) == 0);
+    }
+  }
   return 0;
 }

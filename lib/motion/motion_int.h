@@ -10,8 +10,9 @@
  *
  * Kernels work on one row at a time in blocks of WL__MOTION_BLOCK pixels
  * (a fixed trip count, which GCC vectorises at -O2), plus a scalar tail,
- * and are built twice (AVX2 and baseline) by target_clones where the
- * compiler and platform support it; the choice is made once at load time.
+ * and are built three times (x86-64-v4 i.e. AVX-512, AVX2, baseline) by
+ * target_clones where the compiler and platform support it; the choice is
+ * made once at load time.
  */
 #ifndef WL_MOTION_INT_H
 #define WL_MOTION_INT_H

@@ -8,7 +8,14 @@
  * all-ones/all-zero masks), and a fixed block length so that GCC's -O2
  * "very cheap" vectoriser accepts the loop. Each block function is a
  * static inline template expanded with constant `update` / `use_gain`
- * flags, so every exported kernel is branch-free inside.
+ * flags, so every exported kernel is branch-free inside. Whole blocks
+ * are split into loops by lane width (segment_detect, segment_update):
+ * the contrast test and the mu/thr update need 32-bit lanes, but the mask
+ * byte's bookkeeping (state, flicker counter, polarity bits) runs on byte
+ * lanes, four times as many per vector, through a per-block state array
+ * on the stack. The tail of a row (fewer than WL__MOTION_BLOCK pixels)
+ * uses the one-loop segment(); both compute the same thing (test
+ * motion_kernel_blocks checks them bit for bit).
  *
  * The update, per pixel, with d = f' - mu and r a uniform 16-bit dither:
  *   flicker counter (mask bits 2..5): +1 whenever the state
@@ -43,10 +50,19 @@
  */
 #include "motion_int.h"
 
+/* Three builds where the compiler knows x86-64-v4 (AVX-512 F/BW/DQ/VL:
+ * GCC 11 and clang 14 on): twice the lanes of AVX2 and mask registers for
+ * the selections make this kernel about twice as fast as the AVX2 build
+ * (docs/BENCHMARKS.md). Same C, integer arithmetic: identical results. */
 #if defined(__x86_64__) && defined(__linux__) &&                         \
     !defined(WL_NO_MULTIVERSION) &&                                       \
     ((defined(__clang__) && __clang_major__ >= 14) ||                     \
-     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 8))
+     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 11))
+#define WL__MULTIVERSION                                                  \
+  __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#elif defined(__x86_64__) && defined(__linux__) &&                       \
+    !defined(WL_NO_MULTIVERSION) && !defined(__clang__) &&                \
+    defined(__GNUC__) && __GNUC__ >= 8
 #define WL__MULTIVERSION __attribute__((target_clones("avx2", "default")))
 #else
 #define WL__MULTIVERSION
@@ -134,6 +150,129 @@ WL__INLINE int segment(const uint16_t *restrict f, uint16_t *restrict mu,
   return count;
 }
 
+/* Detect only, pixels [0, len): the same outputs as segment() with
+ * update == 0, in two loops so that the mask byte's bookkeeping runs on
+ * byte lanes (four times as many per vector as the 32-bit contrast
+ * test): first the state (0 background, 1 warmer, 2 colder) per pixel,
+ * then the new mask byte from the state and the old byte. */
+WL__INLINE int segment_detect(const uint16_t *restrict f,
+                              const uint16_t *restrict mu,
+                              const uint16_t *restrict thr,
+                              uint8_t *restrict mask, const int len,
+                              const wl__motion_kparams_t k,
+                              const int use_gain) {
+  uint8_t st[WL__MOTION_BLOCK];
+  int count = 0;
+  for (int j = 0; j < len; j++) {
+    int fv = (int)f[j] << k.shift;
+    if (use_gain) fv = (fv * k.gain_q12) >> 12;
+    int d = fv - k.offset - mu[j];
+    int ad = d < 0 ? -d : d;
+    int tt = thr[j];
+    int t = tt > k.floor_thr ? tt : k.floor_thr;
+    int fg = ad > t;
+    count += fg;
+    st[j] = (uint8_t)(fg ? (d < 0 ? WL__FG_COLD : WL__FG_WARM) : 0);
+  }
+  for (int j = 0; j < len; j++) {
+    uint8_t state = st[j], old = mask[j];
+    uint8_t fg = state != 0, cold = state == WL__FG_COLD;
+    uint8_t last_cold = (old >> WL__LAST_COLD_SHIFT) & 1;
+    uint8_t reversal = fg & (cold ^ last_cold);
+    uint8_t changed = (old & WL__STATE_BITS) != state;
+    uint8_t cnt = (old >> WL__COUNT_SHIFT) & WL__COUNT_MAX;
+    /* As segment(), where reversal is 0 or 1, so that (reversal & 2) adds
+     * nothing (docs/DETECTION.md, tuning log, "Speed: AVX-512..."). */
+    cnt = (uint8_t)(cnt + changed + (reversal & 2));
+    cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
+    uint8_t keep_cold = fg ? cold : last_cold;
+    mask[j] = (uint8_t)(state | (keep_cold << WL__LAST_COLD_SHIFT) |
+                        (changed << WL__CHANGED_SHIFT) |
+                        (cnt << WL__COUNT_SHIFT));
+  }
+  return count;
+}
+
+/* Detect and update, pixels [0, len): the same outputs as segment() with
+ * update == 1, in three loops: the state and the counter's decay draw
+ * (32-bit lanes), the mask byte (byte lanes), then mu and thr. */
+WL__INLINE int segment_update(const uint16_t *restrict f,
+                              uint16_t *restrict mu, uint16_t *restrict thr,
+                              uint8_t *restrict mask,
+                              const uint16_t *restrict rnd, const int len,
+                              const int salt, const wl__motion_kparams_t k,
+                              const int use_gain) {
+  uint8_t st[WL__MOTION_BLOCK], dec[WL__MOTION_BLOCK], fl[WL__MOTION_BLOCK];
+  int count = 0;
+  for (int j = 0; j < len; j++) {
+    int fv = (int)f[j] << k.shift;
+    if (use_gain) fv = (fv * k.gain_q12) >> 12;
+    int d = fv - k.offset - mu[j];
+    int ad = d < 0 ? -d : d;
+    int tt = thr[j];
+    int t = tt > k.floor_thr ? tt : k.floor_thr;
+    int fg = ad > t;
+    count += fg;
+    st[j] = (uint8_t)(fg ? (d < 0 ? WL__FG_COLD : WL__FG_WARM) : 0);
+    int r = rnd[j] ^ salt;
+    dec[j] = (uint8_t)((((r >> 5) ^ (r >> 11)) & 63) == 0);
+  }
+  for (int j = 0; j < len; j++) {
+    uint8_t state = st[j], old = mask[j];
+    uint8_t fg = state != 0, cold = state == WL__FG_COLD;
+    uint8_t last_cold = (old >> WL__LAST_COLD_SHIFT) & 1;
+    uint8_t reversal = fg & (cold ^ last_cold);
+    uint8_t changed = (old & WL__STATE_BITS) != state;
+    uint8_t cnt = (old >> WL__COUNT_SHIFT) & WL__COUNT_MAX;
+    cnt = (uint8_t)(cnt + changed + (reversal & 2)); /* as segment() */
+    cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
+    cnt = (uint8_t)(cnt - (dec[j] & (cnt > 0)));
+    uint8_t keep_cold = fg ? cold : last_cold;
+    mask[j] = (uint8_t)(state | (keep_cold << WL__LAST_COLD_SHIFT) |
+                        (changed << WL__CHANGED_SHIFT) |
+                        (cnt << WL__COUNT_SHIFT));
+    fl[j] = cnt >= WL__FLICKER_ON;
+  }
+  const int nb = k.mu_shift_bg, nf = k.mu_shift_fg, mt = k.thr_shift;
+  const int nw = k.mu_shift_weak, mtf = k.thr_flicker_shift;
+  const int rmb = (1 << nb) - 1, rmf = (1 << nf) - 1, rts = 16 - mt;
+  const int rmw = (1 << nw) - 1;
+  const int rtf = 16 - mtf;
+  for (int j = 0; j < len; j++) {
+    int m = mu[j];
+    int fv = (int)f[j] << k.shift;
+    if (use_gain) fv = (fv * k.gain_q12) >> 12;
+    int d = fv - k.offset - m;
+    int ad = d < 0 ? -d : d;
+    int tt = thr[j];
+    int t = tt > k.floor_thr ? tt : k.floor_thr;
+    int fg = -(st[j] != 0);
+    int r = rnd[j] ^ salt;
+    int flick = -(int)fl[j];
+    int sel = fg & k.selective;
+    int faint = -(ad < 2 * t);
+    int slow = sel & ~(flick & faint);
+    int weak = slow & faint;
+    int ub = (d + (r & rmb)) >> nb;
+    int uf = (d + (r & rmf)) >> nf;
+    int uw = (d + (r & rmw)) >> nw;
+    int mn = m + ((uw & weak) | (uf & slow & ~weak) | (ub & ~slow));
+    mn = mn < 0 ? 0 : mn;
+    mn = mn > 65535 ? 65535 : mn;
+    mu[j] = (uint16_t)mn;
+    int v = (ad * k.thr_gain_q4) >> 4;
+    v = v > k.thr_cap ? k.thr_cap : v;
+    int ut = (v - tt + (r >> rts)) >> mt;
+    int vf = v < 2 * t ? v : 2 * t;
+    int uff = (vf - tt + (r >> rtf)) >> mtf;
+    int tn = tt + (ut & ~sel) + (uff & sel & flick);
+    tn = tn < 0 ? 0 : tn;
+    tn = tn > 65535 ? 65535 : tn;
+    thr[j] = (uint16_t)tn;
+  }
+  return count;
+}
+
 /* One row: blocks of fixed length, then the tail. thr_gain_q4 <= 255 and
  * |d| <= 2^20 keep every product inside int. */
 WL__INLINE int row(const uint16_t *restrict f, uint16_t *restrict mu,
@@ -147,8 +286,11 @@ WL__INLINE int row(const uint16_t *restrict f, uint16_t *restrict mu,
   const wl__motion_kparams_t k = *kp;
   int total = 0, x = 0, b = 0;
   for (; x + WL__MOTION_BLOCK <= n; x += WL__MOTION_BLOCK, b++) {
-    int count = segment(f + x, mu + x, thr + x, mask + x, rnd + x,
-                        WL__MOTION_BLOCK, salt, k, update, use_gain);
+    int count =
+        update ? segment_update(f + x, mu + x, thr + x, mask + x, rnd + x,
+                                WL__MOTION_BLOCK, salt, k, use_gain)
+               : segment_detect(f + x, mu + x, thr + x, mask + x,
+                                WL__MOTION_BLOCK, k, use_gain);
     active[b] = count != 0;
     total += count;
   }
