@@ -174,6 +174,7 @@
   X(track_many_targets) \
   X(track_crowd_identity) \
   X(classify_features_physical) \
+  X(classify_far_speed_and_contrast) \
   X(classify_temporal_and_unknown) \
   X(classify_sim_presets)
 

@@ -1006,6 +1006,67 @@ TEST_IMPL(classify_features_physical) {
 }
 
 /*
+ * Far away one pixel down the image is a hundred metres of range, so a
+ * small vertical jitter of the velocity must not read as a fast target
+ * (the ground speed is debiased by the velocity noise along the range
+ * axis), while a near target's speed stays as it was; and the contrast of
+ * a target a pixel or two across is weaker evidence than a large one's.
+ */
+TEST_IMPL(classify_far_speed_and_contrast) {
+  wl_camera_t cam;
+  ASSERT_OK(test_camera(&cam), &(wl_err_t){0});
+  wl_classifier_t *clf = NULL;
+  wl_err_t err;
+  ASSERT_OK(wl_classifier_new(&clf, NULL, &cam, &err), &err);
+  /* A person 2 km out walking 1.4 m/s across, with 0.3 px/s of vertical
+   * velocity noise and the tracker's loose velocity std (6 px/s). */
+  wl_class_obs_t o0, o1;
+  object_box(&cam, 0, -2000, 1.75, 0.5, &o0);
+  object_box(&cam, 1.4, -2000, 1.75, 0.5, &o1);
+  o0.vx = o1.x - o0.x;
+  o0.vy = 0.3;
+  o0.vel_std_px_s = 6.0;
+  wl_class_features_t f;
+  ASSERT_OK(wl_classify_features(clf, &o0, &f), &err);
+  ASSERT(f.has_ground);
+  /* Undebiased, 0.3 px/s down the image alone is tens of m/s here. */
+  double below[3], foot[3];
+  ASSERT_OK(wl_camera_pixel_to_ground(&cam, o0.x + 0.5 * o0.w,
+                                      o0.y + o0.h, foot), &err);
+  ASSERT_OK(wl_camera_pixel_to_ground(&cam, o0.x + 0.5 * o0.w,
+                                      o0.y + o0.h + 0.3, below), &err);
+  ASSERT_DBL_GT(hypot(below[0] - foot[0], below[1] - foot[1]), 20.0);
+  ASSERT_DBL_LT(f.speed_mps, 2.5);
+  ASSERT(isfinite(f.speed_std_mps) && f.speed_std_mps > 0.0);
+  /* Near (200 m) the same walk keeps its speed, loose std or not. */
+  object_box(&cam, 0, -200, 1.75, 0.5, &o0);
+  object_box(&cam, 1.4, -200, 1.75, 0.5, &o1);
+  o0.vx = o1.x - o0.x;
+  o0.vy = o1.y + o1.h - o0.y - o0.h;
+  o0.vel_std_px_s = 6.0;
+  ASSERT_OK(wl_classify_features(clf, &o0, &f), &err);
+  ASSERT_NEAR(f.speed_mps, 1.4, 0.1);
+  /* Contrast 7 K against 1 K: a big change of evidence for a 13 px
+   * person, a much smaller one for a 1-2 px person. */
+  double delta[2];
+  for (int far = 0; far < 2; far++) {
+    wl_class_obs_t o;
+    object_box(&cam, 0, far ? -2000 : -200, 1.75, 0.5, &o);
+    o.vx = o.vy = NAN;
+    double ll_hi[WL_CLASS_COUNT], ll_lo[WL_CLASS_COUNT];
+    o.contrast = 7.0;
+    ASSERT(wl_classify_loglik(clf, &o, ll_hi, NULL) > 0);
+    o.contrast = 1.0;
+    ASSERT(wl_classify_loglik(clf, &o, ll_lo, NULL) > 0);
+    delta[far] = fabs(ll_hi[WL_CLASS_PERSON] - ll_lo[WL_CLASS_PERSON]);
+  }
+  ASSERT_DBL_GT(delta[0], 2.0);
+  ASSERT_DBL_LT(delta[1], 0.6 * delta[0]);
+  wl_classifier_free(clf);
+  return 0;
+}
+
+/*
  * Evidence over time: unknown until min_obs observations, then the right
  * class for a plain person and car; stable against a few odd frames; and
  * unknown for something no class explains (a 30 m tall object).

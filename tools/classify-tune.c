@@ -12,14 +12,21 @@
  *       the classifier, once per 0.1 s) are turned into features and
  *       grouped by the true kind. Writes model.c (mean and standard
  *       deviation of each feature per kind, P(above horizon)) to FILE
- *       (default: stdout) and a summary to stderr.
+ *       (default: stdout) and a summary to stderr. --detector: detections
+ *       from preprocess + motion instead of truth; --pipeline: the whole
+ *       wl_pipeline (what the system runs; camera rows fitted with the
+ *       camera, image rows without). Both label a track by the truth box
+ *       it overlaps most (IoU >= 0.3) and keep the current row of a kind
+ *       they never see (standing people).
  *
  *   classify-tune eval [--camera|--no-camera] [--seeds A-B] PRESET...
  *   classify-tune eval [--camera|--no-camera] --random [--seeds A-B]
  *       Runs the presets (or random scenarios) with the tracker and the
  *       classifier attached and prints class accuracy on tracks older than
  *       2 s: per observation-frame and per track (its class at its last
- *       frame), with a confusion matrix.
+ *       frame), with a confusion matrix. --detector / --pipeline as for
+ *       fit; --dump prints each scored track's mean features (size in
+ *       metres, speed, contrast, aspect, range), truth kind and answer.
  *
  * As everywhere in the project, seeds 1-99 are for tuning and figures are
  * reported on seeds 101 and up: the model is fitted on random scenarios
@@ -35,6 +42,7 @@
 #include "../lib/classify/classify_int.h"
 #include "accuracy.h"
 #include "watchline/motion.h"
+#include "watchline/pipeline.h"
 #include "watchline/preprocess.h"
 #include "watchline/sim.h"
 #include "watchline/track.h"
@@ -181,15 +189,17 @@ static void track_obs(const wl_track_t *t, const wl_detection_t *d,
                         t->vel_std_px_s, t->contrast, t->snr, d->polarity};
 }
 
+/* which: 1 camera features (and the horizon), 2 image features, 3 both. */
 static void collect(const wl_classifier_t *cam_clf,
                     const wl_classifier_t *img_clf, const wl_track_t *t,
-                    const wl_detection_t *d, int kind, stats_t *st) {
+                    const wl_detection_t *d, int kind, int which,
+                    stats_t *st) {
   wl_class_obs_t o;
   track_obs(t, d, &o);
   wl_class_features_t f;
   double cam[WL__CF_COUNT], vc[WL__CF_COUNT], img[WL__IF_COUNT],
       vi[WL__IF_COUNT];
-  if (wl_classify_features(cam_clf, &o, &f) == WL_OK) {
+  if ((which & 1) && wl_classify_features(cam_clf, &o, &f) == WL_OK) {
     st->seen[kind] += 1;
     st->above[kind] += f.above_horizon;
     if (wl__classify_transform(&f, cam, vc, img, vi))
@@ -197,7 +207,7 @@ static void collect(const wl_classifier_t *cam_clf,
         add(&st->cam_n[kind][i], &st->cam_s[kind][i], &st->cam_ss[kind][i],
             cam[i]);
   }
-  if (wl_classify_features(img_clf, &o, &f) == WL_OK) {
+  if ((which & 2) && wl_classify_features(img_clf, &o, &f) == WL_OK) {
     wl__classify_transform(&f, cam, vc, img, vi);
     for (int i = 0; i < WL__IF_COUNT; i++)
       add(&st->img_n[kind][i], &st->img_s[kind][i], &st->img_ss[kind][i],
@@ -211,6 +221,10 @@ typedef struct track_eval {
   int truth_cls;
   int answer;
   double age_s;
+  int kind;
+  /* --dump: sums of features over the track's observations */
+  double n, n_ground, above, ln_h, ln_w, ln_speed, ln_contrast, h_px, range;
+  double ln_aspect, ln_rel_speed;
 } track_eval_t;
 
 /* Intersection over union of two boxes. */
@@ -244,8 +258,12 @@ static const wl_sim_truth_t *track_truth(const wl_track_t *t,
   return best;
 }
 
+/* use_detector: 0 truth boxes, 1 preprocess + motion, 2 the whole
+ * pipeline (wl_pipeline: what the system runs). dump: print each scored
+ * track's mean features. */
 static int run(const char *name_or_json, int is_json, uint64_t seed,
-               int fit, int use_camera, int use_detector, stats_t *st) {
+               int fit, int use_camera, int use_detector, int dump,
+               stats_t *st) {
   wl_err_t err;
   wl_scenario_t *sc = NULL;
   int rc = is_json ? wl_scenario_parse(&sc, name_or_json,
@@ -277,7 +295,14 @@ static int run(const char *name_or_json, int is_json, uint64_t seed,
   if (!fit) wl_tracker_set_classifier(tr, use_camera ? cam_clf : img_clf);
   wl_preprocess_t *pp = NULL;
   wl_motion_t *mo = NULL;
-  if (use_detector &&
+  wl_pipeline_t *pl = NULL;
+  if (use_detector == 2 &&
+      wl_pipeline_new(&pl, use_camera ? cam : NULL, NULL, NULL,
+                      &err) != WL_OK) {
+    fprintf(stderr, "classify-tune: %s\n", err.msg);
+    return 1;
+  }
+  if (use_detector == 1 &&
       (wl_preprocess_new(&pp, cam->width, cam->height, NULL, NULL, &err) !=
            WL_OK ||
        wl_motion_new(&mo, cam->width, cam->height, NULL, &err) != WL_OK)) {
@@ -301,7 +326,14 @@ static int run(const char *name_or_json, int is_json, uint64_t seed,
       return 1;
     }
     size_t nd = 0;
-    if (use_detector) {
+    const wl_detection_t *dl = dets;
+    if (use_detector == 2) {
+      if (wl_pipeline_process(pl, &frame, &err) != WL_OK) {
+        fprintf(stderr, "classify-tune: %s\n", err.msg);
+        return 1;
+      }
+      dl = wl_pipeline_detections(pl, &nd);
+    } else if (use_detector) {
       wl_preprocess_result_t res;
       if (wl_preprocess_frame(pp, &frame, &res, &err) != WL_OK ||
           wl_motion_process(mo, &frame, &res, dets, MAX_TRUTH, &nd, &err) !=
@@ -322,9 +354,10 @@ static int run(const char *name_or_json, int is_json, uint64_t seed,
       return 1;
     }
     size_t nc;
-    const wl_track_t *t = wl_tracker_confirmed(tr, &nc);
+    const wl_track_t *t = pl ? wl_pipeline_tracks(pl, &nc)
+                             : wl_tracker_confirmed(tr, &nc);
     for (size_t i = 0; i < nc; i++) {
-      if (t[i].det_index < 0) continue;
+      if (t[i].det_index < 0 || (size_t)t[i].det_index >= nd) continue;
       const wl_sim_truth_t *gt =
           track_truth(&t[i], truth, nt, det_truth, use_detector);
       if (!gt) continue;
@@ -335,15 +368,41 @@ static int run(const char *name_or_json, int is_json, uint64_t seed,
         if (frame.t_ns - last_obs_ns[slot] < 100000000 && last_obs_ns[slot])
           continue;
         last_obs_ns[slot] = frame.t_ns;
-        collect(cam_clf, img_clf, &t[i], &dets[t[i].det_index], kind, st);
+        /* The pipeline detects differently with a camera (a person-size
+         * prior): each table is fitted on the boxes it will be given. */
+        collect(cam_clf, img_clf, &t[i], &dl[t[i].det_index], kind,
+                use_detector == 2 ? (use_camera ? 1 : 2) : 3, st);
         continue;
       }
       double age_s = (double)(frame.t_ns - t[i].t_birth_ns) * 1e-9;
       size_t e = 0;
       while (e < n_evals && evals[e].id != t[i].id) e++;
       if (e == n_evals && n_evals < 4096)
-        evals[n_evals++] = (track_eval_t){t[i].id, gt->cls, 0, 0};
+        evals[n_evals++] = (track_eval_t){.id = t[i].id, .truth_cls = gt->cls};
       if (e < n_evals) {
+        track_eval_t *ev = &evals[e];
+        ev->kind = kind;
+        if (dump) {
+          wl_class_obs_t o;
+          wl_class_features_t fe;
+          track_obs(&t[i], &dl[t[i].det_index], &o);
+          if (wl_classify_features(use_camera ? cam_clf : img_clf, &o, &fe) ==
+              WL_OK) {
+            ev->n += 1;
+            ev->above += fe.above_horizon;
+            ev->h_px += fe.h_px;
+            ev->ln_aspect += log(fe.aspect);
+            ev->ln_rel_speed += log(fe.rel_speed + WL__REL_SPEED_SOFT);
+            ev->ln_contrast += log(fmax(fe.contrast, 0.05));
+            if (fe.has_ground) {
+              ev->n_ground += 1;
+              ev->ln_h += log(fe.height_m);
+              ev->ln_w += log(fe.width_m);
+              ev->ln_speed += log(fe.speed_mps + WL__SPEED_SOFT_MPS);
+              ev->range += fe.range_m;
+            }
+          }
+        }
         evals[e].answer = t[i].cls;
         evals[e].age_s = age_s;
         evals[e].truth_cls = gt->cls;
@@ -356,6 +415,20 @@ static int run(const char *name_or_json, int is_json, uint64_t seed,
   }
   for (size_t e = 0; e < n_evals; e++) {
     if (evals[e].age_s < MIN_TRACK_S) continue;
+    const track_eval_t *ev = &evals[e];
+    if (dump && ev->n > 0) {
+      double ng = ev->n_ground > 0 ? ev->n_ground : NAN;
+      printf("%-12s %3llu %5llu %-8s %-8s %s n %3.0f grd %3.0f h_px %5.1f "
+             "range %6.0f lnH %5.2f lnW %5.2f lnV %5.2f lnC %5.2f "
+             "lnAsp %5.2f lnRel %5.2f\n",
+             is_json ? "random" : name_or_json, (unsigned long long)seed,
+             (unsigned long long)ev->id, KINDS[ev->kind].kind,
+             wl_class_name((wl_class_t)ev->answer),
+             ev->answer == ev->truth_cls ? "ok " : "BAD", ev->n,
+             ev->n_ground, ev->h_px / ev->n, ev->range / ng, ev->ln_h / ng,
+             ev->ln_w / ng, ev->ln_speed / ng, ev->ln_contrast / ev->n,
+             ev->ln_aspect / ev->n, ev->ln_rel_speed / ev->n);
+    }
     st->tracks_all++;
     st->tracks_ok += evals[e].answer == evals[e].truth_cls;
     st->confusion[evals[e].truth_cls][evals[e].answer]++;
@@ -363,6 +436,7 @@ static int run(const char *name_or_json, int is_json, uint64_t seed,
   wl_frame_release(&frame);
   wl_motion_free(mo);
   wl_preprocess_free(pp);
+  wl_pipeline_free(pl);
   wl_classifier_free(cam_clf);
   wl_classifier_free(img_clf);
   wl_tracker_free(tr);
@@ -449,7 +523,7 @@ static void write_model(FILE *out, const stats_t *st, int first, int n,
           "const char *const wl__img_feature_names[WL__IF_COUNT] = {\n"
           "    \"ln(h / w)\", \"ln(speed / h + 0.1)\", \"ln contrast\"};\n\n"
           "const wl__kind_model_t wl__kind_models[WL__KIND_MODELS] = {\n",
-          detector ? " --detector" : "", first, n);
+          detector == 2 ? " --pipeline" : detector ? " --detector" : "", first, n);
   for (size_t k = 0; k < N_KINDS; k++) {
     int cls = wl_class_from_name(KINDS[k].cls);
     if (!kind_fitted(st, k)) {
@@ -512,10 +586,10 @@ static void print_eval(const stats_t *st) {
 
 static int usage(void) {
   fprintf(stderr,
-          "usage: classify-tune fit [--detector] [--seeds N] [--first-seed S] "
-          "[--out FILE]\n"
-          "       classify-tune eval [--detector] [--camera|--no-camera] "
-          "[--seeds A-B] (PRESET... | --random)\n");
+          "usage: classify-tune fit [--detector|--pipeline] [--seeds N] "
+          "[--first-seed S] [--out FILE]\n"
+          "       classify-tune eval [--detector|--pipeline] [--dump] "
+          "[--camera|--no-camera] [--seeds A-B] (PRESET... | --random)\n");
   return 2;
 }
 
@@ -524,7 +598,7 @@ int main(int argc, char **argv) {
   int fit = strcmp(argv[1], "fit") == 0;
   if (!fit && strcmp(argv[1], "eval") != 0) return usage();
   int n_seeds = 40, first = 20, use_camera = 1, random_sc = 0;
-  int use_detector = 0;
+  int use_detector = 0, dump = 0;
   int seed_lo = 101, seed_hi = 103;
   const char *out_path = NULL;
   const char *presets[64];
@@ -546,6 +620,10 @@ int main(int argc, char **argv) {
       use_camera = 0;
     } else if (strcmp(argv[i], "--detector") == 0) {
       use_detector = 1;
+    } else if (strcmp(argv[i], "--pipeline") == 0) {
+      use_detector = 2;
+    } else if (strcmp(argv[i], "--dump") == 0) {
+      dump = 1;
     } else if (strcmp(argv[i], "--random") == 0) {
       random_sc = 1;
     } else if (argv[i][0] != '-' && n_presets < 64) {
@@ -558,7 +636,9 @@ int main(int argc, char **argv) {
   if (fit) {
     for (int s = first; s < first + n_seeds; s++) {
       char *json = random_scenario((uint64_t)s);
-      int rc = run(json, 1, (uint64_t)s, 1, 1, use_detector, &st);
+      int rc = run(json, 1, (uint64_t)s, 1, 1, use_detector, 0, &st);
+      if (!rc && use_detector == 2)
+        rc = run(json, 1, (uint64_t)s, 1, 0, use_detector, 0, &st);
       free(json);
       if (rc) return 1;
     }
@@ -576,12 +656,12 @@ int main(int argc, char **argv) {
   for (int s = seed_lo; s <= seed_hi; s++) {
     if (random_sc) {
       char *json = random_scenario((uint64_t)s);
-      int rc = run(json, 1, (uint64_t)s, 0, use_camera, use_detector, &st);
+      int rc = run(json, 1, (uint64_t)s, 0, use_camera, use_detector, dump, &st);
       free(json);
       if (rc) return 1;
     }
     for (int p = 0; p < n_presets; p++)
-      if (run(presets[p], 0, (uint64_t)s, 0, use_camera, use_detector, &st))
+      if (run(presets[p], 0, (uint64_t)s, 0, use_camera, use_detector, dump, &st))
         return 1;
   }
   print_eval(&st);

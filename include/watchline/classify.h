@@ -14,15 +14,18 @@
  * With a camera model the features are physical: height and width in metres
  * (box size times the metres per pixel at the slant range of the foot point,
  * the bottom centre of the box), ground speed in m/s (the foot point and
- * where the velocity carries it 0.5 s later, both put on the ground), the
+ * where the velocity carries it 0.5 s later, both put on the ground;
+ * debiased by the velocity noise, which far away puts tens of metres of
+ * range behind every pixel down the image), the
  * magnitude of the peak contrast in kelvin, and whether the foot point is
  * above the horizon (only birds are). Above the horizon, or without a
  * camera, they are image cues: aspect ratio h/w, image speed in box heights
  * per second, and contrast.
  *
  * Each feature's variance is the kind's spread plus the measurement's own
- * (a 3-pixel box knows its height to a third; a fresh track's speed is
- * uncertain), so weak observations carry little evidence by themselves.
+ * (a 3-pixel box knows its height to a third, and its peak contrast is
+ * smeared by the optics; a fresh track's speed is uncertain), so weak
+ * observations carry little evidence by themselves.
  *
  * Per-track state (wl_class_state_t) accumulates the evidence over the
  * track's life: the posterior uses the mean per-observation log-likelihood

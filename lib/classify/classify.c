@@ -31,6 +31,9 @@
 #define LN_2PI 1.8378770664093453
 /* Box edges are known to about half a pixel each: ln-size noise ~ 0.7 / n. */
 #define EDGE_NOISE_PX 0.7
+/* ln-contrast noise of a small target: CONTRAST_SMEAR_PX / its smaller
+ * size in pixels. */
+#define CONTRAST_SMEAR_PX 1.0
 
 struct wl_classifier {
   wl_classify_params_t params;
@@ -168,10 +171,6 @@ static double horizon_at(const wl_classifier_t *clf, double u) {
   return clf->horizon[(int)u];
 }
 
-static double ground_dist(const double a[3], const double b[3]) {
-  return hypot(a[0] - b[0], a[1] - b[1]);
-}
-
 /* Physical size and ground speed through the camera model. */
 static void camera_features(const wl_classifier_t *clf,
                             const wl_class_obs_t *obs,
@@ -192,44 +191,76 @@ static void camera_features(const wl_classifier_t *clf,
   f->height_m = obs->h * f->m_per_px;
   f->width_m = obs->w * f->m_per_px;
 
-  /* Ground speed: where the velocity carries the foot point a little
+  /* Ground velocity: where the velocity carries the foot point a little
    * later, on the ground. Shorten the look-ahead if it crosses the
    * horizon; give up (speed absent) if even a short one does. */
   if (!isfinite(obs->vx) || !isfinite(obs->vy)) return;
-  double ahead[3], dir[2] = {0.0, 0.0};
+  double ahead[3], gv[2] = {NAN, NAN};
   for (double tau = WL__SPEED_LOOKAHEAD_S; tau > 0.01; tau *= 0.25) {
     if (wl_camera_pixel_to_ground(cam, u + obs->vx * tau, v + obs->vy * tau,
                                   ahead) == WL_OK &&
         isfinite(ahead[0])) {
-      f->speed_mps = ground_dist(g, ahead) / tau;
-      dir[0] = ahead[0] - g[0];
-      dir[1] = ahead[1] - g[1];
+      gv[0] = (ahead[0] - g[0]) / tau;
+      gv[1] = (ahead[1] - g[1]) / tau;
       break;
     }
   }
-  if (isnan(f->speed_mps)) return;
-  /* Its uncertainty, to first order: the velocity's (sigma px/s on each
-   * axis) through the Jacobian J of pixel -> ground, projected on the
-   * direction of travel: sigma |J^T d|. Without a direction (standing
-   * still), the RMS of J's columns. */
+  if (isnan(gv[0])) return;
+  f->speed_mps = hypot(gv[0], gv[1]);
+  /* Its noise: the velocity's (sigma px/s on each axis) through the
+   * Jacobian J of pixel -> ground, covariance C = sigma^2 J J^T. Far away
+   * C is very elongated: one pixel down the image is tens of metres of
+   * range, so the range component of the velocity is mostly noise and
+   * |J v| overstates the speed (a person walking at 4 km reads 40 m/s).
+   * The speed is therefore debiased per principal axis of C (component^2
+   * minus its variance, floored at 0), and its standard deviation is C's
+   * along the debiased direction of travel. */
   double right[3], below[3];
   if (wl_camera_pixel_to_ground(cam, u + 1.0, v, right) != WL_OK ||
-      wl_camera_pixel_to_ground(cam, u, v + 1.0, below) != WL_OK)
+      wl_camera_pixel_to_ground(cam, u, v + 1.0, below) != WL_OK ||
+      !isfinite(right[0]) || !isfinite(below[0]))
     return; /* at the horizon: keep the speed, no uncertainty known */
   double ju[2] = {right[0] - g[0], right[1] - g[1]};
   double jv[2] = {below[0] - g[0], below[1] - g[1]};
   double sigma = isfinite(obs->vel_std_px_s) && obs->vel_std_px_s > 0.0
                      ? obs->vel_std_px_s
                      : 0.0;
-  double len = hypot(dir[0], dir[1]);
-  if (len > 1e-9) {
-    double a = (ju[0] * dir[0] + ju[1] * dir[1]) / len;
-    double b = (jv[0] * dir[0] + jv[1] * dir[1]) / len;
-    f->speed_std_mps = sigma * hypot(a, b);
+  if (sigma > WL__VEL_NOISE_PX_S) sigma = WL__VEL_NOISE_PX_S;
+  double s2 = sigma * sigma;
+  double cxx = s2 * (ju[0] * ju[0] + jv[0] * jv[0]);
+  double cyy = s2 * (ju[1] * ju[1] + jv[1] * jv[1]);
+  double cxy = s2 * (ju[0] * ju[1] + jv[0] * jv[1]);
+  /* Eigen-decomposition of the symmetric 2x2 C. */
+  double half_tr = 0.5 * (cxx + cyy), det = cxx * cyy - cxy * cxy;
+  double disc = sqrt(fmax(half_tr * half_tr - det, 0.0));
+  double lam[2] = {half_tr + disc, fmax(half_tr - disc, 0.0)};
+  double e0[2];
+  if (fabs(cxy) > 1e-12 * (cxx + cyy + 1e-300)) {
+    e0[0] = lam[0] - cyy;
+    e0[1] = cxy;
   } else {
-    f->speed_std_mps = sigma * sqrt(0.5 * (ju[0] * ju[0] + ju[1] * ju[1] +
-                                           jv[0] * jv[0] + jv[1] * jv[1]));
+    e0[0] = cxx >= cyy ? 1.0 : 0.0;
+    e0[1] = cxx >= cyy ? 0.0 : 1.0;
   }
+  double n0 = hypot(e0[0], e0[1]);
+  if (!(n0 > 0.0)) {
+    e0[0] = 1.0;
+    e0[1] = 0.0;
+    n0 = 1.0;
+  }
+  e0[0] /= n0;
+  e0[1] /= n0;
+  double comp[2] = {gv[0] * e0[0] + gv[1] * e0[1],
+                    -gv[0] * e0[1] + gv[1] * e0[0]};
+  double d2[2], sum2 = 0.0;
+  for (int i = 0; i < 2; i++) {
+    d2[i] = fmax(comp[i] * comp[i] - lam[i], 0.0);
+    sum2 += d2[i];
+  }
+  f->speed_mps = sqrt(sum2);
+  f->speed_std_mps = sum2 > 0.0
+                         ? sqrt((lam[0] * d2[0] + lam[1] * d2[1]) / sum2)
+                         : sqrt(lam[1]);
 }
 
 int wl_classify_features(const wl_classifier_t *clf, const wl_class_obs_t *obs,
@@ -260,6 +291,16 @@ static double log_floor(double x, double floor_value) {
   return log(x > floor_value ? x : floor_value);
 }
 
+/* Measurement variance of ln contrast: a target a pixel or two across is
+ * smeared by the optics, so its peak contrast reads low by a factor that
+ * depends on where it falls on the pixel grid; larger ones are known
+ * exactly. */
+static double contrast_var(const wl_class_features_t *f) {
+  double m = f->w_px < f->h_px ? f->w_px : f->h_px;
+  double e = CONTRAST_SMEAR_PX / m;
+  return e * e;
+}
+
 int wl__classify_transform(const wl_class_features_t *f,
                            double cam[WL__CF_COUNT],
                            double var_cam[WL__CF_COUNT],
@@ -283,7 +324,7 @@ int wl__classify_transform(const wl_class_features_t *f,
       var_cam[WL__CF_LOG_SPEED] = rs * rs;
     }
     cam[WL__CF_LOG_CONTRAST] = contrast;
-    var_cam[WL__CF_LOG_CONTRAST] = 0.0;
+    var_cam[WL__CF_LOG_CONTRAST] = contrast_var(f);
     return 1;
   }
   if (isfinite(f->aspect) && f->aspect > 0.0) {
@@ -298,7 +339,7 @@ int wl__classify_transform(const wl_class_features_t *f,
     var_img[WL__IF_LOG_REL_SPEED] = rs * rs;
   }
   img[WL__IF_LOG_CONTRAST] = contrast;
-  var_img[WL__IF_LOG_CONTRAST] = 0.0;
+  var_img[WL__IF_LOG_CONTRAST] = contrast_var(f);
   return 0;
 }
 

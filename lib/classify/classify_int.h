@@ -39,6 +39,11 @@ enum {
 #define WL__REL_SPEED_SOFT 0.1  /* heights per second */
 #define WL__CONTRAST_FLOOR 0.05 /* K */
 #define WL__SPEED_LOOKAHEAD_S 0.5
+/* Image velocity noise (px/s per axis) assumed when debiasing the ground
+ * speed: the tracker's own velocity std is capped at this (it includes
+ * the manoeuvre allowance, several px/s, much more than the actual jitter
+ * of a steadily moving target's velocity). */
+#define WL__VEL_NOISE_PX_S 1.0
 
 /* One Gaussian: mean and standard deviation of a transformed feature. */
 typedef struct wl__gauss {
