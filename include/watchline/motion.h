@@ -14,9 +14,9 @@
  *        from background pixels, rate 2^-thr_shift, so pixels that always
  *        move get a high threshold while a parked object cannot raise its
  *        own;
- *   mask one byte: the state, and a flicker counter of state changes and
- *        polarity reversals. "Flickering" pixels (swaying vegetation,
- *        shimmer) also learn from foreground: mu at the background rate
+ *   mask one byte: the state, the last foreground polarity, and a
+ *        flicker counter of state changes. "Flickering" pixels (swaying
+ *        vegetation, shimmer) also learn from foreground: mu at the background rate
  *        where the foreground is faint (below twice thr; strong
  *        foreground, e.g. people of a crowd, is learned slowly), thr
  *        toward at most twice itself at 2^-thr_flicker_shift.

@@ -102,14 +102,13 @@ WL__INLINE int segment(const uint16_t *restrict f, uint16_t *restrict mu,
     int state = (fg & WL__FG_WARM) + (fg & cold);
     int old = mask[j];
     count += fg & 1;
-    /* Flicker counter, every frame: +1 per change of state, +2 more when
-     * the polarity reverses (warmer <-> colder, possibly through
-     * background); the last foreground polarity is kept in a bit. */
+    /* Flicker counter, every frame: +1 per change of state (weighting
+     * polarity reversals +2 more was measured worse on crowd, tuning log
+     * "Speed"); the last foreground polarity is kept in a bit. */
     int last_cold = (old & WL__LAST_COLD) != 0;
-    int reversal = fg & (cold != last_cold);
     int changed = (old & WL__STATE_BITS) != state;
     int cnt = (old & WL__COUNT_BITS) >> WL__COUNT_SHIFT;
-    cnt += changed + (reversal & 2);
+    cnt += changed;
     cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
     int keep_cold = (fg & cold) | (~fg & last_cold);
     int bits = state | (keep_cold << WL__LAST_COLD_SHIFT) |
@@ -178,12 +177,9 @@ WL__INLINE int segment_detect(const uint16_t *restrict f,
     uint8_t state = st[j], old = mask[j];
     uint8_t fg = state != 0, cold = state == WL__FG_COLD;
     uint8_t last_cold = (old >> WL__LAST_COLD_SHIFT) & 1;
-    uint8_t reversal = fg & (cold ^ last_cold);
     uint8_t changed = (old & WL__STATE_BITS) != state;
     uint8_t cnt = (old >> WL__COUNT_SHIFT) & WL__COUNT_MAX;
-    /* As segment(), where reversal is 0 or 1, so that (reversal & 2) adds
-     * nothing (docs/DETECTION.md, tuning log, "Speed: AVX-512..."). */
-    cnt = (uint8_t)(cnt + changed + (reversal & 2));
+    cnt = (uint8_t)(cnt + changed); /* as segment() */
     cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
     uint8_t keep_cold = fg ? cold : last_cold;
     mask[j] = (uint8_t)(state | (keep_cold << WL__LAST_COLD_SHIFT) |
@@ -221,10 +217,9 @@ WL__INLINE int segment_update(const uint16_t *restrict f,
     uint8_t state = st[j], old = mask[j];
     uint8_t fg = state != 0, cold = state == WL__FG_COLD;
     uint8_t last_cold = (old >> WL__LAST_COLD_SHIFT) & 1;
-    uint8_t reversal = fg & (cold ^ last_cold);
     uint8_t changed = (old & WL__STATE_BITS) != state;
     uint8_t cnt = (old >> WL__COUNT_SHIFT) & WL__COUNT_MAX;
-    cnt = (uint8_t)(cnt + changed + (reversal & 2)); /* as segment() */
+    cnt = (uint8_t)(cnt + changed); /* as segment() */
     cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
     cnt = (uint8_t)(cnt - (dec[j] & (cnt > 0)));
     uint8_t keep_cold = fg ? cold : last_cold;
