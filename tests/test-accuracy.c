@@ -34,7 +34,7 @@
 #define CEIL_NUISANCE_FALSE_TRACKS 40       /* 29 in 10 s */
 #define FLOOR_CLASS_ACCURACY 0.78           /* 0.882 (30 of 34 tracks) */
 #define FLOOR_HALMSTAD_CM_RECALL 0.60       /* 0.672 */
-#define FLOOR_HALMSTAD_CM_F1 0.33           /* 0.387 */
+#define FLOOR_HALMSTAD_CM_F1 0.45           /* 0.503 */
 #define FLOOR_HALMSTAD_DISTANT_RECALL 0.62  /* 0.622 */
 #define FLOOR_HALMSTAD_DISTANT_F1 0.70      /* 0.767 */
 
