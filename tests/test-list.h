@@ -184,7 +184,10 @@
   X(analyze_cli_outputs) \
   X(analyze_bad_input) \
   X(analyze_clutter_gate_clutter) \
-  X(analyze_clutter_gate_groups)
+  X(analyze_clutter_gate_groups) \
+  X(analyze_clutter_gate_shape) \
+  X(analyze_clutter_gate_pass) \
+  X(analyze_global_motion)
 
 #define TESTS_ACCURACY(X) \
   X(accuracy_oracle_perfect) \

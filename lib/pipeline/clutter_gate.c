@@ -21,6 +21,27 @@
  * per track id in two arrays of max_tracks entries merged by id each
  * frame (the tracker lists its tracks in increasing id order).
  *
+ * The 40 px must come within pass_frames frames of an anchor (renewed
+ * when older): a wave or a branch wanders off slowly, a target crossing
+ * the clutter does not. At the image border, where the 3x3 cells are cut,
+ * the rate is the mean of the cells inside times 9 (a sea along the
+ * bottom edge is as busy as further in), and a centroid just outside the
+ * image counts in the border cell.
+ *
+ * Camera motion (global_motion.c, wl__clutter_gate_set_offset): the
+ * displacement must be pass_px both in the image and over the scene
+ * (image position less the accumulated camera shift), so that the ground
+ * moving through the image of a panning camera does not pass. While the
+ * camera moves at pan_px_s or faster, a track whose image velocity is
+ * within pan_match times the camera's speed of the camera's velocity
+ * (it moves with the ground) and whose clutter rate is above pan_clutter
+ * is held back even if it has passed; a target the camera follows stands
+ * still in the image and is output.
+ *
+ * Shape: a box that is a line (long side at least line_px and line_aspect
+ * times the short side: a cloud edge, the horizon, a pole) or larger than
+ * max_area (a blob over half a landscape) is not output.
+ *
  * Then one object, one track: a close helicopter or airplane makes several
  * components (rotor, body, exhaust) that the tracker may follow as
  * separate tracks, each an extra false positive. Of the output tracks
@@ -47,6 +68,13 @@ int wl__clutter_gate_init(wl__clutter_gate_t *g, int width, int height,
   g->max_clutter = 0.5f;
   g->pass_px = 40;
   g->group_px = 3;
+  g->pass_frames = 60;
+  g->line_px = 16;
+  g->line_aspect = 4;
+  g->max_area = 4000;
+  g->pan_px_s = 20;
+  g->pan_match = 0.7f;
+  g->pan_clutter = 0.1f;
   g->cap = max_tracks;
   g->rate = calloc((size_t)g->cols * (size_t)g->rows, sizeof *g->rate);
   g->mem = calloc(max_tracks, sizeof *g->mem);
@@ -65,13 +93,14 @@ void wl__clutter_gate_free(wl__clutter_gate_t *g) {
   memset(g, 0, sizeof *g);
 }
 
+/* The cell of (x, y), clamped to the grid: a filtered centroid can sit a
+ * little outside the image. 0 for a NaN. */
 static int cell_of(const wl__clutter_gate_t *g, double x, double y, int *cx,
                    int *cy) {
-  if (!(x >= 0 && y >= 0)) return 0;
-  int c = (int)(x / g->cell_px), r = (int)(y / g->cell_px);
-  if (c >= g->cols || r >= g->rows) return 0;
-  *cx = c;
-  *cy = r;
+  if (!(x == x && y == y)) return 0;
+  double c = x / g->cell_px, r = y / g->cell_px;
+  *cx = c < 0 ? 0 : c >= g->cols ? g->cols - 1 : (int)c;
+  *cy = r < 0 ? 0 : r >= g->rows ? g->rows - 1 : (int)r;
   return 1;
 }
 
@@ -87,18 +116,34 @@ void wl__clutter_gate_learn(wl__clutter_gate_t *g,
   }
 }
 
-/* Mean detections per frame in the 3x3 cells around (x, y). */
+/* Detections per frame in the 3x3 cells around (x, y); at the image
+ * border, the mean of the cells inside times 9 (the sea or the ground
+ * along the bottom edge is as busy as further in). */
 static double clutter_at(const wl__clutter_gate_t *g, double x, double y) {
   int c, r;
   if (!cell_of(g, x, y, &c, &r)) return 0;
   double s = 0;
+  int k = 0;
   for (int dr = -1; dr <= 1; dr++)
     for (int dc = -1; dc <= 1; dc++) {
       int rr = r + dr, cc = c + dc;
       if (rr < 0 || cc < 0 || rr >= g->rows || cc >= g->cols) continue;
       s += g->rate[(size_t)rr * (size_t)g->cols + (size_t)cc];
+      k++;
     }
-  return s;
+  return s * 9 / k;
+}
+
+/* Whether the track's box could be one compact object: not a line (a
+ * cloud edge, the horizon, a pole: long side at least line_px and at
+ * least line_aspect times the short side) nor huge (area above max_area,
+ * a blob over half a landscape after an AGC jump). */
+static int shape_ok(const wl__clutter_gate_t *g, const wl_track_t *t) {
+  double lo = t->w < t->h ? t->w : t->h, hi = t->w < t->h ? t->h : t->w;
+  if (g->line_px > 0 && hi >= g->line_px && hi >= g->line_aspect * lo)
+    return 0;
+  if (g->max_area > 0 && t->w * t->h > g->max_area) return 0;
+  return 1;
 }
 
 /* Whether the boxes of a and b, each grown by m px on every side, meet. */
@@ -162,9 +207,25 @@ void wl__clutter_gate_filter(wl__clutter_gate_t *g, const wl_track_t *all,
       m.id = all[i].id;
       m.x0 = (float)all[i].cx;
       m.y0 = (float)all[i].cy;
+      m.sx0 = (float)(all[i].cx - g->ox);
+      m.sy0 = (float)(all[i].cy - g->oy);
       m.passed = 0;
+      m.age0 = all[i].age;
     }
-    if (!m.passed && hypot(all[i].cx - m.x0, all[i].cy - m.y0) >= g->pass_px)
+    /* The displacement must come within pass_frames: a new anchor when
+     * the old one is older (a wave or a branch wanders off slowly). */
+    if (!m.passed && g->pass_frames > 0 &&
+        all[i].age - m.age0 > g->pass_frames) {
+      m.x0 = (float)all[i].cx;
+      m.y0 = (float)all[i].cy;
+      m.sx0 = (float)(all[i].cx - g->ox);
+      m.sy0 = (float)(all[i].cy - g->oy);
+      m.age0 = all[i].age;
+    }
+    if (!m.passed &&
+        hypot(all[i].cx - m.x0, all[i].cy - m.y0) >= g->pass_px &&
+        hypot(all[i].cx - g->ox - m.sx0, all[i].cy - g->oy - m.sy0) >=
+            g->pass_px)
       m.passed = 1;
     g->mem_next[n_next++] = m;
   }
@@ -173,19 +234,33 @@ void wl__clutter_gate_filter(wl__clutter_gate_t *g, const wl_track_t *all,
   g->mem_next = t;
   g->n_mem = n_next;
 
+  double pan_speed = hypot(g->vx, g->vy);
+  int pan = g->pan_px_s > 0 && pan_speed >= g->pan_px_s;
   g->n_out = 0;
   j = 0;
   for (size_t i = 0; i < n_conf && g->n_out < g->cap; i++) {
     while (j < g->n_mem && g->mem[j].id < conf[i].id) j++;
     int passed = j < g->n_mem && g->mem[j].id == conf[i].id &&
                  g->mem[j].passed;
-    if (!passed && clutter_at(g, conf[i].cx, conf[i].cy) -
-                           own_detections(g, &conf[i], dets, n_dets) >
-                       g->max_clutter)
+    double excess = clutter_at(g, conf[i].cx, conf[i].cy) -
+                    own_detections(g, &conf[i], dets, n_dets);
+    if (pan && excess > g->pan_clutter &&
+        hypot(conf[i].vx - g->vx, conf[i].vy - g->vy) <
+            g->pan_match * pan_speed)
       continue;
+    if (!passed && excess > g->max_clutter) continue;
+    if (!shape_ok(g, &conf[i])) continue;
     g->out[g->n_out++] = conf[i];
   }
   group_tracks(g);
+}
+
+void wl__clutter_gate_set_offset(wl__clutter_gate_t *g, double ox,
+                                 double oy, double vx, double vy) {
+  g->ox = ox;
+  g->oy = oy;
+  g->vx = vx;
+  g->vy = vy;
 }
 
 size_t wl__clutter_gate_bytes(const wl__clutter_gate_t *g) {

@@ -10,6 +10,8 @@
  * confirmed tracks pass the clutter gate (clutter_gate.c): tracks where
  * the detector keeps firing (waves, trees in wind) are held back until
  * they have moved far, and of touching tracks only the largest is output.
+ * The gate measures displacement over the scene, not the image, with the
+ * camera's pan and tilt estimated per frame (global_motion.c).
  *
  * With a camera model the pipeline gives the motion detector a size prior
  * (wl_motion_params_t.person_px): per image row, the pixel height of a
@@ -44,6 +46,7 @@ struct wl_pipeline {
   int agc8;                    /* 8-bit AGC video: the clutter gate is on */
   wl__clutter_gate_t gate;
   float *person_px;            /* camera only: height rows, see the top */
+  wl__global_motion_t gm;      /* 8-bit AGC video: camera pan and tilt */
 };
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p) {
@@ -140,6 +143,9 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
                                               (size_t)tp.max_tracks, err)) !=
                       WL_OK)
     return rc;
+  if (pl->agc8 &&
+      (rc = wl__global_motion_init(&pl->gm, width, height, err)) != WL_OK)
+    return rc;
   pl->width = width;
   pl->height = height;
   return WL_OK;
@@ -149,6 +155,8 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
  * (when learn) and hold back the confirmed tracks that live in clutter. */
 static void gate_tracks(wl_pipeline_t *pl, int learn) {
   size_t n_all, n_conf;
+  wl__clutter_gate_set_offset(&pl->gate, pl->gm.ox, pl->gm.oy, pl->gm.vx,
+                              pl->gm.vy);
   const wl_track_t *all = wl_tracker_tracks(pl->tracker, &n_all);
   const wl_track_t *conf = wl_tracker_confirmed(pl->tracker, &n_conf);
   wl__clutter_gate_filter(&pl->gate, all, n_all, conf, n_conf,
@@ -168,6 +176,8 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
                    frame->height, pl->width, pl->height);
   if ((rc = wl_preprocess_frame(pl->pre, frame, &pl->pre_result, err)) != WL_OK)
     return rc;
+  /* 8-bit AGC video: the camera's pan and tilt, for the clutter gate. */
+  if (pl->agc8) wl__global_motion_update(&pl->gm, frame->data, frame->t_ns);
   pl->n_dets = 0;
   if ((rc = wl_motion_process(pl->motion, frame, &pl->pre_result, pl->dets,
                               (size_t)pl->params.max_detections, &pl->n_dets,
@@ -222,7 +232,8 @@ size_t wl_pipeline_state_bytes(const wl_pipeline_t *pl) {
          wl_motion_state_bytes(pl->motion) +
          (size_t)pl->params.max_detections * sizeof *pl->dets +
          wl__clutter_gate_bytes(&pl->gate) +
-         (pl->person_px ? (size_t)pl->height * sizeof *pl->person_px : 0);
+         (pl->person_px ? (size_t)pl->height * sizeof *pl->person_px : 0) +
+         wl__global_motion_bytes(&pl->gm);
 }
 
 unsigned wl_pipeline_ffc_count(const wl_pipeline_t *pl) {
@@ -236,6 +247,7 @@ void wl_pipeline_free(wl_pipeline_t *pl) {
   wl_motion_free(pl->motion);
   wl_preprocess_free(pl->pre);
   wl__clutter_gate_free(&pl->gate);
+  wl__global_motion_free(&pl->gm);
   free(pl->dets);
   free(pl->person_px);
   free(pl);

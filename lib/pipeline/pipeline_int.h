@@ -1,7 +1,8 @@
 /*
  * pipeline_int.h - internals of lib/pipeline shared with the tests: the
  * clutter gate that the pipeline applies to the confirmed tracks of 8-bit
- * AGC video (see clutter_gate.c for the design).
+ * AGC video, and the camera motion (pan, tilt) estimate it uses (see
+ * clutter_gate.c and global_motion.c for the designs).
  */
 #ifndef WATCHLINE_PIPELINE_INT_H
 #define WATCHLINE_PIPELINE_INT_H
@@ -12,11 +13,54 @@
 #include "watchline/detect.h"
 #include "watchline/track.h"
 
-/* Per-id memory of one live track: where it was first seen, whether it
- * has been let through for good. */
+/* Global motion (global_motion.c): the whole-image shift between
+ * consecutive frames of 8-bit AGC video, and its running sum. */
+#define WL__GM_BANDS 4
+/* Floats of buffer for width + height = n. */
+#define WL__GM_BUF(n) (6 * WL__GM_BANDS * (size_t)(n) + (size_t)(n))
+
+typedef struct wl__global_motion {
+  int width, height;
+  int x0, x1, y0, y1;   /* the window profiled: the central 70 % */
+  int max_shift;        /* largest shift searched against the key frame */
+  float max_ratio;      /* a shift is kept when its cost is at most this
+                           times the cost of no shift */
+  float min_structure;  /* least mean |profile derivative| per row or
+                           column, DN, for an estimate */
+  float mean_alpha;     /* rate of the profiles' temporal mean */
+  float *buf;           /* WL__GM_BUF(width + height): band profiles,
+                           key frame profiles, temporal means, scratch */
+  uint32_t *acc;        /* width: integer column sums */
+  int have_prev;
+  float key_ex[WL__GM_BANDS], key_ey[WL__GM_BANDS];  /* key frame's
+                           structure per band */
+  float dx, dy;         /* this frame's shift: a scene point at (x, y) in
+                           the previous frame is at (x + dx, y + dy) */
+  double ox, oy;        /* sum of the shifts since the first frame */
+  int key_frames;       /* a new key frame at least this often */
+  int key_age;          /* frames since the key frame */
+  double key_ox, key_oy;  /* ox, oy at the key frame */
+  int vel_frames;       /* time constant of vx, vy, frames */
+  double vx, vy;        /* camera velocity (running mean), px/s */
+  int64_t t_ns;         /* time of the last frame */
+} wl__global_motion_t;
+
+int wl__global_motion_init(wl__global_motion_t *gm, int width, int height,
+                           wl_err_t *err);
+void wl__global_motion_free(wl__global_motion_t *gm);
+/* One frame (width x height pixels, row-major): updates dx, dy, ox, oy. */
+void wl__global_motion_update(wl__global_motion_t *gm, const uint16_t *px,
+                              int64_t t_ns);
+size_t wl__global_motion_bytes(const wl__global_motion_t *gm);
+
+/* Per-id memory of one live track: where it was first seen (or its
+ * latest anchor), whether it has been let through for good. */
 typedef struct wl__gate_track {
   uint64_t id;
-  float x0, y0;     /* centroid when first seen (any state) */
+  float x0, y0;     /* centroid when first seen (any state), then at
+                       each new anchor (pass_frames) */
+  float sx0, sy0;   /* the same over the scene: less the camera shift */
+  int age0;         /* track age at (x0, y0) */
   int passed;       /* 1: moved far enough once; always output from then */
 } wl__gate_track_t;
 
@@ -30,8 +74,23 @@ typedef struct wl__clutter_gate {
                          is held back... */
   float pass_px;      /* ...until it has moved this far from where it was
                          first seen */
+  int pass_frames;    /* ...within this many frames (0: any time) */
   float group_px;     /* of output tracks whose boxes grown by this meet,
                          only the largest is output */
+  double ox, oy;      /* accumulated camera shift (global motion): track
+                         positions are measured over the scene, image
+                         position less this */
+  float line_px, line_aspect;  /* a box whose long side is at least
+                         line_px and line_aspect times its short side is
+                         a line, not an object: not output */
+  float max_area;     /* nor is a box larger than this, px^2 */
+  double vx, vy;      /* camera velocity, px/s */
+  float pan_px_s;     /* while the camera moves at least this fast... */
+  float pan_match;    /* ...a track whose image velocity is within this
+                         fraction of the camera's speed of the camera
+                         velocity (moves with the ground) is held back
+                         when its clutter rate is above pan_clutter */
+  float pan_clutter;
   size_t cap;         /* capacity of the arrays below (max_tracks) */
   wl__gate_track_t *mem, *mem_next;
   size_t n_mem;
@@ -58,6 +117,11 @@ void wl__clutter_gate_filter(wl__clutter_gate_t *g, const wl_track_t *all,
                              size_t n_all, const wl_track_t *conf,
                              size_t n_conf, const wl_detection_t *dets,
                              size_t n_dets);
+
+/* The accumulated camera shift and the camera velocity for the next
+ * filter call (global_motion.c: ox, oy, vx, vy); 0 until set. */
+void wl__clutter_gate_set_offset(wl__clutter_gate_t *g, double ox, double oy,
+                                 double vx, double vy);
 
 /* Bytes held. */
 size_t wl__clutter_gate_bytes(const wl__clutter_gate_t *g);
