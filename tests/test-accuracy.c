@@ -34,7 +34,7 @@
 #define CEIL_NUISANCE_FALSE_TRACKS  30      /* 22 in 10 s */
 #define FLOOR_CLASS_ACCURACY        0.90    /* 1.000 (33 of 33 tracks) */
 #define FLOOR_HALMSTAD_CM_RECALL    0.63    /* 0.700 */
-#define FLOOR_HALMSTAD_CM_F1        0.34    /* 0.391 */
+#define FLOOR_HALMSTAD_CM_F1        0.46    /* 0.522 */
 #define FLOOR_HALMSTAD_DISTANT_RECALL 0.62  /* 0.669 */
 #define FLOOR_HALMSTAD_DISTANT_F1   0.74    /* 0.802 */
 
