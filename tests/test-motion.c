@@ -178,11 +178,17 @@ typedef struct pipe {
   wl_err_t err;
 } pipe_t;
 
-static int pipe_init(pipe_t *p, int w, int h) {
+/* A preprocessor and a detector with parameters mp (NULL: defaults). */
+static int pipe_init_params(pipe_t *p, int w, int h,
+                            const wl_motion_params_t *mp) {
   memset(p, 0, sizeof *p);
   if (wl_preprocess_new(&p->pp, w, h, NULL, NULL, &p->err) != WL_OK) return -1;
-  if (wl_motion_new(&p->mo, w, h, NULL, &p->err) != WL_OK) return -1;
+  if (wl_motion_new(&p->mo, w, h, mp, &p->err) != WL_OK) return -1;
   return 0;
+}
+
+static int pipe_init(pipe_t *p, int w, int h) {
+  return pipe_init_params(p, w, h, NULL);
 }
 
 static int pipe_run(pipe_t *p, wl_frame_t *f) {
@@ -606,15 +612,11 @@ static int early_run(int early_frames, double bw, double bh, int *first_hit,
                      int *trail_dets, int *other_dets) {
   scene_t s;
   if (scene_init(&s, 320, 240, 29000, 300, 4.0, 41) != 0) return -1;
-  pipe_t p;
-  memset(&p, 0, sizeof p);
   wl_motion_params_t mp;
   wl_motion_default_params(&mp);
   mp.early_frames = early_frames;
-  int rc = wl_preprocess_new(&p.pp, 320, 240, NULL, NULL, &p.err) == WL_OK &&
-                   wl_motion_new(&p.mo, 320, 240, &mp, &p.err) == WL_OK
-               ? 0
-               : -1;
+  pipe_t p;
+  int rc = pipe_init_params(&p, 320, 240, &mp);
   wl_frame_t f;
   wl_frame_init(&f);
   *first_hit = -1;
@@ -872,15 +874,11 @@ static int jitter_run(int jitter_test, double *edge_snr_max,
   if (scene_init(&s, 320, 240, 3000, 0.0, 4.0, 31) != 0) return -1;
   for (int y = 120; y < 240; y++)
     for (int x = 0; x < 320; x++) s.base[(size_t)y * 320 + x] += 200.0;
-  pipe_t p;
-  memset(&p, 0, sizeof p);
   wl_motion_params_t mp;
   wl_motion_default_params(&mp);
   mp.jitter_test = jitter_test;
-  int rc = wl_preprocess_new(&p.pp, 320, 240, NULL, NULL, &p.err) == WL_OK &&
-                   wl_motion_new(&p.mo, 320, 240, &mp, &p.err) == WL_OK
-               ? 0
-               : -1;
+  pipe_t p;
+  int rc = pipe_init_params(&p, 320, 240, &mp);
   wl_frame_t f;
   wl_frame_init(&f);
   *edge_snr_max = 0.0;
@@ -1111,10 +1109,10 @@ static int group_walk(const box_t *rel, int n_boxes, int n_objects,
   mp.split_aspect = split_aspect;
   mp.person_px = person_px;
   pipe_t p;
-  memset(&p, 0, sizeof p);
-  if (wl_preprocess_new(&p.pp, 200, 160, NULL, NULL, &p.err) != WL_OK ||
-      wl_motion_new(&p.mo, 200, 160, &mp, &p.err) != WL_OK)
+  if (pipe_init_params(&p, 200, 160, &mp) != 0) {
+    pipe_free(&p);
     return -1;
+  }
   wl_frame_t f;
   wl_frame_init(&f);
   *frames_all_found = *frames = *max_dets = 0;

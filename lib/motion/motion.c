@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "../core/hash_int.h"
+#include "../core/prefetch_int.h"
 #include "motion_int.h"
 #include "watchline/motion.h"
 
@@ -327,15 +328,6 @@ static void reanchor(wl_motion_t *m, const wl_frame_t *frame,
  * hardware prefetcher leaves. A hint only: results do not depend on it. */
 #define PREFETCH_ROWS 2
 
-static inline void prefetch_row(const uint16_t *r, int n) {
-#if defined(__GNUC__)
-  for (int x = 0; x < n; x += 32) __builtin_prefetch(r + x); /* 64 B */
-#else
-  (void)r;
-  (void)n;
-#endif
-}
-
 /* One pass over all rows; returns the number of foreground pixels. */
 static size_t model_pass(wl_motion_t *m, const wl_frame_t *frame,
                          const wl__motion_kparams_t *kp, int use_gain,
@@ -347,7 +339,7 @@ static size_t model_pass(wl_motion_t *m, const wl_frame_t *frame,
     size_t o = (size_t)y * (size_t)w;
     uint8_t *act = m->active + (size_t)y * (size_t)m->blocks_per_row;
     if (y + PREFETCH_ROWS < m->h)
-      prefetch_row(frame->data + o + (size_t)PREFETCH_ROWS * (size_t)w, w);
+      wl__prefetch_row(frame->data + o + (size_t)PREFETCH_ROWS * (size_t)w, w);
     if (((uint64_t)y + fr) % (uint64_t)stride == 0) {
       uint64_t r = wl__mix64(fr * 0x10001ULL + (uint64_t)y);
       const uint16_t *rnd = m->rnd + (r & 63);

@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "../core/hash_int.h"
+#include "../core/prefetch_int.h"
 #include "../core/select_int.h"
 #include "watchline/preprocess.h"
 
@@ -311,15 +312,6 @@ static float iqr_of(float *v, size_t n) {
 /* ---- sums ------------------------------------------------------------- */
 
 /* Ask the cache for the n pixels at r (a hint: no effect on results). */
-static inline void prefetch_row(const uint16_t *r, int n) {
-#if defined(__GNUC__)
-  for (int x = 0; x < n; x += 32) __builtin_prefetch(r + x); /* 64 B */
-#else
-  (void)r;
-  (void)n;
-#endif
-}
-
 /* Column sums and row sums over the profile rows (y % PROFILE_STEP == 0;
  * rest == 0) or over all the other rows (rest == 1). Blocks of BLOCK
  * pixels keep the inner trip count fixed so that GCC vectorises them. */
@@ -333,7 +325,7 @@ static void sum_rows(const uint16_t *px, int w, int h, int rest,
      * prefetcher does not follow, so ask for it while this one is summed
      * (the frame usually comes from main memory). */
     if (!rest && y + PROFILE_STEP < h)
-      prefetch_row(r + (size_t)PROFILE_STEP * (size_t)w, w);
+      wl__prefetch_row(r + (size_t)PROFILE_STEP * (size_t)w, w);
     uint32_t s = 0;
     int x = 0;
     for (; x + BLOCK <= w; x += BLOCK) {

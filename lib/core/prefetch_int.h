@@ -1,0 +1,21 @@
+/*
+ * prefetch_int.h - a cache hint for the row loops (internal to
+ * libwatchline): ask for the n uint16 pixels at r, one request per 64-byte
+ * line. A hint only; results never depend on it. Compilers without
+ * __builtin_prefetch get an empty function.
+ */
+#ifndef WATCHLINE_PREFETCH_INT_H
+#define WATCHLINE_PREFETCH_INT_H
+
+#include <stdint.h>
+
+static inline void wl__prefetch_row(const uint16_t *r, int n) {
+#if defined(__GNUC__)
+  for (int x = 0; x < n; x += 32) __builtin_prefetch(r + x); /* 64 B */
+#else
+  (void)r;
+  (void)n;
+#endif
+}
+
+#endif
