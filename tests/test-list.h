@@ -164,6 +164,7 @@
   X(track_polarity_gate) \
   X(track_reacquire) \
   X(track_tentative_not_output) \
+  X(track_slow_drift_confirm) \
   X(track_box_unbiased) \
   X(track_dim_confirm) \
   X(track_coast_freeze) \

@@ -360,6 +360,57 @@ TEST_IMPL(track_tentative_not_output) {
   return 0;
 }
 
+/* Slow-drift confirmation (slow_confirm_hits): a strong 1-px target drifting
+ * 1.7 px/s (2 px, motion_min_px, only after 36 frames) with 0.15 px
+ * centroid noise is confirmed between its 12th and 24th hit, and only
+ * through that path (off: not in 30 frames). Not confirmed by it: the
+ * same target standing still with 0.3 px centroid jitter (100 frames), a
+ * dim one (SNR 5, never strong) and a large one (5 x 4 px, above
+ * slow_max_area) drifting alike. */
+TEST_IMPL(track_slow_drift_confirm) {
+  wl_err_t err;
+  for (int mode = 0; mode < 5; mode++) {
+    /* 0: drifting; 1: drifting, path off; 2: static jitter; 3: dim;
+     * 4: large */
+    for (int trial = 0; trial < 10; trial++) {
+      rng_t r = {0x2545f4914f6cdd1dULL + (uint64_t)(97 * trial + mode)};
+      wl_track_params_t p;
+      wl_track_default_params(&p);
+      p.width = 640;
+      p.height = 512;
+      p.static_confirm_hits = 0; /* this path alone */
+      if (mode == 1) p.slow_confirm_hits = 0;
+      wl_tracker_t *tr = NULL;
+      ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
+      double v = mode == 2 ? 0.0 : 1.5 / FPS; /* px per frame */
+      double jit = mode == 2 ? 0.3 : 0.15;
+      int frames = mode == 2 ? 100 : 30;
+      int confirmed_at = 0;
+      for (int f = 0; f < frames && !confirmed_at; f++) {
+        double x = 300 + v * f + jit * rng_gauss(&r);
+        double y = 200 + 0.5 * v * f + jit * rng_gauss(&r);
+        wl_detection_t d = mode == 4 ? det_at(x, y, 5, 4, 15)
+                                     : det_at(x, y, 1, 1, mode == 3 ? 5 : 15);
+        ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err), &err);
+        size_t n;
+        const wl_track_t *t = wl_tracker_confirmed(tr, &n);
+        if (n) {
+          ASSERT_EQ(n, 1);
+          confirmed_at = t[0].hits;
+        }
+      }
+      if (mode == 0) {
+        ASSERT_GE(confirmed_at, p.slow_confirm_hits);
+        ASSERT_LE(confirmed_at, 24);
+      } else {
+        ASSERT_EQ(confirmed_at, 0);
+      }
+      wl_tracker_free(tr);
+    }
+  }
+  return 0;
+}
+
 /* wl_tracker_hold_confirmations: a moving target that would confirm at
  * its 3rd-4th hit is not confirmed while a hold of 10 updates lasts, and
  * is confirmed at the first update after it; a track confirmed before a

@@ -50,6 +50,13 @@
  *                motion_min_px from its first detection and at least
  *                sqrt(chi2) standard deviations of that difference, chi2
  *                being strong_motion_chi2 (strong) or motion_chi2;
+ *              or, when slow_confirm_hits > 0 (12 by default), a strong
+ *              small track (detections of at most slow_max_area pixels)
+ *              that drifts steadily: after slow_confirm_hits hits in at
+ *              least slow_hit_frac of its frames, a least-squares line
+ *              through its centroids against time carries it at least
+ *              slow_min_px since birth with a slope significant at
+ *              slow_chi2 (a target at 3-5 km walking ~1 px/s);
  *              or, when static_confirm_hits > 0 (30 by default), a
  *              strong track with a detection of at least static_min_area
  *              pixels after static_confirm_hits hits without moving.
@@ -179,6 +186,19 @@ typedef struct wl_track_params {
                                move is confirmed after this many hits... */
   int static_min_area;      /* 4: ...when a detection covered this many
                                pixels (never a lone flickering pixel) */
+  int slow_confirm_hits;    /* 12: if > 0, a strong small track with this
+                               many hits... */
+  double slow_hit_frac;     /* 0.8: ...in at least this fraction of its
+                               frames is confirmed when a straight line
+                               fitted to its centroids over time carries
+                               it at least... */
+  double slow_min_px;       /* 1: ...this far since birth, with... */
+  double slow_chi2;         /* 25: ...this slope significance (squared
+                               standard errors, from the fit's residuals
+                               but at least...) */
+  double slow_resid_px;     /* 0.1: ...this many px rms per axis)... */
+  int slow_max_area;        /* 10: ...and none of its detections covered
+                               more pixels than this */
   double delete_drop;       /* 12: tentative deleted this far below peak */
   double delete_score;      /* 0: a confirmed or lost track that misses
                                while its score is below this is deleted */

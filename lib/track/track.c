@@ -70,6 +70,12 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->static_min_area = 4;
   p->motion_chi2 = 16.0;
   p->motion_min_px = 2.0;
+  p->slow_confirm_hits = 12;
+  p->slow_hit_frac = 0.8;
+  p->slow_min_px = 1.0;
+  p->slow_chi2 = 25.0;
+  p->slow_resid_px = 0.1;
+  p->slow_max_area = 10;
   p->delete_drop = 12.0;
   p->score_max = 100.0;
   p->tentative_max_misses = 4;
@@ -132,6 +138,12 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->clutter_frames, 1, 1e7, "clutter_frames"},
       {p->motion_chi2, 0, 1e6, "motion_chi2"},
       {p->motion_min_px, 0, 1e5, "motion_min_px"},
+      {p->slow_confirm_hits, 0, 1e6, "slow_confirm_hits"},
+      {p->slow_hit_frac, 0, 1, "slow_hit_frac"},
+      {p->slow_min_px, 0, 1e5, "slow_min_px"},
+      {p->slow_chi2, 0, 1e6, "slow_chi2"},
+      {p->slow_resid_px, 0, 1e5, "slow_resid_px"},
+      {p->slow_max_area, 0, 1e9, "slow_max_area"},
       {p->delete_drop, 0, 1e6, "delete_drop"},
       {p->score_max, 1, 1e9, "score_max"},
       {p->tentative_max_misses, 1, 1e6, "tentative_max_misses"},
@@ -456,6 +468,20 @@ static void observe_class(wl_tracker_t *tr, wl_track_t *t, wl__trk_t *k,
   t->cls_conf = k->cls.conf;
 }
 
+/* Add a hit's centroid (cx, cy) at ts seconds since birth to the
+ * straight-line fit (birth: ts = 0, the birth centroid, all sums zero). */
+static void drift_add(wl__trk_t *k, double ts, double cx, double cy) {
+  double x = cx - k->birth_x, y = cy - k->birth_y;
+  k->fit_t += ts;
+  k->fit_tt += ts * ts;
+  k->fit_x += x;
+  k->fit_xx += x * x;
+  k->fit_xt += x * ts;
+  k->fit_y += y;
+  k->fit_yy += y * y;
+  k->fit_yt += y * ts;
+}
+
 /* A matched track takes its detection. */
 static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   const wl_track_params_t *p = &tr->p;
@@ -481,6 +507,7 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   k->oy += ao * (m->y + 0.5 * m->h - m->cy - k->oy);
   if (m->snr > k->max_snr) k->max_snr = m->snr;
   if (m->area > k->max_area) k->max_area = m->area;
+  drift_add(k, (double)(t_ns - t->t_birth_ns) * 1e-9, m->cx, m->cy);
   t->hits++;
   t->misses = 0;
   t->det_index = k->det;
@@ -513,9 +540,42 @@ static int has_moved(const wl_track_params_t *p, const wl__trk_t *k,
   return dist2 >= min_px * min_px && dist2 >= chi2 * var;
 }
 
+/* Slow-drift confirmation: has a small, persistent tentative track drifted
+ * steadily? A straight line fitted (least squares) to the centroids of its
+ * hits against time must carry it at least slow_min_px over the time since
+ * birth, with a slope significant at slow_chi2 (squared standard errors
+ * from the fit's own residuals, at least slow_resid_px), after
+ * slow_confirm_hits hits in at least slow_hit_frac of its frames. A target
+ * at 3-5 km walking 1 px/s moves 2 px only after 2 s, but its sub-pixel
+ * centroids show the drift within a second; a flickering pixel or static
+ * clutter has no slope, shimmer has no steady one. */
+static int drifted(const wl_track_params_t *p, const wl_track_t *t,
+                   const wl__trk_t *k) {
+  if (p->slow_confirm_hits <= 0 || t->hits < p->slow_confirm_hits ||
+      t->hits < 3 || t->hits < p->slow_hit_frac * t->age ||
+      k->max_snr < p->strong_snr || k->max_area > p->slow_max_area)
+    return 0;
+  double n = t->hits;
+  double stt = k->fit_tt - k->fit_t * k->fit_t / n;
+  double span = (double)(t->t_last_hit_ns - t->t_birth_ns) * 1e-9;
+  if (!(stt > 0.0) || !(span > 0.0)) return 0;
+  double sxt = k->fit_xt - k->fit_t * k->fit_x / n;
+  double syt = k->fit_yt - k->fit_t * k->fit_y / n;
+  double bx = sxt / stt, by = syt / stt;
+  double rx = k->fit_xx - k->fit_x * k->fit_x / n - bx * sxt;
+  double ry = k->fit_yy - k->fit_y * k->fit_y / n - by * syt;
+  double s2 = (rx + ry) / (2.0 * (n - 2.0));
+  double floor2 = p->slow_resid_px * p->slow_resid_px;
+  if (!(s2 > floor2)) s2 = floor2;
+  double b2 = bx * bx + by * by;
+  return b2 * span * span >= p->slow_min_px * p->slow_min_px &&
+         b2 * stt >= p->slow_chi2 * s2;
+}
+
 /* May a tentative track that was just matched be confirmed? Its score and
  * hits must suffice, and it must move (a little when strong, clearly when
- * dim) or be a strong, extended detection seen for static_confirm_hits. */
+ * dim), drift steadily (strong and small, drifted()) or be a strong,
+ * extended detection seen for static_confirm_hits. */
 static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
                        const wl__trk_t *k) {
   int strong = k->max_snr >= p->strong_snr;
@@ -524,6 +584,7 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
     return 0;
   if (has_moved(p, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
     return 1;
+  if (drifted(p, t, k)) return 1;
   return strong && p->static_confirm_hits > 0 &&
          t->hits >= p->static_confirm_hits &&
          k->max_area >= p->static_min_area;

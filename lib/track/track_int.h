@@ -90,6 +90,10 @@ typedef struct wl__trk {
   double max_snr;
   int max_area;
   int polarity;           /* of the birth detection: +1 warm, -1 cold */
+  /* Straight-line fit of the hits' centroids against time (slow-drift
+   * confirmation): sums of t (s since birth), t^2, and of x, y (px from
+   * the birth centroid), their squares and products with t. */
+  double fit_t, fit_tt, fit_x, fit_xx, fit_xt, fit_y, fit_yy, fit_yt;
   /* Per-frame scratch */
   double sx, sy;          /* innovation variances */
   double half_ln_s;       /* 0.5 ln(sx sy) */
