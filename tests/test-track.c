@@ -453,6 +453,117 @@ TEST_IMPL(track_hold_confirm) {
   return 0;
 }
 
+/* Run one strong detection per frame for nf frames, at a position made by
+ * kind: 0 sways around (300, 200) like a bush outline (2.5 px, period
+ * 1-4 s, random phase, 0.3 px noise), 1 a one-row streak
+ * 3-12 px wide whose centre jumps along row 180 (horizon shimmer), 2 goes
+ * right at 0.4 px per frame with 0.3 px noise (a slow walker), 3 a 1x1
+ * target going right at 0.5 px per frame, 4 a streak 8-20 px wide and
+ * 1 or 2 rows tall jumping along row 181, 5 a 5x2 box (a far vehicle)
+ * going right at 0.5 px per frame. Returns the first frame with a
+ * confirmed track, or -1. */
+static int nuisance_run(const wl_track_params_t *p, int kind, int nf,
+                        uint64_t seed) {
+  wl_err_t err;
+  wl_tracker_t *tr = NULL;
+  if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
+  rng_t r = {0x9E3779B97F4A7C15ULL + 7919 * seed + (uint64_t)kind};
+  int first = -1;
+  double period = FPS, phase = 0.0;
+  for (int f = 0; f < nf && first < 0; f++) {
+    wl_detection_t d;
+    if (kind == 0) {
+      if (f == 0) {
+        period = FPS * (1.0 + 3.0 * rng_uniform(&r));
+        phase = 2.0 * M_PI * rng_uniform(&r);
+      }
+      d = det_at(300 + 2.5 * sin(2.0 * M_PI * f / period + phase) +
+                     0.3 * rng_gauss(&r),
+                 200 + 0.3 * rng_gauss(&r), 1.5, 1.5, 10);
+    } else if (kind == 1)
+      d = det_at(300 + 8.0 * (rng_uniform(&r) - 0.5), 180.5,
+                 3 + 9 * rng_uniform(&r), 1, 10);
+    else if (kind == 4)
+      d = det_at(300 + 8.0 * (rng_uniform(&r) - 0.5), 181,
+                 8 + 12 * rng_uniform(&r), 1 + (rng_uniform(&r) < 0.5), 10);
+    else if (kind == 5)
+      d = det_at(300 + 0.5 * f, 200, 5, 2, 10);
+    else if (kind == 2)
+      d = det_at(300 + 0.4 * f + 0.3 * rng_gauss(&r),
+                 200 + 0.3 * rng_gauss(&r), 1.5, 1.5, 10);
+    else
+      d = det_at(300 + 0.5 * f, 200, 1, 1, 10);
+    if (wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err) != WL_OK) {
+      first = -2;
+      break;
+    }
+    size_t n;
+    wl_tracker_confirmed(tr, &n);
+    if (n > 0) first = f;
+  }
+  wl_tracker_free(tr);
+  return first;
+}
+
+/*
+ * Nuisance that seems to move (DETECTION.md, "goes somewhere"): a strong
+ * small detection swaying around a fixed point (a bush outline) moves far
+ * enough from its birth for the motion test sooner or later, but its
+ * filtered path grows with every hit while its distance from birth stays
+ * bounded. Over 40 runs of 10 s all confirm without min_straightness; with
+ * it at least a quarter stay tentative (26 of 40 confirm when written: a
+ * track born at the start of a swing confirms before it turns back, so
+ * this is a partial cure). A slow noisy walker confirms in every run.
+ */
+TEST_IMPL(track_wanderer_not_confirmed) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  wl_track_params_t off = p;
+  off.min_straightness = 0.0;
+  int on_n = 0, off_n = 0;
+  for (uint64_t s = 0; s < 40; s++) {
+    on_n += nuisance_run(&p, 0, 300, s) >= 0;
+    off_n += nuisance_run(&off, 0, 300, s) >= 0;
+    int walker = nuisance_run(&p, 2, 300, s);
+    ASSERT_GE(walker, 2);
+    ASSERT_LE(walker, 40);
+  }
+  ASSERT_GE(off_n, 30);
+  ASSERT_LE(4 * on_n, 3 * off_n); /* 26 of 40 when written */
+  return 0;
+}
+
+/*
+ * Horizon shimmer: one-row streaks whose centre jumps along the row are
+ * never confirmed for moving (streak_max_h, streak_min_w), also with the
+ * straightness test off; with both off they are (the premise). So are
+ * streaks up to 2 rows tall and 4 times as wide (streak_aspect). A 1x1
+ * target (never wider than streak_min_w) and a 5x2 one still confirm.
+ */
+TEST_IMPL(track_row_streak_not_confirmed) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  ASSERT_EQ(nuisance_run(&p, 1, 300, 0), -1);
+  int dot = nuisance_run(&p, 3, 300, 0);
+  ASSERT_GE(dot, 2);
+  ASSERT_LE(dot, 20);
+  ASSERT_EQ(nuisance_run(&p, 4, 300, 0), -1);
+  int car = nuisance_run(&p, 5, 300, 0);
+  ASSERT_GE(car, 2);
+  ASSERT_LE(car, 20);
+  p.min_straightness = 0.0;
+  ASSERT_EQ(nuisance_run(&p, 1, 300, 0), -1);
+  ASSERT_EQ(nuisance_run(&p, 4, 300, 0), -1);
+  p.streak_max_h = 0.0;
+  ASSERT_GE(nuisance_run(&p, 1, 300, 0), 2);
+  ASSERT_GE(nuisance_run(&p, 4, 300, 0), 2);
+  return 0;
+}
+
 /* Noise detections: n per frame, uniform over the image, SNR ~ 3. */
 static void add_noise(rng_t *r, wl_detection_t *d, int *n, int count) {
   for (int k = 0; k < count; k++) {

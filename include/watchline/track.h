@@ -49,7 +49,14 @@
  *                it has moved: its filtered position is at least
  *                motion_min_px from its first detection and at least
  *                sqrt(chi2) standard deviations of that difference, chi2
- *                being strong_motion_chi2 (strong) or motion_chi2;
+ *                being strong_motion_chi2 (strong) or motion_chi2, and
+ *                it went somewhere: that distance is at least
+ *                min_straightness x (filtered path from hit to hit) -
+ *                straightness_slack_px (shimmer and bush outlines wander
+ *                to and fro), and it is no row streak (all detections at
+ *                most streak_max_h rows tall and one >= streak_min_w wide
+ *                when all are 1 row, else >= streak_aspect x as wide as
+ *                tall: horizon shimmer; this bars every path below too);
  *              or, when slow_confirm_hits > 0 (12 by default), a strong
  *              small track (detections of at most slow_max_area pixels)
  *              that drifts steadily: after slow_confirm_hits hits in at
@@ -216,6 +223,23 @@ typedef struct wl_track_params {
   int contrast_in_kelvin;   /* 1: detections' peak_contrast is in kelvin
                                (radiometric frames) and the classifier may
                                use it; 0: it is not (AGC video) */
+  double min_straightness;  /* 0.7: a track confirmed for moving must also
+                               go somewhere: its filtered position's
+                               distance from birth at least this fraction
+                               of the filtered path it took from hit to
+                               hit, less... (shimmer and swaying bushes
+                               wander back and forth); 0: off */
+  double straightness_slack_px; /* 1: ...this many pixels (slow, noisy
+                               targets) */
+  double streak_max_h;      /* 2: a track whose detections were all at
+                               most this many rows tall and, the tallest
+                               being 1 row, one at least streak_min_w wide,
+                               or else one at least streak_aspect times
+                               as wide as the tallest is tall (a flat
+                               horizon-shimmer streak), is never
+                               confirmed; 0: off */
+  double streak_min_w;      /* 2 */
+  double streak_aspect;     /* 4 */
 } wl_track_params_t;
 
 void wl_track_default_params(wl_track_params_t *p);

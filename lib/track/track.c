@@ -84,6 +84,11 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->birth_inside_suppress = 1;
   p->polarity_gate = 1;
   p->classify_interval_s = 0.1;
+  p->min_straightness = 0.7;
+  p->straightness_slack_px = 1.0;
+  p->streak_max_h = 2.0;
+  p->streak_min_w = 2.0;
+  p->streak_aspect = 4.0;
   p->contrast_in_kelvin = 1;
 }
 
@@ -150,6 +155,11 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->coast_frames, 0, 1e6, "coast_frames"},
       {p->max_lost_frames, 0, 1e7, "max_lost_frames"},
       {p->classify_interval_s, 0, 1e6, "classify_interval_s"},
+      {p->min_straightness, 0, 1, "min_straightness"},
+      {p->straightness_slack_px, 0, 1e5, "straightness_slack_px"},
+      {p->streak_max_h, 0, WL_MAX_DIM, "streak_max_h"},
+      {p->streak_min_w, 0, WL_MAX_DIM, "streak_min_w"},
+      {p->streak_aspect, 0, WL_MAX_DIM, "streak_aspect"},
       {p->contrast_in_kelvin, 0, 1, "contrast_in_kelvin"},
       {p->birth_inside_suppress, 0, 1, "birth_inside_suppress"},
       {p->polarity_gate, 0, 1, "polarity_gate"},
@@ -497,6 +507,9 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
 
   wl__kf_update(&k->ax, m->cx, meas_var(p, t->w));
   wl__kf_update(&k->ay, m->cy, meas_var(p, t->h));
+  k->path_px += hypot(k->ax.pos - k->hit_x, k->ay.pos - k->hit_y);
+  k->hit_x = k->ax.pos;
+  k->hit_y = k->ay.pos;
   double a = p->size_smoothing;
   t->w += a * (m->w - t->w);
   t->h += a * (m->h - t->h);
@@ -508,6 +521,8 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   if (m->snr > k->max_snr) k->max_snr = m->snr;
   if (m->area > k->max_area) k->max_area = m->area;
   drift_add(k, (double)(t_ns - t->t_birth_ns) * 1e-9, m->cx, m->cy);
+  if (m->w > k->max_w) k->max_w = m->w;
+  if (m->h > k->max_h) k->max_h = m->h;
   t->hits++;
   t->misses = 0;
   t->det_index = k->det;
@@ -572,18 +587,45 @@ static int drifted(const wl_track_params_t *p, const wl_track_t *t,
          b2 * stt >= p->slow_chi2 * s2;
 }
 
+/* Has a track that moved gone somewhere: is its filtered position's
+ * distance from birth at least min_straightness times the filtered path it
+ * took from hit to hit? A target goes one way; horizon shimmer and the
+ * outline of a swaying bush wander back and forth around a point, so their
+ * path grows with every hit while the distance stays bounded. */
+static int goes_somewhere(const wl_track_params_t *p, const wl__trk_t *k) {
+  double dx = k->ax.pos - k->birth_x, dy = k->ay.pos - k->birth_y;
+  double r = p->min_straightness;
+  double need = r * k->path_px - p->straightness_slack_px;
+  return need <= 0 || dx * dx + dy * dy >= need * need;
+}
+
+/* Is a track a row streak: every detection at most streak_max_h rows tall
+ * and, the tallest being one row, one at least streak_min_w wide, or else
+ * one at least streak_aspect times as wide as the tallest is tall?
+ * Horizon shimmer makes such flat streaks whose centroid jumps along the
+ * row as their ends come and go, so they seem to move (and, extended and
+ * strong, would confirm as static after static_confirm_hits); no target in
+ * the simulator stays that flat. */
+static int row_streak(const wl_track_params_t *p, const wl__trk_t *k) {
+  if (k->max_h > p->streak_max_h) return 0;
+  return (k->max_h <= 1.0 && k->max_w >= p->streak_min_w) ||
+         k->max_w >= p->streak_aspect * k->max_h;
+}
+
 /* May a tentative track that was just matched be confirmed? Its score and
  * hits must suffice, and it must move (a little when strong, clearly when
- * dim), drift steadily (strong and small, drifted()) or be a strong,
- * extended detection seen for static_confirm_hits. */
+ * dim) and go somewhere, drift steadily (strong and small, drifted()),
+ * or be a strong, extended detection seen for static_confirm_hits; a row
+ * streak (horizon shimmer) never. */
 static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
                        const wl__trk_t *k) {
   int strong = k->max_snr >= p->strong_snr;
   if (t->misses > 0 || t->score < p->confirm_score ||
       t->hits < (strong ? p->confirm_hits : p->confirm_hits_dim))
     return 0;
+  if (row_streak(p, k)) return 0;
   if (has_moved(p, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
-    return 1;
+    return goes_somewhere(p, k);
   if (drifted(p, t, k)) return 1;
   return strong && p->static_confirm_hits > 0 &&
          t->hits >= p->static_confirm_hits &&
@@ -664,8 +706,12 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
   k->birth_x = m->cx;
   k->birth_y = m->cy;
   k->birth_var = 0.5 * (k->ax.pp + k->ay.pp);
+  k->hit_x = m->cx;
+  k->hit_y = m->cy;
   k->max_snr = m->snr;
   k->max_area = m->area;
+  k->max_w = m->w;
+  k->max_h = m->h;
   k->polarity = m->polarity;
   k->ln_w = m->ln_w;
   k->ln_h = m->ln_h;

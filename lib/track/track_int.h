@@ -86,8 +86,11 @@ typedef struct wl__trk {
   wl__kf_axis_t ax, ay;
   double ox, oy;          /* box centre minus centroid, smoothed */
   double birth_x, birth_y, birth_var;
+  double path_px;         /* filtered path length from hit to hit */
+  double hit_x, hit_y;    /* filtered position after the last hit */
   double score_peak;
   double max_snr;
+  double max_w, max_h;    /* of its detections' boxes */
   int max_area;
   int polarity;           /* of the birth detection: +1 warm, -1 cold */
   /* Straight-line fit of the hits' centroids against time (slow-drift
