@@ -23,7 +23,12 @@
  *
  * The 40 px must come within pass_frames frames of an anchor (renewed
  * when older): a wave or a branch wanders off slowly, a target crossing
- * the clutter does not. At the image border, where the 3x3 cells are cut,
+ * the clutter does not. A slow, steady target passes too (a helicopter
+ * crossing 70 px in 300 frames near a roof line): pass_px from where the
+ * track was first seen (never renewed) within slow_frames, its velocity
+ * within acos(slow_cos) of that displacement's direction, where the
+ * clutter rate (3x3 cells) is at most slow_clutter: wave tracks on a sea
+ * drift steadily too, but at rates of 5-30. At the image border, where the 3x3 cells are cut,
  * the rate is the mean of the cells inside times 9 (a sea along the
  * bottom edge is as busy as further in), and a centroid just outside the
  * image counts in the border cell.
@@ -75,6 +80,9 @@ int wl__clutter_gate_init(wl__clutter_gate_t *g, int width, int height,
   g->pan_px_s = 20;
   g->pan_match = 0.7f;
   g->pan_clutter = 0.1f;
+  g->slow_frames = 240;
+  g->slow_cos = 0.9f;
+  g->slow_clutter = 4;
   g->cap = max_tracks;
   g->rate = calloc((size_t)g->cols * (size_t)g->rows, sizeof *g->rate);
   g->mem = calloc(max_tracks, sizeof *g->mem);
@@ -211,6 +219,11 @@ void wl__clutter_gate_filter(wl__clutter_gate_t *g, const wl_track_t *all,
       m.sy0 = (float)(all[i].cy - g->oy);
       m.passed = 0;
       m.age0 = all[i].age;
+      m.bx0 = m.x0;
+      m.by0 = m.y0;
+      m.bsx0 = m.sx0;
+      m.bsy0 = m.sy0;
+      m.bage0 = m.age0;
     }
     /* The displacement must come within pass_frames: a new anchor when
      * the old one is older (a wave or a branch wanders off slowly). */
@@ -227,6 +240,17 @@ void wl__clutter_gate_filter(wl__clutter_gate_t *g, const wl_track_t *all,
         hypot(all[i].cx - g->ox - m.sx0, all[i].cy - g->oy - m.sy0) >=
             g->pass_px)
       m.passed = 1;
+    if (!m.passed && g->slow_frames > 0 &&
+        all[i].age - m.bage0 <= g->slow_frames) {
+      double dx = all[i].cx - m.bx0, dy = all[i].cy - m.by0;
+      double d = hypot(dx, dy), v = hypot(all[i].vx, all[i].vy);
+      if (d >= g->pass_px &&
+          hypot(all[i].cx - g->ox - m.bsx0, all[i].cy - g->oy - m.bsy0) >=
+              g->pass_px &&
+          v > 0 && (dx * all[i].vx + dy * all[i].vy) >= g->slow_cos * d * v &&
+          clutter_at(g, all[i].cx, all[i].cy) <= g->slow_clutter)
+        m.passed = 1;
+    }
     g->mem_next[n_next++] = m;
   }
   wl__gate_track_t *t = g->mem;

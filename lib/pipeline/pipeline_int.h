@@ -61,6 +61,9 @@ typedef struct wl__gate_track {
                        each new anchor (pass_frames) */
   float sx0, sy0;   /* the same over the scene: less the camera shift */
   int age0;         /* track age at (x0, y0) */
+  float bx0, by0;   /* centroid when first seen, never renewed */
+  float bsx0, bsy0; /* the same over the scene */
+  int bage0;        /* track age at (bx0, by0) */
   int passed;       /* 1: moved far enough once; always output from then */
 } wl__gate_track_t;
 
@@ -91,6 +94,12 @@ typedef struct wl__clutter_gate {
                          velocity (moves with the ground) is held back
                          when its clutter rate is above pan_clutter */
   float pan_clutter;
+  int slow_frames;    /* a slow, steady target passes too: pass_px from
+                         where first seen within this many frames, its
+                         velocity pointing along that displacement
+                         (cosine at least slow_cos; 0: off), where the
+                         clutter rate is at most slow_clutter */
+  float slow_cos, slow_clutter;
   size_t cap;         /* capacity of the arrays below (max_tracks) */
   wl__gate_track_t *mem, *mem_next;
   size_t n_mem;
