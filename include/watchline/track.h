@@ -240,6 +240,15 @@ typedef struct wl_track_params {
                                confirmed; 0: off */
   double streak_min_w;      /* 2 */
   double streak_aspect;     /* 4 */
+  double fragment_gap_px;   /* 3: a tentative track none of whose
+                               detections covered more than
+                               fragment_max_area pixels is not confirmed
+                               while its box, grown by this many pixels,
+                               meets the box of a confirmed track matched
+                               in the same frame (a fragment of that
+                               object: a sheep's head or legs a pixel or
+                               three off its body's box); < 0: off */
+  int fragment_max_area;    /* 12 */
 } wl_track_params_t;
 
 void wl_track_default_params(wl_track_params_t *p);

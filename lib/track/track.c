@@ -89,6 +89,8 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->streak_max_h = 2.0;
   p->streak_min_w = 2.0;
   p->streak_aspect = 4.0;
+  p->fragment_gap_px = 3.0;
+  p->fragment_max_area = 12;
   p->contrast_in_kelvin = 1;
 }
 
@@ -160,6 +162,8 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->streak_max_h, 0, WL_MAX_DIM, "streak_max_h"},
       {p->streak_min_w, 0, WL_MAX_DIM, "streak_min_w"},
       {p->streak_aspect, 0, WL_MAX_DIM, "streak_aspect"},
+      {p->fragment_gap_px, -1, WL_MAX_DIM, "fragment_gap_px"},
+      {p->fragment_max_area, 0, 1e9, "fragment_max_area"},
       {p->contrast_in_kelvin, 0, 1, "contrast_in_kelvin"},
       {p->birth_inside_suppress, 0, 1, "birth_inside_suppress"},
       {p->polarity_gate, 0, 1, "polarity_gate"},
@@ -632,6 +636,29 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
          k->max_area >= p->static_min_area;
 }
 
+/* Is tentative track i a fragment of a confirmed object: none of its
+ * detections covered more than fragment_max_area pixels, and its box,
+ * grown by fragment_gap_px, meets the box of a confirmed track matched in
+ * this frame? The detector splits a warm animal into its body and a head
+ * or legs one to three pixels outside the body's box; birth_inside_suppress
+ * only catches fragments whose centroid lies inside that box. */
+static int beside_confirmed(const wl_tracker_t *tr, int i) {
+  double g = tr->p.fragment_gap_px;
+  if (g < 0 || tr->trk[i].max_area > tr->p.fragment_max_area) return 0;
+  const wl_track_t *f = &tr->tracks[i];
+  double x0 = f->x - g, y0 = f->y - g;
+  double x1 = f->x + f->w + g, y1 = f->y + f->h + g;
+  for (int j = 0; j < tr->n; j++) {
+    const wl_track_t *t = &tr->tracks[j];
+    if (j == i || t->state != WL_TRACK_CONFIRMED || t->det_index < 0 ||
+        tr->trk[j].dead)
+      continue;
+    if (x0 < t->x + t->w && t->x < x1 && y0 < t->y + t->h && t->y < y1)
+      return 1;
+  }
+  return 0;
+}
+
 /* Out of the image by more than its own size (only with a known size). */
 static int left_image(const wl_track_params_t *p, const wl_track_t *t) {
   if (p->width <= 0 || p->height <= 0) return 0;
@@ -648,7 +675,8 @@ static void advance_states(wl_tracker_t *tr) {
     t->age++;
     switch (t->state) {
     case WL_TRACK_TENTATIVE:
-      if (tr->hold_confirm <= 0 && may_confirm(p, t, k)) {
+      if (tr->hold_confirm <= 0 && may_confirm(p, t, k) &&
+          !beside_confirmed(tr, i)) {
         t->state = WL_TRACK_CONFIRMED;
         tr->stats.confirmations++;
       } else if (t->misses >= p->tentative_max_misses ||
