@@ -52,6 +52,8 @@
 #include "watchline/pipeline.h"
 #include "watchline/sim.h"
 
+#include "bench_util.h"
+
 #ifndef WL_PEER_MOG2_BENCH
 #define WL_PEER_MOG2_BENCH ""
 #endif
@@ -92,39 +94,6 @@ typedef struct pass_result {
   long detections, tracks;     /* summed over frames */
   size_t state_bytes;
 } pass_result_t;
-
-/* ---- clocks and statistics --------------------------------------------- */
-
-static double clock_s(clockid_t id) {
-  struct timespec ts;
-  clock_gettime(id, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* Sorts v in place. */
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-/* The q-quantile (0..1) of v, nearest rank; sorts v in place. */
-static double quantile(double *v, size_t n, double q) {
-  qsort(v, n, sizeof *v, cmp_double);
-  size_t k = (size_t)(q * (double)(n - 1) + 0.5);
-  return v[k < n ? k : n - 1];
-}
-
-static double max_of(const double *v, int n) {
-  double m = v[0];
-  for (int i = 1; i < n; i++)
-    if (v[i] > m) m = v[i];
-  return m;
-}
 
 /* ---- options ----------------------------------------------------------- */
 

@@ -28,28 +28,7 @@
 #include "watchline/preprocess.h"
 #include "watchline/sim.h"
 
-static double clock_s(clockid_t id) {
-  struct timespec ts;
-  clock_gettime(id, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double min_of(const double *v, int n) {
-  double m = v[0];
-  for (int i = 1; i < n; i++)
-    if (v[i] < m) m = v[i];
-  return m;
-}
-
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+#include "bench_util.h"
 
 int main(int argc, char **argv) {
   const char *preset = argc > 1 ? argv[1] : "border-night";
