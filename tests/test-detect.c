@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../lib/detect/spot_int.h"
 #include "task.h"
 #include "watchline/detect.h"
 #include "watchline/eval.h"
@@ -380,6 +381,130 @@ TEST_IMPL(detect_spot_synthetic_targets) {
   free(mask);
   wl_spot_free(&s);
   wl_frame_release(&f);
+  return 0;
+}
+
+/* The mask trim keeps only the extent's pixels within mask_radius of its
+ * centroid: a large target's component shrinks to a disc around the same
+ * centroid; out-of-range values are refused. */
+TEST_IMPL(detect_spot_mask_radius) {
+  const int w = 96, h = 96;
+  wl_err_t err;
+  wl_frame_t f;
+  wl_frame_init(&f);
+  ASSERT_OK(noise_frame(&f, w, h, 20000, 20, 11, &err), &err);
+  add_blob(&f, 48.5, 40.5, 3.0, 400);
+  wl_spot_params_t p;
+  wl_spot_default_params(&p);
+  ASSERT(p.mask_radius == 0 || (p.mask_radius >= 1 && p.mask_radius <= 64));
+  ASSERT(p.cut_touching == 0 || p.cut_touching == 1);
+  wl_spot_t s;
+  p.mask_radius = 0.5;
+  ASSERT_EQ(wl_spot_init(&s, w, h, &p, &err), WL_EINVAL);
+  ASSERT_STR_CONTAINS(err.msg, "mask_radius");
+  p.mask_radius = 65;
+  ASSERT_EQ(wl_spot_init(&s, w, h, &p, &err), WL_EINVAL);
+  p.mask_radius = 0;
+  p.cut_touching = 2;
+  ASSERT_EQ(wl_spot_init(&s, w, h, &p, &err), WL_EINVAL);
+  ASSERT_STR_CONTAINS(err.msg, "cut_touching");
+  p.cut_touching = 1;
+  p.use_classifier = 0;
+  p.pfa = 1e-5;
+  wl_detection_t d[16], full = {0};
+  uint8_t *mask = malloc((size_t)w * h);
+  ASSERT(mask != NULL);
+  for (int k = 0; k < 2; k++) {
+    p.mask_radius = k == 0 ? 0 : 2;
+    ASSERT_OK(wl_spot_init(&s, w, h, &p, &err), &err);
+    int n;
+    ASSERT_OK(wl_spot_detect(&s, &f, mask, d, 16, &n, &err), &err);
+    wl_spot_free(&s);
+    const wl_detection_t *m = near(d, n, 48.5, 40.5, 1.0);
+    ASSERT(m != NULL);
+    if (k == 0) {
+      full = *m;
+      ASSERT(full.area > 30);
+      continue;
+    }
+    fprintf(stderr, "area %d -> %d, centroid %.2f,%.2f -> %.2f,%.2f\n",
+            full.area, m->area, full.cx, full.cy, m->cx, m->cy);
+    ASSERT(m->area >= 9 && m->area <= 13);
+    ASSERT(hypot(m->cx - full.cx, m->cy - full.cy) < 0.5);
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        if (mask[y * w + x] && hypot(x + 0.5 - 48.5, y + 0.5 - 40.5) < 10)
+          ASSERT(hypot(x + 0.5 - full.cx, y + 0.5 - full.cy) <= 2.0 + 1e-9);
+  }
+  free(mask);
+  wl_frame_release(&f);
+  return 0;
+}
+
+/* wl__spot_cut: an on pixel next to an on pixel of a smaller owner id is
+ * turned off, judged on the mask before the cut; two touching extents
+ * then stay two components through the closing. */
+TEST_IMPL(detect_spot_cut) {
+  enum { W = 14, H = 8 };
+  uint8_t mask[W * H] = {0}, tmp[2 * W * H];
+  int32_t owner[W * H] = {0};
+  /* owner 1: 3x3 at x 1..3; owner 2: 3x3 at x 4..6 (touching 1); owner
+   * 3: one pixel at (7, 3), touching only owner 2's pixel (6, 3), which
+   * is not cut; owner 4: alone at x 10..11 */
+  for (int y = 2; y <= 4; y++)
+    for (int x = 1; x <= 6; x++) {
+      mask[y * W + x] = 255;
+      owner[y * W + x] = x <= 3 ? 1 : 2;
+    }
+  mask[3 * W + 7] = 255;
+  owner[3 * W + 7] = 3;
+  for (int y = 2; y <= 3; y++)
+    for (int x = 10; x <= 11; x++) {
+      mask[y * W + x] = 255;
+      owner[y * W + x] = 4;
+    }
+  wl__spot_cut(mask, owner, W, H);
+  int on[5] = {0};
+  for (int i = 0; i < W * H; i++) {
+    ASSERT(mask[i] == 0 || mask[i] == 255);
+    if (mask[i])
+      on[owner[i]]++;
+  }
+  ASSERT_EQ(on[1], 9);
+  ASSERT_EQ(on[2], 6); /* its column x = 4 touches owner 1 */
+  ASSERT_EQ(on[3], 0); /* touches owner 2 */
+  ASSERT_EQ(on[4], 4);
+  ASSERT_EQ(mask[2 * W + 4], 0);
+  ASSERT_EQ(mask[3 * W + 5], 255);
+  /* a cut pixel still counts for its neighbours: owner 3 next to a cut
+   * pixel of owner 2 */
+  memset(mask, 0, sizeof mask);
+  mask[0 * W + 0] = mask[0 * W + 1] = mask[0 * W + 2] = 255;
+  owner[0 * W + 0] = 1;
+  owner[0 * W + 1] = 2;
+  owner[0 * W + 2] = 3;
+  wl__spot_cut(mask, owner, W, H);
+  ASSERT_EQ(mask[0], 255);
+  ASSERT_EQ(mask[1], 0);
+  ASSERT_EQ(mask[2], 0);
+  /* the first case again, then closed: two components, not one */
+  memset(mask, 0, sizeof mask);
+  for (int y = 2; y <= 4; y++)
+    for (int x = 1; x <= 6; x++) {
+      mask[y * W + x] = 255;
+      owner[y * W + x] = x <= 3 ? 1 : 2;
+    }
+  wl__spot_cut(mask, owner, W, H);
+  wl__spot_close(mask, owner, tmp, W, H);
+  wl_labeler_t lab;
+  wl_err_t err;
+  ASSERT_OK(wl_labeler_init(&lab, W, H, &err), &err);
+  wl_detection_t d[4];
+  int n;
+  ASSERT_OK(wl_label_components(&lab, mask, NULL, NULL, 1, d, 4, &n, &err),
+            &err);
+  wl_labeler_free(&lab);
+  ASSERT_EQ(n, 2);
   return 0;
 }
 

@@ -103,6 +103,8 @@
   X(detect_spot_params) \
   X(detect_spot_synthetic_targets) \
   X(detect_spot_polarity) \
+  X(detect_spot_mask_radius) \
+  X(detect_spot_cut) \
   X(detect_spot_false_alarm_rate) \
   X(detect_sirst_score_rules) \
   X(detect_sirst_split_parse) \

@@ -31,7 +31,14 @@
  * (and, with --eval, the final model on SPLIT2) leaves false pixels or
  * misses targets.
  * The printout also splits the accepted non-target extents into those
- * whose peak lies on a target (fragments) and isolated ones.
+ * whose peak lies on a target (fragments) and isolated ones; --dump-cv
+ * FILE writes each candidate's image, label, on-target flag, area, its
+ * out-of-fold logit per seed and its features (for analysis).
+ * The masks are scored as the detector makes them with --trim R (its
+ * mask_radius: only the extent's pixels within R px of its centroid) and
+ * --cut 1 (its cut_touching); both are written into the table and become
+ * the detector's defaults. Without them (trim 0, cut 0) the default
+ * command rewrites the shipped table.
  *
  * The model: gradient-boosted regression trees on the logistic loss
  * (Newton leaf values, L2 regularisation lambda, shrinkage lr), features
@@ -61,6 +68,7 @@ typedef struct sample {
   int on_target; /* its peak pixel lies on a target */
   float weight;
   float feat[WL__SPOT_NF];
+  float cx, cy;               /* centroid of the extent's pixel centres */
   int region_start, region_n; /* into the pixel pool */
 } sample_t;
 
@@ -78,6 +86,8 @@ typedef struct dataset {
   int n, cap;
   int32_t *pool;
   size_t npool, cap_pool;
+  double mask_radius; /* the detector's mask trim (wl_spot_params_t) */
+  int cut_touching;   /* and its cut of touching extents */
 } dataset_t;
 
 typedef struct collect {
@@ -137,6 +147,13 @@ static void on_candidate(void *user, const wl__spot_candidate_t *c) {
   memcpy(s->feat, c->feat, sizeof s->feat);
   s->region_start = (int)ds->npool;
   s->region_n = c->region_n;
+  double sx = 0, sy = 0;
+  for (int i = 0; i < c->region_n; i++) {
+    sx += c->region[i] % co->width;
+    sy += c->region[i] / co->width;
+  }
+  s->cx = (float)(sx / c->region_n + 0.5);
+  s->cy = (float)(sy / c->region_n + 0.5);
   memcpy(ds->pool + ds->npool, c->region,
          (size_t)c->region_n * sizeof(int32_t));
   ds->npool += (size_t)c->region_n;
@@ -489,10 +506,14 @@ static void score_thresholds(const dataset_t *ds, const double *logit,
           continue;
         const sample_t *s = &ds->samples[k];
         for (int q = 0; q < s->region_n; q++) {
-          mask[ds->pool[s->region_start + q]] = 1;
-          owner[ds->pool[s->region_start + q]] = k + 1;
+          int32_t p = ds->pool[s->region_start + q];
+          mask[p] = (uint8_t)wl__spot_in_trim(p % ii->width, p / ii->width,
+                                              s->cx, s->cy, ds->mask_radius);
+          owner[p] = k + 1;
         }
       }
+      if (ds->cut_touching)
+        wl__spot_cut(mask, owner, ii->width, ii->height);
       wl__spot_close(mask, owner, closing, ii->width, ii->height);
       if (wl_sirst_score_add(&out[t], ii->gt, mask, ii->width, ii->height,
                              &err) != WL_OK) {
@@ -606,6 +627,7 @@ static void fa_quantile(const dataset_t *ds, const double *logits, int nsets,
 /* ---- output ------------------------------------------------------------- */
 
 static int write_model(const char *path, const model_t *m, double min_score,
+                       double mask_radius, int cut_touching,
                        const char *provenance) {
   FILE *fp = fopen(path, "w");
   if (!fp) {
@@ -643,8 +665,10 @@ static int write_model(const char *path, const model_t *m, double min_score,
   }
   fprintf(
       fp,
-      "\",\n    %d, %.8ef, %d, roots, nodes, %d,\n    %.6f,\n    \"%s\"};\n",
-      WL__SPOT_NF, m->base, m->ntrees, m->nnodes, min_score, provenance);
+      "\",\n    %d, %.8ef, %d, roots, nodes, %d,\n    %.6f,\n    %.6f, %d,\n"
+      "    \"%s\"};\n",
+      WL__SPOT_NF, m->base, m->ntrees, m->nnodes, min_score, mask_radius,
+      cut_touching, provenance);
   return fclose(fp) == 0 ? 0 : -1;
 }
 
@@ -674,8 +698,10 @@ static void usage(void) {
           "         [--trees N] [--depth D] [--lr X] [--min-leaf N]\n"
           "         [--pos-weight W] [--area-power P] [--subsample S]\n"
           "         [--fa-target F] [--fa-quantile Q]\n"
-          "         [--pfa P] [--grow F] [--radius R] [--candidates N]\n"
-          "         [--eval SPLIT2] [--dump SAMPLES.txt] [--ignore F1,F2]\n"
+          "         [--pfa P] [--grow F] [--radius R] [--trim R] [--cut 0|1]\n"
+          "         [--candidates N]\n"
+          "         [--eval SPLIT2] [--dump SAMPLES.txt] [--dump-cv CV.txt]\n"
+          "         [--ignore F1,F2]\n"
           "         [--verbose 1]\n");
 }
 
@@ -685,13 +711,15 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *data = argv[1], *split = argv[2], *out = NULL, *eval = NULL,
-             *dump = NULL, *ignore = NULL;
+             *dump = NULL, *ignore = NULL, *dump_cv = NULL;
   options_t o = {300, 3, 5, 0.05, 1.0, 5.0, 1.0, 0.5};
   int folds = 5, seeds = 5, verbose = 0;
   double fa_target = 7.3e-6, fa_quantile_p = 0; /* 0: the mean */
   wl_spot_params_t params;
   wl_spot_default_params(&params);
   params.use_classifier = 0;
+  params.mask_radius = 0; /* not the compiled-in table's: explicit options */
+  params.cut_touching = 0;
   for (int i = 3; i < argc; i += 2) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!v) {
@@ -704,6 +732,8 @@ int main(int argc, char **argv) {
       eval = v;
     else if (!strcmp(a, "--dump"))
       dump = v;
+    else if (!strcmp(a, "--dump-cv"))
+      dump_cv = v;
     else if (!strcmp(a, "--ignore"))
       ignore = v;
     else if (!strcmp(a, "--verbose"))
@@ -736,6 +766,10 @@ int main(int argc, char **argv) {
       params.grow_fraction = atof(v);
     else if (!strcmp(a, "--radius"))
       params.max_radius = atoi(v);
+    else if (!strcmp(a, "--trim"))
+      params.mask_radius = atof(v);
+    else if (!strcmp(a, "--cut"))
+      params.cut_touching = atoi(v) != 0;
     else if (!strcmp(a, "--candidates"))
       params.max_candidates = atoi(v);
     else {
@@ -751,6 +785,8 @@ int main(int argc, char **argv) {
   dataset_t ds;
   if (load_split(data, split, &params, &ds) != 0)
     return 1;
+  ds.mask_radius = params.mask_radius;
+  ds.cut_touching = params.cut_touching;
   if (ignore) {
     /* ablation: the named features are set to 0 (no tree can split on a
      * constant) */
@@ -836,6 +872,24 @@ int main(int argc, char **argv) {
       fa[t] += sc[t].fa / seeds;
     }
   }
+  if (dump_cv) {
+    FILE *fp = fopen(dump_cv, "w");
+    if (!fp) {
+      fprintf(stderr, "spot-train: %s: cannot open for writing\n", dump_cv);
+      return 1;
+    }
+    for (int i = 0; i < ds.n; i++) {
+      const sample_t *sm = &ds.samples[i];
+      fprintf(fp, "%s %d %d %d", ds.images[sm->image].name, sm->label,
+              sm->on_target, sm->region_n);
+      for (int s = 0; s < seeds; s++)
+        fprintf(fp, " %.4f", logits[(size_t)s * ds.n + i]);
+      for (int f = 0; f < WL__SPOT_NF; f++)
+        fprintf(fp, " %.5g", sm->feat[f]);
+      fputc('\n', fp);
+    }
+    fclose(fp);
+  }
   double faq[MAX_THRESHOLDS], fa90[MAX_THRESHOLDS];
   fa_quantile(&ds, logits, seeds, thr, nthr, 0.9, fa90);
   if (fa_quantile_p > 0)
@@ -874,13 +928,16 @@ int main(int argc, char **argv) {
              "spot-train <sirst-v1> %s --trees %d --depth %d --lr %g "
              "--min-leaf %d --pos-weight %g --area-power %g --subsample %g "
              "--fa-target %g%s "
-             "--pfa %g --grow %g --radius %d --candidates %d --cv %d "
+             "--pfa %g --grow %g --radius %d --trim %g --cut %d "
+             "--candidates %d --cv %d "
              "--seeds %d: %d images, %d candidates",
              split, o.trees, o.depth, o.lr, o.min_leaf, o.pos_weight,
              o.area_power, o.subsample, fa_target, qarg, params.pfa,
-             params.grow_fraction, params.max_radius, params.max_candidates,
+             params.grow_fraction, params.max_radius, params.mask_radius,
+             params.cut_touching, params.max_candidates,
              folds, seeds, ds.nimages, ds.n);
-    if (write_model(out, &m, min_score, prov) != 0)
+    if (write_model(out, &m, min_score, params.mask_radius,
+                    params.cut_touching, prov) != 0)
       return 1;
     printf("wrote %s (%d trees, %d nodes)\n", out, m.ntrees, m.nnodes);
   }
@@ -888,6 +945,8 @@ int main(int argc, char **argv) {
     dataset_t te;
     if (load_split(data, eval, &params, &te) != 0)
       return 1;
+    te.mask_radius = params.mask_radius;
+    te.cut_touching = params.cut_touching;
     double *lt = malloc((size_t)te.n * sizeof *lt);
     for (int i = 0; i < te.n; i++)
       lt[i] = model_logit(&m, te.samples[i].feat);

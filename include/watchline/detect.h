@@ -29,7 +29,9 @@
  *      classifier, trained on the SIRST train split by tools/spot-train.c,
  *      scores each candidate from its shape, scale profile and local and
  *      global contrast; it only removes detections, never adds them;
- *   5. the accepted extents, closed with a 3x3 square, form the mask; its
+ *   5. the accepted extents form the mask: optionally trimmed to the
+ *      pixels within mask_radius of each extent's centroid and cut apart
+ *      where two touch (cut_touching), then closed with a 3x3 square; its
  *      8-connected components are the detections (wl_label_components).
  */
 #ifndef WATCHLINE_DETECT_H
@@ -135,6 +137,17 @@ typedef struct wl_spot_params {
   double min_score;     /* classifier probability to accept, 0..1; default:
                            the operating point chosen when the classifier
                            was trained (docs/ACCURACY.md) */
+  double mask_radius;   /* the mask keeps only the extent's pixels within
+                           this distance (px) of the extent's centroid, so
+                           a large false extent costs few pixels: 0 (keep
+                           the whole extent) or 1..64; default: the value
+                           the classifier's operating point was chosen
+                           with */
+  int cut_touching;     /* 1: cut touching accepted extents apart (a pixel
+                           next to a stronger extent's is dropped), so two
+                           nearby targets stay two components; 0: they may
+                           merge into one; default: as the classifier's
+                           operating point was chosen */
 } wl_spot_params_t;
 
 /* Fill p with the defaults above. */

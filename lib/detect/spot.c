@@ -32,6 +32,8 @@ void wl_spot_default_params(wl_spot_params_t *p) {
   p->noise_floor = 0.5;
   p->use_classifier = 1;
   p->min_score = wl__spot_model.min_score;
+  p->mask_radius = wl__spot_model.mask_radius;
+  p->cut_touching = wl__spot_model.cut_touching;
 }
 
 static int check_params(const wl_spot_params_t *p, wl_err_t *err) {
@@ -58,6 +60,14 @@ static int check_params(const wl_spot_params_t *p, wl_err_t *err) {
   if (!(p->min_score >= 0 && p->min_score <= 1))
     return wl_fail(err, WL_EINVAL, "spot: min_score %g is outside 0..1",
                    p->min_score);
+  if (!(p->mask_radius == 0 ||
+        (p->mask_radius >= 1 && p->mask_radius <= 64)))
+    return wl_fail(err, WL_EINVAL,
+                   "spot: mask_radius %g is neither 0 nor in 1..64",
+                   p->mask_radius);
+  if (p->cut_touching != 0 && p->cut_touching != 1)
+    return wl_fail(err, WL_EINVAL, "spot: cut_touching %d is neither 0 nor 1",
+                   p->cut_touching);
   return WL_OK;
 }
 
@@ -370,21 +380,63 @@ void wl__spot_close(uint8_t *mask, const int32_t *owner, uint8_t *tmp, int w,
       mask[i] = 255;
 }
 
-/* The accepted candidates' pixels, closed (wl__spot_close), become the
- * mask; with their signed contrast and noise sigma (the labeller's inputs;
- * a pixel the closing added takes the background and sigma of an
- * accepted 8-neighbour). */
+void wl__spot_cut(uint8_t *mask, const int32_t *owner, int w, int h) {
+  /* 64 marks a pixel to turn off (still on for its neighbours' test) */
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      size_t i = (size_t)y * w + x;
+      if (!mask[i])
+        continue;
+      int32_t id = owner[i];
+      for (int k = 0; k < 9; k++) {
+        int qx = x + k % 3 - 1, qy = y + k / 3 - 1;
+        if (qx < 0 || qy < 0 || qx >= w || qy >= h)
+          continue;
+        size_t q = (size_t)qy * w + qx;
+        if (mask[q] && owner[q] < id) {
+          mask[i] = 64;
+          break;
+        }
+      }
+    }
+  size_t n = (size_t)w * h;
+  for (size_t i = 0; i < n; i++)
+    if (mask[i] == 64)
+      mask[i] = 0;
+}
+
+/* The accepted candidates' pixels (trimmed to mask_radius around their
+ * extent's centroid, touching extents cut apart by wl__spot_cut), closed
+ * (wl__spot_close), become the mask; with their signed contrast and noise
+ * sigma (the labeller's inputs; a pixel the closing added takes the
+ * background and sigma of an accepted 8-neighbour). */
 static void write_outputs(wl_spot_t *ctx, const wl_frame_t *frame,
                           uint8_t *mask) {
   struct wl__spot_state *st = ctx->state_;
   const int w = frame->width, h = frame->height;
-  size_t n = (size_t)w * (size_t)h;
   const int32_t *owner = st->lab.labels;
   const wl__spot_record_t *rec = st->records;
-  for (size_t i = 0; i < n; i++) {
-    int32_t id = owner[i];
-    mask[i] = id > 0 && rec[id - 1].accepted ? 255 : 0;
+  const double mr = ctx->params.mask_radius;
+  if (mr <= 0) {
+    size_t n = (size_t)w * (size_t)h;
+    for (size_t i = 0; i < n; i++) {
+      int32_t id = owner[i];
+      mask[i] = id > 0 && rec[id - 1].accepted ? 255 : 0;
+    }
+  } else {
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++) {
+        size_t i = (size_t)y * w + x;
+        int32_t id = owner[i];
+        mask[i] = id > 0 && rec[id - 1].accepted &&
+                          wl__spot_in_trim(x, y, rec[id - 1].cx,
+                                           rec[id - 1].cy, mr)
+                      ? 255
+                      : 0;
+      }
   }
+  if (ctx->params.cut_touching)
+    wl__spot_cut(mask, owner, w, h);
   wl__spot_close(mask, owner, st->closing, w, h);
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) {

@@ -174,7 +174,8 @@ static void find_peak(const view_t *v, int x, int y, int r, int *px,
 typedef struct extent {
   int n, leak;
   int x0, y0, x1, y1;
-  double sum; /* of v - base */
+  double sum;    /* of v - base */
+  double sx, sy; /* of the pixels' x and y */
 } extent_t;
 
 /* Flood fill from the peak (see the file comment); marks owner = id. */
@@ -195,6 +196,8 @@ static void grow_extent(const view_t *v, int px, int py, float thr, float base,
     int p = reg[head], x = p % w, y = p / w;
     float u = (float)v->polarity * v->data[p];
     e->sum += u - base;
+    e->sx += x;
+    e->sy += y;
     if (x < e->x0) e->x0 = x;
     if (x > e->x1) e->x1 = x;
     if (y < e->y0) e->y0 = y;
@@ -403,6 +406,8 @@ void wl__spot_examine(wl_spot_t *ctx, const wl_frame_t *frame, int polarity) {
     wl__spot_record_t *r = &st->records[st->nrecords++];
     r->base = (float)polarity * base;
     r->sigma = rsig;
+    r->cx = (float)(e.sx / e.n + 0.5);
+    r->cy = (float)(e.sy / e.n + 0.5);
     r->accepted = cand.accepted;
     if (st->cb) {
       cand.region = st->region;

@@ -69,8 +69,9 @@ typedef void (*wl__spot_candidate_cb)(void *user,
 /* What the detector remembers of each examined candidate until the mask is
  * written: its id in the owner map is its index + 1. */
 typedef struct wl__spot_record {
-  float base;  /* background, frame units (not signed) */
-  float sigma; /* raw-pixel noise sigma */
+  float base;   /* background, frame units (not signed) */
+  float sigma;  /* raw-pixel noise sigma */
+  float cx, cy; /* centroid of the extent's pixel centres */
   int accepted;
 } wl__spot_record_t;
 
@@ -127,6 +128,8 @@ typedef struct wl__gbdt_model {
   const wl__gbdt_node_t *nodes;
   int nnodes;
   double min_score;       /* operating point chosen at training */
+  double mask_radius;     /* mask trim radius it was chosen with (0: off) */
+  int cut_touching;       /* 1: chosen with touching extents cut apart */
   const char *provenance; /* how the table was made */
 } wl__gbdt_model_t;
 
@@ -146,6 +149,21 @@ int wl__gbdt_matches(const wl__gbdt_model_t *m);
  * bytes. */
 void wl__spot_close(uint8_t *mask, const int32_t *owner, uint8_t *tmp,
                     int width, int height);
+
+/* 1 when pixel (x, y) of an extent with centroid (cx, cy) stays in the
+ * mask after the trim to mask_radius (<= 0: no trim): its centre lies
+ * within mask_radius of the centroid. */
+static inline int wl__spot_in_trim(int x, int y, float cx, float cy,
+                                   double mask_radius) {
+  double dx = x + 0.5 - cx, dy = y + 0.5 - cy;
+  return mask_radius <= 0 || dx * dx + dy * dy <= mask_radius * mask_radius;
+}
+
+/* Cut touching extents apart: an on pixel (non-zero) with an on
+ * 8-neighbour of a smaller owner id (an extent examined earlier, so a
+ * stronger candidate) is turned off, judged on the mask as it was before
+ * the cut, so two touching extents stay two components. */
+void wl__spot_cut(uint8_t *mask, const int32_t *owner, int width, int height);
 
 /* Prescreen one polarity: integral image (done once per frame by the
  * caller), the multi-scale contrast map, its local maxima. Fills

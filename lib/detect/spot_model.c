@@ -1,7 +1,7 @@
 /*
  * spot_model.c - the spot detector's clutter classifier: 300 boosted
  * trees, written by tools/spot-train (do not edit). Provenance:
- *   spot-train <sirst-v1> basicirstd/train --trees 300 --depth 3 --lr 0.05 --min-leaf 5 --pos-weight 5 --area-power 1 --subsample 0.5 --fa-target 7.3e-06 --pfa 0.3 --grow 0.4 --radius 20 --candidates 64 --cv 5 --seeds 5: 213 images, 5963 candidates
+ *   spot-train <sirst-v1> basicirstd/train --trees 300 --depth 3 --lr 0.05 --min-leaf 5 --pos-weight 5 --area-power 1 --subsample 0.5 --fa-target 7.3e-06 --pfa 0.3 --grow 0.4 --radius 20 --trim 0 --cut 0 --candidates 64 --cv 5 --seeds 5: 213 images, 5963 candidates
  */
 #include "spot_int.h"
 
@@ -1434,4 +1434,5 @@ const wl__gbdt_model_t wl__spot_model = {
     "sigma_best_8bit,sigma_raw_8bit,",
     31, -3.05280805e+00f, 300, roots, nodes, 4170,
     0.731059,
-    "spot-train <sirst-v1> basicirstd/train --trees 300 --depth 3 --lr 0.05 --min-leaf 5 --pos-weight 5 --area-power 1 --subsample 0.5 --fa-target 7.3e-06 --pfa 0.3 --grow 0.4 --radius 20 --candidates 64 --cv 5 --seeds 5: 213 images, 5963 candidates"};
+    0.000000, 0,
+    "spot-train <sirst-v1> basicirstd/train --trees 300 --depth 3 --lr 0.05 --min-leaf 5 --pos-weight 5 --area-power 1 --subsample 0.5 --fa-target 7.3e-06 --pfa 0.3 --grow 0.4 --radius 20 --trim 0 --cut 0 --candidates 64 --cv 5 --seeds 5: 213 images, 5963 candidates"};

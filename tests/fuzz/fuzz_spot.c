@@ -2,7 +2,8 @@
  * fuzz_spot.c - libFuzzer target: the spot detector on arbitrary frames.
  *
  * Bytes 0-1 give the width and height (1..64), byte 2 the polarity, bit
- * depth and whether the classifier is on; the rest fills the pixels as
+ * depth, whether the classifier is on and whether the mask is trimmed
+ * (mask_radius 2) and touching extents cut; the rest fills the pixels as
  * little-endian 16-bit values (repeated when short). Checks that the mask
  * is 0/255, that the detections cover exactly the mask's pixels and lie
  * inside the frame. Nothing is written anywhere.
@@ -39,6 +40,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   p.polarity = mode % 3 + 1;
   p.use_classifier = (mode & 8) != 0;
   if (mode & 16) p.pfa = 1e-6;
+  if (mode & 32) {
+    p.mask_radius = 2;
+    p.cut_touching = 1;
+  }
   wl_spot_t s;
   if (wl_spot_init(&s, w, h, &p, &err) != WL_OK) abort();
   uint8_t *mask = malloc((size_t)w * h);
