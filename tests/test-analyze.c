@@ -186,7 +186,9 @@ static wl_track_t gate_track(uint64_t id, double cx, double cy, double w,
   t.y = cy - h / 2;
   t.w = w;
   t.h = h;
-  t.det_index = -1;
+  /* Matched a clear detection this frame (the strength rule). */
+  t.det_index = 0;
+  t.snr = 20;
   return t;
 }
 
@@ -323,7 +325,9 @@ TEST_IMPL(analyze_clutter_gate_pass) {
     wl__clutter_gate_filter(&g, &t, 1, &t, 1, NULL, 0);
   }
   ASSERT_EQ(g.n_out, 1);
-  /* The bottom edge is as busy as y = 40, also a centroid at y = 257. */
+  /* The bottom edge is as busy as y = 40, also a centroid at y = 257
+   * (the edge rule off: the clutter alone holds them back). */
+  g.edge_px = 0;
   wl_track_t b[2] = {gate_track(3, 100, 250, 3, 3),
                      gate_track(4, 160, 257, 3, 2)};
   wl__clutter_gate_filter(&g, b, 2, b, 2, NULL, 0);
@@ -385,6 +389,50 @@ TEST_IMPL(analyze_clutter_gate_slow) {
   }
   /* 40 px at 0.3 px per frame: frame 134 (not before). */
   ASSERT(first_out >= 130 && first_out <= 140);
+  wl__clutter_gate_free(&g);
+  return 0;
+}
+
+/* Strength: a track is output only once it has matched a detection of
+ * SNR min_peak_snr or more (remembered per id, through later weak or
+ * missed frames); a centroid within edge_px of the border is not
+ * output. */
+TEST_IMPL(analyze_clutter_gate_strength) {
+  wl_err_t err;
+  wl__clutter_gate_t g;
+  ASSERT_OK(wl__clutter_gate_init(&g, 320, 256, 8, &err), &err);
+  ASSERT(g.min_peak_snr > 0);
+  /* Two tracks in a quiet sky, both matched weak detections. */
+  wl_track_t t[2] = {gate_track(1, 100, 100, 4, 4),
+                     gate_track(2, 200, 100, 4, 4)};
+  for (int f = 1; f <= 20; f++) {
+    t[0].snr = t[1].snr = g.min_peak_snr - 1;
+    if (f == 10) t[1].snr = g.min_peak_snr + 2;  /* one clear hit */
+    t[0].age = t[1].age = f;
+    wl__clutter_gate_filter(&g, t, 2, t, 2, NULL, 0);
+    ASSERT_EQ(g.n_out, f >= 10 ? 1 : 0);
+    if (g.n_out) ASSERT_EQ(g.out[0].id, 2);
+  }
+  /* A strong snr on a frame without a match (coasting: the snr is an
+   * old one's) does not count. */
+  t[0].det_index = -1;
+  t[0].snr = 50;
+  wl__clutter_gate_filter(&g, t, 2, t, 2, NULL, 0);
+  ASSERT_EQ(g.n_out, 1);
+  /* Track 2 stays output while missed or weak. */
+  t[1].det_index = -1;
+  t[1].snr = 3;
+  wl__clutter_gate_filter(&g, t, 2, t, 2, NULL, 0);
+  ASSERT_EQ(g.n_out, 1);
+  ASSERT_EQ(g.out[0].id, 2);
+  /* The border: strong tracks at x 3, y 253 (cut by the border) are
+   * not output; at x 10 it is. */
+  wl_track_t e[3] = {gate_track(3, 3, 100, 4, 4),
+                     gate_track(4, 150, 253, 4, 4),
+                     gate_track(5, 10, 180, 4, 4)};
+  wl__clutter_gate_filter(&g, e, 3, e, 3, NULL, 0);
+  ASSERT_EQ(g.n_out, 1);
+  ASSERT_EQ(g.out[0].id, 5);
   wl__clutter_gate_free(&g);
   return 0;
 }

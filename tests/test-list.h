@@ -194,6 +194,7 @@
   X(analyze_clutter_gate_shape) \
   X(analyze_clutter_gate_pass) \
   X(analyze_clutter_gate_slow) \
+  X(analyze_clutter_gate_strength) \
   X(analyze_global_motion)
 
 #define TESTS_ACCURACY(X) \

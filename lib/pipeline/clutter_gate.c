@@ -45,7 +45,19 @@
  *
  * Shape: a box that is a line (long side at least line_px and line_aspect
  * times the short side: a cloud edge, the horizon, a pole) or larger than
- * max_area (a blob over half a landscape) is not output.
+ * max_area (a blob over half a landscape) is not output, nor a track
+ * whose centroid is within edge_px of the image border (an object cut by
+ * the border, or the codec's and the AGC's edge artefacts; a target
+ * coming in is output a few frames later).
+ *
+ * Strength: a track is output only once it has matched a detection of
+ * SNR at least min_peak_snr (the largest SNR of its matched detections is
+ * remembered per id). On AGC video most clutter tracks that survive the
+ * rules above (isolated texture flicker, a tree or a fence post in a
+ * quiet neighbourhood, waves drifting out of the busy cells) never
+ * reach SNR 10 while the real targets nearly all do at some point; with
+ * this rule max_clutter could be raised from 0.5 to 1 (fewer real
+ * targets held back by a busy neighbourhood).
  *
  * Then one object, one track: a close helicopter or airplane makes several
  * components (rotor, body, exhaust) that the tracker may follow as
@@ -70,19 +82,23 @@ int wl__clutter_gate_init(wl__clutter_gate_t *g, int width, int height,
   g->cols = (width + g->cell_px - 1) / g->cell_px;
   g->rows = (height + g->cell_px - 1) / g->cell_px;
   g->alpha = 1.0f / 32;
-  g->max_clutter = 0.5f;
+  g->max_clutter = 1.0f;
   g->pass_px = 40;
   g->group_px = 3;
   g->pass_frames = 60;
   g->line_px = 16;
   g->line_aspect = 4;
   g->max_area = 4000;
+  g->edge_px = 6;
+  g->width = width;
+  g->height = height;
   g->pan_px_s = 20;
   g->pan_match = 0.7f;
   g->pan_clutter = 0.1f;
   g->slow_frames = 240;
   g->slow_cos = 0.9f;
   g->slow_clutter = 4;
+  g->min_peak_snr = 10;
   g->cap = max_tracks;
   g->rate = calloc((size_t)g->cols * (size_t)g->rows, sizeof *g->rate);
   g->mem = calloc(max_tracks, sizeof *g->mem);
@@ -151,6 +167,10 @@ static int shape_ok(const wl__clutter_gate_t *g, const wl_track_t *t) {
   if (g->line_px > 0 && hi >= g->line_px && hi >= g->line_aspect * lo)
     return 0;
   if (g->max_area > 0 && t->w * t->h > g->max_area) return 0;
+  double e = g->edge_px;
+  if (e > 0 && !(t->cx >= e && t->cy >= e && t->cx <= g->width - e &&
+                 t->cy <= g->height - e))
+    return 0;
   return 1;
 }
 
@@ -224,7 +244,10 @@ void wl__clutter_gate_filter(wl__clutter_gate_t *g, const wl_track_t *all,
       m.bsx0 = m.sx0;
       m.bsy0 = m.sy0;
       m.bage0 = m.age0;
+      m.peak_snr = 0;
     }
+    if (all[i].det_index >= 0 && all[i].snr > m.peak_snr)
+      m.peak_snr = (float)all[i].snr;
     /* The displacement must come within pass_frames: a new anchor when
      * the old one is older (a wave or a branch wanders off slowly). */
     if (!m.passed && g->pass_frames > 0 &&
@@ -264,8 +287,13 @@ void wl__clutter_gate_filter(wl__clutter_gate_t *g, const wl_track_t *all,
   j = 0;
   for (size_t i = 0; i < n_conf && g->n_out < g->cap; i++) {
     while (j < g->n_mem && g->mem[j].id < conf[i].id) j++;
-    int passed = j < g->n_mem && g->mem[j].id == conf[i].id &&
-                 g->mem[j].passed;
+    int known = j < g->n_mem && g->mem[j].id == conf[i].id;
+    int passed = known && g->mem[j].passed;
+    /* Strength: a track that never matched a clear detection is clutter
+     * (compression blocks, texture flicker), wherever it goes. */
+    if (g->min_peak_snr > 0 &&
+        !(known && g->mem[j].peak_snr >= g->min_peak_snr))
+      continue;
     double excess = clutter_at(g, conf[i].cx, conf[i].cy) -
                     own_detections(g, &conf[i], dets, n_dets);
     if (pan && excess > g->pan_clutter &&

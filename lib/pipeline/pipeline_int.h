@@ -65,6 +65,7 @@ typedef struct wl__gate_track {
   float bsx0, bsy0; /* the same over the scene */
   int bage0;        /* track age at (bx0, by0) */
   int passed;       /* 1: moved far enough once; always output from then */
+  float peak_snr;   /* largest SNR of a detection it matched */
 } wl__gate_track_t;
 
 typedef struct wl__clutter_gate {
@@ -87,6 +88,9 @@ typedef struct wl__clutter_gate {
                          line_px and line_aspect times its short side is
                          a line, not an object: not output */
   float max_area;     /* nor is a box larger than this, px^2 */
+  float edge_px;      /* nor a track whose centroid is less than this
+                         from the image border (a cut object) */
+  int width, height;  /* image size, px */
   double vx, vy;      /* camera velocity, px/s */
   float pan_px_s;     /* while the camera moves at least this fast... */
   float pan_match;    /* ...a track whose image velocity is within this
@@ -100,6 +104,8 @@ typedef struct wl__clutter_gate {
                          (cosine at least slow_cos; 0: off), where the
                          clutter rate is at most slow_clutter */
   float slow_cos, slow_clutter;
+  float min_peak_snr; /* a track is output only once it has matched a
+                         detection of at least this SNR (0: off) */
   size_t cap;         /* capacity of the arrays below (max_tracks) */
   wl__gate_track_t *mem, *mem_next;
   size_t n_mem;
