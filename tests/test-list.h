@@ -149,6 +149,7 @@
   X(motion_agc_step_quiet) \
   X(motion_dim_target) \
   X(motion_frozen_skipped) \
+  X(motion_ffc_keeps_thresholds) \
   X(motion_jitter_weak) \
   X(motion_subpixel_box) \
   X(motion_crowd_no_trail) \
@@ -171,6 +172,7 @@
   X(track_dim_confirm) \
   X(track_coast_freeze) \
   X(track_hold_confirm) \
+  X(track_static_after_ffc) \
   X(track_wanderer_not_confirmed) \
   X(track_row_streak_not_confirmed) \
   X(track_fragment_not_confirmed) \

@@ -822,6 +822,62 @@ TEST_IMPL(motion_dim_target) {
 }
 
 /* Frozen frames: no detections and no learning. */
+/* After an FFC step a mature model keeps its per-pixel thresholds: the
+ * step changes the fixed pattern, not how much each pixel varies. A band
+ * of rows 4x noisier than the rest (like horizon shimmer) has its own,
+ * higher thresholds learned over 400 frames; an FFC step (the frame's
+ * column pattern changes, the preprocessor reports ffc_step) must not
+ * turn them into one-sample estimates during the fast relearn: the
+ * foreground in the 100 frames after the relearn stays near what it was
+ * in the 100 frames before the step. Relearning thr as fast as mu there
+ * gave several times as much. */
+TEST_IMPL(motion_ffc_keeps_thresholds) {
+  enum { W = 160, H = 120, STEP = 400, RELEARN = 15 };
+  wl_err_t err;
+  wl_motion_t *m = NULL;
+  ASSERT_OK(wl_motion_new(&m, W, H, NULL, &err), &err);
+  wl_frame_t f;
+  wl_frame_init(&f);
+  ASSERT_OK(wl_frame_alloc(&f, W, H, &err), &err);
+  f.bit_depth = 16;
+  rng_t r = {0x1234567};
+  static double col[W];
+  static wl_detection_t det[512];
+  double fg_before = 0, fg_after = 0;
+  for (int t = 0; t < STEP + RELEARN + 100; t++) {
+    if (t == STEP)
+      for (int x = 0; x < W; x++) col[x] = 8.0 * rng_gauss(&r);
+    for (int y = 0; y < H; y++) {
+      double sigma = y >= 40 && y < 60 ? 16.0 : 4.0;
+      for (int x = 0; x < W; x++)
+        f.data[y * W + x] =
+            (uint16_t)lround(29000.0 + col[x] + sigma * rng_gauss(&r));
+    }
+    f.seq = (uint64_t)t;
+    f.t_ns = (int64_t)t * 33333333;
+    wl_preprocess_result_t pre;
+    memset(&pre, 0, sizeof pre);
+    pre.usable = 1;
+    pre.gain = 1.0;
+    pre.noise = 4.0;
+    pre.ffc_step = t == STEP;
+    size_t n = 0;
+    ASSERT_OK(wl_motion_process(m, &f, &pre, det, 512, &n, &err), &err);
+    wl_motion_stats_t st;
+    wl_motion_stats(m, &st);
+    if (t >= STEP - 100 && t < STEP) fg_before += (double)st.fg_pixels;
+    if (t >= STEP + RELEARN) fg_after += (double)st.fg_pixels;
+  }
+  wl_motion_stats_t st;
+  wl_motion_stats(m, &st);
+  ASSERT_EQ(st.reanchors, 1);
+  ASSERT_DBL_GT(fg_before, 100.0); /* the band does flicker */
+  ASSERT_DBL_LE(fg_after, 1.5 * fg_before);
+  wl_motion_free(m);
+  wl_frame_release(&f);
+  return 0;
+}
+
 TEST_IMPL(motion_frozen_skipped) {
   scene_t s;
   ASSERT_EQ(scene_init(&s, 160, 120, 29000, 300, 4.0, 25), 0);

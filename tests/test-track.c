@@ -411,6 +411,42 @@ TEST_IMPL(track_slow_drift_confirm) {
   return 0;
 }
 
+/* Static confirmation counts only hits since the last FFC step: a static
+ * strong object (static_confirm_hits 15) confirms at its 15th hit without
+ * an FFC; with a step (a 5-update hold) reported before its 11th hit it
+ * needs 15 hits after the step (its 25th hit), not the end of the hold.
+ * A static object first seen after the step, and a moving one seen
+ * before it, are not delayed beyond the hold. */
+TEST_IMPL(track_static_after_ffc) {
+  wl_err_t err;
+  for (int mode = 0; mode < 4; mode++) {
+    /* 0: no FFC; 1: FFC at frame 10; 2: born at frame 12, after the FFC;
+     * 3: moving, born at frame 8, FFC at frame 10 */
+    wl_track_params_t p;
+    wl_track_default_params(&p);
+    p.width = 640;
+    p.height = 512;
+    p.static_confirm_hits = 15;
+    wl_tracker_t *tr = NULL;
+    ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
+    int confirmed_hits = 0;
+    for (int f = 0; f < 60 && !confirmed_hits; f++) {
+      if (mode != 0 && f == 10) wl_tracker_hold_confirmations(tr, 5);
+      double x = 300 + (mode == 3 ? 2.0 * f : 0.0);
+      wl_detection_t d = det_at(x, 200, 5, 10, 15);
+      size_t nd = (mode == 2 && f < 12) || (mode == 3 && f < 8) ? 0 : 1;
+      ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, &d, nd, &err), &err);
+      size_t n;
+      const wl_track_t *t = wl_tracker_confirmed(tr, &n);
+      if (n) confirmed_hits = t[0].hits;
+    }
+    int want[4] = {15, 25, 15, 8}; /* 8: the hold ends at frame 15 */
+    ASSERT_EQ(confirmed_hits, want[mode]);
+    wl_tracker_free(tr);
+  }
+  return 0;
+}
+
 /* wl_tracker_hold_confirmations: a moving target that would confirm at
  * its 3rd-4th hit is not confirmed while a hold of 10 updates lasts, and
  * is confirmed at the first update after it; a track confirmed before a

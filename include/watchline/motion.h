@@ -84,7 +84,9 @@
  * FFC: frames the preprocessor marks unusable (frozen, blank) are skipped:
  * no learning, no detections. On a fixed-pattern step the model
  * re-anchors (adds the robust column and row offsets of f' - mu to mu)
- * and learns 4x faster for relearn_frames frames.
+ * and learns 4x faster for relearn_frames frames (thr as fast as mu
+ * while the model is younger than warmup_frames + 2 x 2^thr_shift
+ * frames, then 4x its own rate: an FFC does not change the spread).
  *
  * STATE BOUND: per pixel mu 2 + thr 2 + mask 1 bytes, plus block flags
  * (1 byte per 64 pixels) and the run buffer (16 bytes per run, max(4096,

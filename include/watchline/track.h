@@ -306,7 +306,9 @@ void wl_tracker_coast(wl_tracker_t *tr, int64_t t_ns);
  * wl_tracker_update (0: end a hold); tracks still gain hits and score,
  * confirmed ones are unaffected. The pipeline holds confirmations for a
  * few frames after an FFC fixed-pattern step, while the background model
- * re-anchors and relearns.
+ * re-anchors and relearns. The call also marks the step for the static
+ * confirmation rule: a tentative track that neither moved nor drifted is
+ * confirmed only after static_confirm_hits hits counted from here.
  */
 void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates);
 

@@ -252,8 +252,13 @@ static void kernel_params(const wl_motion_t *m, double gain, double offset,
   int mt = m->p.thr_shift - ls;
   kp->mu_shift_bg = mb < 1 ? 1 : mb;
   kp->mu_shift_fg = mf < 1 ? 1 : mf;
-  /* During warm-up thr learns as fast as mu. */
-  if (rate_shift < m->p.mu_shift && mt > mb) mt = mb;
+  /* During warm-up and relearning thr learns as fast as mu; after an FFC
+   * step in a mature model only as much faster than usual as mu
+   * (ffc_relearn_scales_thr). */
+  if (rate_shift < m->p.mu_shift && mt > mb) {
+    int faster = mt - (m->p.mu_shift - rate_shift);
+    mt = m->relearn_scale_thr && faster > mb ? faster : mb;
+  }
   kp->thr_shift = mt < 1 ? 1 : mt;
   int mtf = m->p.thr_flicker_shift - ls;
   kp->thr_flicker_shift = mtf < 1 ? 1 : mtf;
@@ -320,6 +325,31 @@ static void reanchor(wl_motion_t *m, const wl_frame_t *frame,
       }
     }
   }
+}
+
+/*
+ * FFC relearn: does thr speed up only as much as mu (4x: 2^-(thr_shift-2)
+ * instead of 2^-thr_shift per frame), rather than learn as fast as mu
+ * (2^-(mu_shift-2), a quarter of each new |d| per update)? An FFC changes
+ * the fixed pattern, which reanchor() moves mu by, not how much each
+ * pixel varies, so a learned thr is still about right afterwards. Learned
+ * as fast as mu, thr became a one- or two-sample estimate: many pixels of
+ * shimmer and bushes came out far below their spread, and for the 2-3 s
+ * that thr then took to recover they gave false detections (on 5-min
+ * nuisance runs 1.5-2 times the usual foreground components from 15 to
+ * about 90 frames after an FFC). Still 4x faster rather than the normal
+ * rate: standing animals, partly learned into mu, were lost more often
+ * at the normal rate (docs/DETECTION.md, tuning log). A young model's
+ * thresholds are still far from learned (the warm-up caps them at a few
+ * noise floors), and there the fast relearn helps them on: so only once
+ * the model is older than the warm-up plus two threshold time constants
+ * (2 x 2^thr_shift frames). Only the selective relearn after an FFC
+ * step, not the one after a scene change.
+ */
+static int ffc_relearn_scales_thr(const wl_motion_t *m) {
+  uint64_t mature =
+      (uint64_t)m->p.warmup_frames + ((uint64_t)2 << m->p.thr_shift);
+  return m->relearn_selective && m->frames > mature;
 }
 
 /* The frame row PREFETCH_ROWS below the one being tested is requested
@@ -457,9 +487,11 @@ int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
   } else if (m->relearn_left > 0) {
     rate = rate > 3 ? rate - 2 : 1;
     selective = m->relearn_selective;
+    m->relearn_scale_thr = ffc_relearn_scales_thr(m);
     m->relearn_left--;
   }
   kernel_params(m, gain, offset, noise, rate, stride, selective, &kp);
+  m->relearn_scale_thr = 0;
   size_t fg = model_pass(m, frame, &kp, use_gain, stride);
   m->st.fg_pixels = fg;
   size_t npx = (size_t)m->w * (size_t)m->h;

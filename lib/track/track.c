@@ -331,6 +331,8 @@ void wl_tracker_set_classifier(wl_tracker_t *tr, const wl_classifier_t *clf) {
 
 void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates) {
   tr->hold_confirm = updates > 0 ? updates : 0;
+  for (int i = 0; i < tr->n; i++)
+    tr->trk[i].hits_at_step = tr->tracks[i].hits;
 }
 
 void wl_tracker_reset(wl_tracker_t *tr) {
@@ -636,6 +638,27 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
          k->max_area >= p->static_min_area;
 }
 
+/*
+ * FFC: may a tentative track that may_confirm() accepts only as static (it
+ * neither moved nor drifted) be confirmed? Only once it has
+ * static_confirm_hits hits since the last FFC step
+ * (wl_tracker_hold_confirmations). Static confirmation rests on an object
+ * staying put for a second; hits gathered before a freeze and the
+ * re-anchoring of the background after it do not show that: a swaying
+ * bush's edge, seen steady for a while in a background that has not
+ * learned it yet, is one. The hold only delayed such tracks to its end.
+ * Tracks born after the step are not affected, nor moving ones.
+ */
+static int static_since_step(const wl_track_params_t *p, const wl_track_t *t,
+                             const wl__trk_t *k) {
+  if (k->hits_at_step <= 0) return 1;
+  int strong = k->max_snr >= p->strong_snr;
+  if (has_moved(p, k, strong ? p->strong_motion_chi2 : p->motion_chi2) ||
+      drifted(p, t, k))
+    return 1;
+  return t->hits - k->hits_at_step >= p->static_confirm_hits;
+}
+
 /* Is tentative track i a fragment of a confirmed object: none of its
  * detections covered more than fragment_max_area pixels, and its box,
  * grown by fragment_gap_px, meets the box of a confirmed track matched in
@@ -676,7 +699,7 @@ static void advance_states(wl_tracker_t *tr) {
     switch (t->state) {
     case WL_TRACK_TENTATIVE:
       if (tr->hold_confirm <= 0 && may_confirm(p, t, k) &&
-          !beside_confirmed(tr, i)) {
+          static_since_step(p, t, k) && !beside_confirmed(tr, i)) {
         t->state = WL_TRACK_CONFIRMED;
         tr->stats.confirmations++;
       } else if (t->misses >= p->tentative_max_misses ||

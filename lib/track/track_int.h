@@ -93,6 +93,9 @@ typedef struct wl__trk {
   double max_w, max_h;    /* of its detections' boxes */
   int max_area;
   int polarity;           /* of the birth detection: +1 warm, -1 cold */
+  int hits_at_step;       /* its hits when the last FFC step was reported
+                             (wl_tracker_hold_confirmations), 0 if born
+                             after it: see static_since_step() */
   /* Straight-line fit of the hits' centroids against time (slow-drift
    * confirmation): sums of t (s since birth), t^2, and of x, y (px from
    * the birth centroid), their squares and products with t. */
