@@ -143,6 +143,7 @@
   X(preprocess_blank_and_size) \
   X(motion_walker_warm) \
   X(motion_early_detect) \
+  X(motion_warm_spots) \
   X(pipeline_ffc_step_quiet) \
   X(motion_walker_cold) \
   X(motion_drift_quiet) \
@@ -168,6 +169,7 @@
   X(track_reacquire) \
   X(track_tentative_not_output) \
   X(track_slow_drift_confirm) \
+  X(track_spots_end) \
   X(track_box_unbiased) \
   X(track_dim_confirm) \
   X(track_coast_freeze) \

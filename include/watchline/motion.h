@@ -81,6 +81,21 @@
  * the other polarity (the trail a target moving since start-up leaves in
  * the model being learned).
  *
+ * Warm-up spots (motion_warm.c): in the first spot_frames usable frames
+ * (the first included), compact warm or cold spots found in the frame
+ * itself are reported too, after the temporal detections: a strict 3x3
+ * extremum whose contrast against the mean of the ring between the
+ * squares of half-size spot_inner and spot_outer is >= spot_min_snr x the
+ * ring's standard deviation (at least the noise); its detection is the
+ * pixels 8-connected to it in the inner square with at least half its
+ * contrast. Dropped: spots on more than spot_max_fg temporal foreground
+ * (parts of a larger moving object) and spots inside the box of a
+ * detection already reported. So targets present at start-up, even slow
+ * ones the warm-up smears into the model, are seen from the first frame;
+ * the tracker keeps static clutter the spots fire on from confirming
+ * (track.h, wl_tracker_end_spots). No memory of its own (it borrows the
+ * component stage's scratch); about 1.5 ms per spot frame at 640x512.
+ *
  * FFC: frames the preprocessor marks unusable (frozen, blank) are skipped:
  * no learning, no detections. On a fixed-pattern step the model
  * re-anchors (adds the robust column and row offsets of f' - mu to mu)
@@ -122,6 +137,20 @@ typedef struct wl_motion_params {
   double early_min_snr;  /* ...those with snr >= this; 10 */
   double early_max_size; /* ...and a box of at most this many pixels a
                             side; 24 */
+  int spot_frames;       /* in the first this many usable frames (at most
+                            warmup_frames; 0: never), compact spots found
+                            in the frame itself against their surroundings
+                            are reported too (warm-up spots, see above);
+                            25 */
+  double spot_min_snr;   /* ...whose contrast against the mean of the ring
+                            between the squares of half-size spot_inner and
+                            spot_outer is >= this x the ring's spread; 8 */
+  int spot_inner;        /* ...; 3 (a 7x7 centre) */
+  int spot_outer;        /* ...; 5 (an 11x11 square) */
+  double spot_max_fg;    /* ...unless more than this fraction of the outer
+                            square is temporal foreground (a part of a
+                            larger moving object); 1: no such test;
+                            0.25 */
   int mu_shift;          /* background learning rate 2^-n per frame; 6 */
   int absorb_shift;      /* foreground (absorption) rate 2^-n; 11 */
   int residue_shift;     /* ...for foreground fainter than twice its
@@ -171,6 +200,10 @@ typedef struct wl_motion_stats {
   uint64_t jitters;         /* detections the jitter test made weak
                                (snr below min_snr) */
   uint64_t splits;          /* extra detections made by splitting */
+  uint64_t spots;           /* warm-up spots reported (motion_warm.c) */
+  int spotting;             /* last frame: in the warm-up spot frames */
+  size_t spot_dets;         /* last frame: warm-up spots among the
+                               detections (always the last ones) */
   int warming_up;           /* last frame: still in the warm-up (no
                                output, or only strong detections from
                                early_frames on) */

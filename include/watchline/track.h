@@ -206,6 +206,12 @@ typedef struct wl_track_params {
   double slow_resid_px;     /* 0.1: ...this many px rms per axis)... */
   int slow_max_area;        /* 10: ...and none of its detections covered
                                more pixels than this */
+  double spot_keep_chi2;    /* 0: when the warm-up spots end, a spot-born
+                               tentative track is kept when its drift
+                               slope is significant at this (> 0) and it
+                               is small as above; 0: none is kept (see
+                               wl_tracker_end_spots; 25 finds more slow
+                               long-range targets, docs/DETECTION.md) */
   double delete_drop;       /* 12: tentative deleted this far below peak */
   double delete_score;      /* 0: a confirmed or lost track that misses
                                while its score is below this is deleted */
@@ -311,6 +317,24 @@ void wl_tracker_coast(wl_tracker_t *tr, int64_t t_ns);
  * confirmed only after static_confirm_hits hits counted from here.
  */
 void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates);
+
+/*
+ * Start-up, the motion detector's warm-up spots (motion.h: compact spots
+ * found in each of the first frames against their surroundings, so that
+ * targets present at start-up are tracked at once). The pipeline calls
+ * wl_tracker_mark_spots() before each update that has spots: detections
+ * first, first + 1, ... of that update (only) are spots, and the tracks
+ * born from them are "spot-born". They confirm by the ordinary rules.
+ * When the spots end, wl_tracker_end_spots() deletes every spot-born track
+ * still TENTATIVE (with spot_keep_chi2 > 0, except small ones that already
+ * drift steadily: detections all at most slow_max_area pixels, the slope
+ * of the slow-drift line fit significant at spot_keep_chi2): static
+ * clutter the spot detector fired on (a warm rock, a bush) would otherwise
+ * read the step from the spot's centroid to the temporal detector's (what
+ * changed) as motion.
+ */
+void wl_tracker_mark_spots(wl_tracker_t *tr, size_t first);
+void wl_tracker_end_spots(wl_tracker_t *tr);
 
 /*
  * The confirmed tracks after the last update (state CONFIRMED, including

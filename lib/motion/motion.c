@@ -12,7 +12,9 @@
  *      rates are scaled so time constants stay in frames);
  *   4. the component stage (motion_blobs.c) turns the sparse foreground
  *      into detections (during the warm-up, from early_frames on, only
- *      strong ones that are not a start-up target's trail: early_filter).
+ *      strong ones that are not a start-up target's trail: early_filter);
+ *   5. in the first spot_frames usable frames, the warm-up spots
+ *      (motion_warm.c) are appended: warm_detections.
  *
  * Memory (all allocated in wl_motion_new, fixed afterwards): mu and thr
  * (2 + 2 bytes per pixel), the mask (1), the per-block activity flags
@@ -38,6 +40,11 @@ void wl_motion_default_params(wl_motion_params_t *p) {
   p->early_frames = 8;
   p->early_min_snr = 10.0;
   p->early_max_size = 24.0;
+  p->spot_frames = 25;
+  p->spot_min_snr = 8.0;
+  p->spot_inner = 3;
+  p->spot_outer = 5;
+  p->spot_max_fg = 0.25;
   p->mu_shift = 6;
   p->absorb_shift = 11;
   p->residue_shift = 8;
@@ -81,6 +88,17 @@ static int check_params(const wl_motion_params_t *p, wl_err_t *err) {
                    "0..100000, early_min_snr %g in 0..1e6 and "
                    "early_max_size %g in 1..65535", p->early_frames,
                    p->early_min_snr, p->early_max_size);
+  if (p->spot_frames < 0 || p->spot_frames > 100000 ||
+      !(p->spot_min_snr >= 1.0 && p->spot_min_snr < 1e6) ||
+      p->spot_inner < 0 || p->spot_inner > WL__MOTION_SPOT_MAX_INNER ||
+      p->spot_outer <= p->spot_inner || p->spot_outer > 32 ||
+      !(p->spot_max_fg >= 0.0 && p->spot_max_fg <= 1.0))
+    return wl_fail(err, WL_EINVAL, "motion: spot_frames %d must be in "
+                   "0..100000, spot_min_snr %g in 1..1e6 and 0 <= spot_inner "
+                   "%d <= 7, spot_inner < spot_outer %d <= 32, spot_max_fg %g "
+                   "in 0..1", p->spot_frames,
+                   p->spot_min_snr, p->spot_inner, p->spot_outer,
+                   p->spot_max_fg);
   if (p->mu_shift < 1 || p->mu_shift > 14 || p->absorb_shift < 1 ||
       p->absorb_shift > 14 || p->residue_shift < 1 ||
       p->residue_shift > 14 || p->thr_shift < 1 || p->thr_shift > 14 ||
@@ -429,6 +447,33 @@ static size_t early_filter(wl_detection_t *d, size_t n, double min_snr,
   return k;
 }
 
+/*
+ * The output of usable frame m->frames of the warm-up (fg foreground
+ * pixels): from early_frames on, the strong temporal detections that
+ * early_filter() keeps (none in a frame above max_fg_fraction); then, in
+ * the first spot_frames frames, the warm-up spots (motion_warm.c) that are
+ * not on one of those. Returns the number written to out.
+ */
+static size_t warm_detections(wl_motion_t *m, const wl_frame_t *frame,
+                              const wl__motion_kparams_t *kp, int use_gain,
+                              size_t fg, double noise, wl_detection_t *out,
+                              size_t max_out) {
+  size_t npx = (size_t)m->w * (size_t)m->h, n = 0;
+  if (m->p.early_frames > 0 && m->frames >= (uint64_t)m->p.early_frames &&
+      (double)fg <= m->p.max_fg_fraction * (double)npx) {
+    n = wl__motion_components(m, frame, kp, use_gain, out, max_out);
+    n = early_filter(out, n, m->p.early_min_snr, m->p.early_max_size);
+  }
+  if (m->frames <= (uint64_t)m->p.spot_frames) {
+    size_t n0 = n;
+    n = wl__motion_warm_spots(m, frame, noise, out, n, max_out);
+    m->st.spots += n - n0;
+    m->st.spot_dets = n - n0;
+    m->st.spotting = 1;
+  }
+  return n;
+}
+
 int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
                       const wl_preprocess_result_t *pre, wl_detection_t *out,
                       size_t max_out, size_t *n_out, wl_err_t *err) {
@@ -440,6 +485,8 @@ int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
                    frame->width, frame->height, m->w, m->h);
   m->st.frames++;
   m->st.warming_up = 0;
+  m->st.spotting = 0;
+  m->st.spot_dets = 0;
   m->st.fg_pixels = 0;
   m->st.components = 0;
   m->st.dropped = 0;
@@ -462,6 +509,7 @@ int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
     kernel_params(m, gain, offset, noise, 1, 1, 0, &kp);
     init_model(m, frame, &kp, use_gain);
     m->st.warming_up = 1;
+    *n_out = warm_detections(m, frame, &kp, use_gain, 0, noise, out, max_out);
     return WL_OK;
   }
   m->frames++;
@@ -497,13 +545,7 @@ int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
   size_t npx = (size_t)m->w * (size_t)m->h;
   if (warm) {
     m->st.warming_up = 1;
-    /* Early detection: from early_frames on, the strongest components
-     * are reported while the model is still being learned. */
-    if (m->p.early_frames == 0 || m->frames < (uint64_t)m->p.early_frames ||
-        (double)fg > m->p.max_fg_fraction * (double)npx)
-      return WL_OK;
-    size_t n = wl__motion_components(m, frame, &kp, use_gain, out, max_out);
-    *n_out = early_filter(out, n, m->p.early_min_snr, m->p.early_max_size);
+    *n_out = warm_detections(m, frame, &kp, use_gain, fg, noise, out, max_out);
     return WL_OK;
   }
   if ((double)fg > m->p.max_fg_fraction * (double)npx) {

@@ -124,6 +124,25 @@ struct wl_motion {
   wl_motion_stats_t st;
 };
 
+/* Warm-up spots (motion_warm.c): a candidate pixel, its ring mean (frame
+ * DN) and SNR, kept in the run buffer (16 bytes: two runs). */
+#define WL__MOTION_SPOT_MAX_INNER 7 /* largest spot_inner */
+typedef struct wl__motion_spot {
+  int x, y;
+  float bg, snr;
+} wl__motion_spot_t;
+
+/*
+ * The warm-up's spatial spots of this frame (motion_warm.c): appended to
+ * out[n_have, max_out) unless their centroid lies in the box of one of
+ * out[0, n) (grown by a pixel); noise is the sensor's sigma in frame DN.
+ * Uses the component stage's scratch (runs, parent, comp_of), so it runs
+ * after wl__motion_components. Returns the new count.
+ */
+size_t wl__motion_warm_spots(wl_motion_t *m, const wl_frame_t *frame,
+                             double noise, wl_detection_t *out, size_t n_have,
+                             size_t max_out);
+
 /*
  * Detect only: mask[x] for x in [0, n); returns the number of foreground
  * pixels. `active` receives one byte per block: nonzero when the block has

@@ -47,6 +47,7 @@ struct wl_pipeline {
   wl__clutter_gate_t gate;
   float *person_px;            /* camera only: height rows, see the top */
   wl__global_motion_t gm;      /* 8-bit AGC video: camera pan and tilt */
+  int spotting;                /* the last usable frame had warm-up spots */
 };
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p) {
@@ -151,6 +152,21 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
   return WL_OK;
 }
 
+/* Start-up (docs/DETECTION.md, "Warm-up spots"): the motion detector's
+ * warm-up spots (found in each of the first frames against their
+ * surroundings, appended after its temporal detections) are marked for
+ * the tracker; when they end, the tracks born from them that are still
+ * tentative go, unless they drift steadily (wl_tracker_end_spots). Called
+ * for usable frames, before the tracker update. */
+static void warm_spots_end(wl_pipeline_t *pl) {
+  wl_motion_stats_t ms;
+  wl_motion_stats(pl->motion, &ms);
+  if (pl->spotting && !ms.spotting) wl_tracker_end_spots(pl->tracker);
+  pl->spotting = ms.spotting;
+  if (ms.spotting && ms.spot_dets <= pl->n_dets)
+    wl_tracker_mark_spots(pl->tracker, pl->n_dets - ms.spot_dets);
+}
+
 /* 8-bit AGC video: learn the clutter grid from this frame's detections
  * (when learn) and hold back the confirmed tracks that live in clutter. */
 static void gate_tracks(wl_pipeline_t *pl, int learn) {
@@ -196,6 +212,7 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
    * output. */
   if (pl->pre_result.ffc_step)
     wl_tracker_hold_confirmations(pl->tracker, pl->params.ffc_hold_frames);
+  warm_spots_end(pl);
   if ((rc = wl_tracker_update(pl->tracker, frame->t_ns, pl->dets, pl->n_dets,
                               err)) != WL_OK)
     return rc;

@@ -76,6 +76,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->slow_chi2 = 25.0;
   p->slow_resid_px = 0.1;
   p->slow_max_area = 10;
+  p->spot_keep_chi2 = 0.0;
   p->delete_drop = 12.0;
   p->score_max = 100.0;
   p->tentative_max_misses = 4;
@@ -151,6 +152,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->slow_chi2, 0, 1e6, "slow_chi2"},
       {p->slow_resid_px, 0, 1e5, "slow_resid_px"},
       {p->slow_max_area, 0, 1e9, "slow_max_area"},
+      {p->spot_keep_chi2, 0, 1e6, "spot_keep_chi2"},
       {p->delete_drop, 0, 1e6, "delete_drop"},
       {p->score_max, 1, 1e9, "score_max"},
       {p->tentative_max_misses, 1, 1e6, "tentative_max_misses"},
@@ -267,6 +269,7 @@ int wl_tracker_new(wl_tracker_t **out, const wl_track_params_t *p,
   tr->ln_size_gate = log(p->size_gate_ratio);
   tr->inv_two_size_var = 0.5 / (p->size_std_log * p->size_std_log);
   tr->next_id = 1;
+  tr->spot_from = SIZE_MAX;
 
   size_t nt = (size_t)p->max_tracks, nd = (size_t)p->max_detections;
   size_t nd_pad = (nd + WL__GATE_BLOCK - 1) / WL__GATE_BLOCK * WL__GATE_BLOCK;
@@ -335,8 +338,53 @@ void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates) {
     tr->trk[i].hits_at_step = tr->tracks[i].hits;
 }
 
+static void compact(wl_tracker_t *tr);
+
+/* The significance of the slope of a track's slow-drift line (as in
+ * drifted()): its squared slope over its squared standard error, the
+ * residual variance taken at least resid_px^2; 0 with fewer than 3
+ * hits. */
+static double drift_chi2(const wl_track_t *t, const wl__trk_t *k,
+                         double resid_px) {
+  double n = t->hits;
+  if (n < 3) return 0.0;
+  double stt = k->fit_tt - k->fit_t * k->fit_t / n;
+  if (!(stt > 0.0)) return 0.0;
+  double sxt = k->fit_xt - k->fit_t * k->fit_x / n;
+  double syt = k->fit_yt - k->fit_t * k->fit_y / n;
+  double bx = sxt / stt, by = syt / stt;
+  double rx = k->fit_xx - k->fit_x * k->fit_x / n - bx * sxt;
+  double ry = k->fit_yy - k->fit_y * k->fit_y / n - by * syt;
+  double s2 = (rx + ry) / (2.0 * (n - 2.0));
+  if (!(s2 > resid_px * resid_px)) s2 = resid_px * resid_px;
+  return (bx * bx + by * by) * stt / s2;
+}
+
+void wl_tracker_mark_spots(wl_tracker_t *tr, size_t first) {
+  tr->spot_from = first;
+}
+
+/* Start-up (track.h): the warm-up spots end; their tentative tracks go,
+ * except (spot_keep_chi2 > 0) small ones already drifting: every
+ * detection at most slow_max_area pixels, the slope significant at
+ * spot_keep_chi2 (slow targets at long range, which drifted() may then
+ * confirm; but the swaying outline of a bush passes too). */
+void wl_tracker_end_spots(wl_tracker_t *tr) {
+  const wl_track_params_t *p = &tr->p;
+  for (int i = 0; i < tr->n; i++) {
+    wl_track_t *t = &tr->tracks[i];
+    wl__trk_t *k = &tr->trk[i];
+    if (t->state != WL_TRACK_TENTATIVE || !k->spot_born) continue;
+    k->dead = !(p->spot_keep_chi2 > 0 && k->max_area <= p->slow_max_area &&
+                drift_chi2(t, k, p->slow_resid_px) >= p->spot_keep_chi2);
+  }
+  compact(tr);
+  for (int i = 0; i < tr->n; i++) tr->trk[i].spot_born = 0;
+}
+
 void wl_tracker_reset(wl_tracker_t *tr) {
   tr->hold_confirm = 0;
+  tr->spot_from = SIZE_MAX;
   tr->n = 0;
   tr->clutter_seen = 0;
   tr->n_confirmed = 0;
@@ -767,6 +815,7 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
   k->ln_w = m->ln_w;
   k->ln_h = m->ln_h;
   k->det = j;
+  k->spot_born = (size_t)j >= tr->spot_from;
   wl_class_state_init(&k->cls);
   t->score = amp_score(p, m->snr);
   k->score_peak = t->score;
@@ -885,6 +934,7 @@ int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
         tr->tracks[i].state == WL_TRACK_CONFIRMED)
       observe_class(tr, &tr->tracks[i], &tr->trk[i], t_ns);
   births(tr, t_ns);
+  tr->spot_from = SIZE_MAX;
   clutter_map_learn(tr);
   compact(tr);
   collect_confirmed(tr);

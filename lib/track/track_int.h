@@ -100,6 +100,8 @@ typedef struct wl__trk {
    * confirmation): sums of t (s since birth), t^2, and of x, y (px from
    * the birth centroid), their squares and products with t. */
   double fit_t, fit_tt, fit_x, fit_xx, fit_xt, fit_y, fit_yy, fit_yt;
+  int spot_born;          /* born from a warm-up spot detection
+                             (wl_tracker_mark_spots) */
   /* Per-frame scratch */
   double sx, sy;          /* innovation variances */
   double half_ln_s;       /* 0.5 ln(sx sy) */
@@ -159,6 +161,9 @@ struct wl_tracker {
   wl_tracker_stats_t stats;
   int hold_confirm;       /* updates left in which nothing confirms
                              (wl_tracker_hold_confirmations) */
+  size_t spot_from;       /* the next update's detections from this index
+                             on are warm-up spots (wl_tracker_mark_spots);
+                             SIZE_MAX: none */
 };
 
 /* Association (associate.c): fills tr->trk[i].det and tr->meas[j].track
