@@ -373,7 +373,7 @@ TEST_IMPL(track_tentative_not_output) {
  * px/s (index 2, 0.95 px: not yet confirmed by drifted()), none is
  * confirmed; when the spots end, the static spot's track goes, the
  * temporal one is untouched, and the drifting spot's goes too with
- * spot_keep_chi2 0 (the default) but stays with 25 (its slope is
+ * spot_keep_chi2 0 but stays with 25 (the default) (its slope is
  * significant). Marking covers one update only: a static spot seen
  * after an unmarked update is not spot-born. */
 TEST_IMPL(track_spots_end) {

@@ -206,12 +206,14 @@ typedef struct wl_track_params {
   double slow_resid_px;     /* 0.1: ...this many px rms per axis)... */
   int slow_max_area;        /* 10: ...and none of its detections covered
                                more pixels than this */
-  double spot_keep_chi2;    /* 0: when the warm-up spots end, a spot-born
-                               tentative track is kept when its drift
-                               slope is significant at this (> 0) and it
-                               is small as above; 0: none is kept (see
-                               wl_tracker_end_spots; 25 finds more slow
-                               long-range targets, docs/DETECTION.md) */
+  double spot_keep_chi2;    /* 25: when the warm-up spots end, a
+                               spot-born tentative track is kept when its
+                               drift slope is significant at this (> 0)
+                               and it is small as above; 0: none is kept
+                               (see wl_tracker_end_spots: 25 finds slow
+                               long-range targets in the first second, at
+                               the cost of a few swaying bushes,
+                               docs/DETECTION.md) */
   double delete_drop;       /* 12: tentative deleted this far below peak */
   double delete_score;      /* 0: a confirmed or lost track that misses
                                while its score is below this is deleted */

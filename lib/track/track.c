@@ -76,7 +76,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->slow_chi2 = 25.0;
   p->slow_resid_px = 0.1;
   p->slow_max_area = 10;
-  p->spot_keep_chi2 = 0.0;
+  p->spot_keep_chi2 = 25.0;
   p->delete_drop = 12.0;
   p->score_max = 100.0;
   p->tentative_max_misses = 4;
