@@ -33,10 +33,10 @@
 #define FLOOR_LONG_RANGE_RECALL     0.85    /* 0.889 */
 #define CEIL_NUISANCE_FALSE_TRACKS  20      /* 14 in 10 s */
 #define FLOOR_CLASS_ACCURACY        0.90    /* 1.000 (33 of 33 tracks) */
-#define FLOOR_HALMSTAD_CM_RECALL    0.70    /* 0.758 */
-#define FLOOR_HALMSTAD_CM_F1        0.51    /* 0.556 */
-#define FLOOR_HALMSTAD_DISTANT_RECALL 0.68  /* 0.740 */
-#define FLOOR_HALMSTAD_DISTANT_F1   0.79    /* 0.851 */
+#define FLOOR_HALMSTAD_CM_RECALL    0.78    /* 0.835 */
+#define FLOOR_HALMSTAD_CM_F1        0.55    /* 0.602 */
+#define FLOOR_HALMSTAD_DISTANT_RECALL 0.83  /* 0.884 */
+#define FLOOR_HALMSTAD_DISTANT_F1   0.89    /* 0.939 */
 
 /* ---- helpers ------------------------------------------------------------ */
 

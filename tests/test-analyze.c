@@ -2,8 +2,9 @@
  * test-analyze.c - the camera pipeline and `watchline analyze`: output
  * formats, the per-camera state bound, and bad input (a stream cut
  * mid-frame, frames that change size, all-zero and saturated frames, an
- * impossible camera.json), and the clutter gate and track grouping of
- * 8-bit AGC video.
+ * impossible camera.json), and the clutter gate, track grouping, camera
+ * motion and spatial path (static spots, continuation) of 8-bit AGC
+ * video.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -505,5 +506,161 @@ TEST_IMPL(analyze_global_motion) {
     wl__global_motion_free(&gm);
   }
   free(px);
+  return 0;
+}
+
+/* ---- Spatial path of 8-bit video (lib/pipeline/spatial_8bit.c) -------- */
+
+/* A 320x256 8-bit scene: flat sky (60) with +-2 DN deterministic noise,
+ * then per kind: 1 one compact warm spot (centre 220, its 8 neighbours
+ * 180) at (151, 121); 2 that spot and another at (200, 90); 3 a bright
+ * horizontal band (rows 120-122) instead; 4 the spot on ground texture
+ * (4 px blocks of 40 / 140). */
+static void spot_scene(uint16_t *px, int f, int kind) {
+  for (int y = 0; y < 256; y++)
+    for (int x = 0; x < 320; x++) {
+      int v = 60 + (int)((unsigned)(x * 7 + y * 13 + f * 3) % 5) - 2;
+      if (kind == 4 && y > 100) v = ((x / 4 + y / 4) & 1) ? 140 : 40;
+      if (kind == 3 && y >= 120 && y <= 122) v = 200;
+      px[y * 320 + x] = (uint16_t)v;
+    }
+  if (kind == 0 || kind == 3) return;
+  for (int s = 0; s < (kind == 2 ? 2 : 1); s++) {
+    int cx = s ? 200 : 151, cy = s ? 90 : 121;
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++)
+        px[(cy + dy) * 320 + cx + dx] = dx || dy ? 180 : 220;
+  }
+}
+
+/* Static spots: a compact warm spot on flat sky is output once it has
+ * been seen in site_hits frames, at its place; two such spots (a lit or
+ * busy scene), a bright line and a spot on ground texture are not. */
+TEST_IMPL(analyze_spatial8_spots) {
+  wl_err_t err;
+  uint16_t *px = malloc(320 * 256 * sizeof *px);
+  ASSERT(px != NULL);
+  for (int kind = 1; kind <= 4; kind++) {
+    wl__clutter_gate_t g;
+    wl__spatial8_t sp;
+    ASSERT_OK(wl__clutter_gate_init(&g, 320, 256, 8, &err), &err);
+    ASSERT_OK(wl__spatial8_init(&sp, 320, 8, &err), &err);
+    for (int f = 0; f < 30; f++) {
+      spot_scene(px, f, kind);
+      wl__spatial8_spots(&sp, px, 320, 256, 2.5, (int64_t)f * 33333333, &g);
+      if (f == sp.site_hits - 2) ASSERT_EQ(sp.n_out, 0);
+    }
+    fprintf(stderr, "kind %d: %zu output\n", kind, sp.n_out);
+    if (kind == 1) {
+      ASSERT_EQ(sp.n_out, 1);
+      ASSERT_NEAR(sp.out[0].cx, 151.5, 0.6);
+      ASSERT_NEAR(sp.out[0].cy, 121.5, 0.6);
+      ASSERT_EQ(sp.out[0].state, WL_TRACK_CONFIRMED);
+      /* A gate track over it takes its place. */
+      g.out[0] = sp.out[0];
+      g.out[0].id = 7;
+      g.n_out = 1;
+      wl__spatial8_output(&sp, &g, 0);
+      ASSERT_EQ(sp.n_out, 1);
+      ASSERT_EQ(sp.out[0].id, 7);
+    } else {
+      ASSERT_EQ(sp.n_out, 0);
+    }
+    wl__spatial8_free(&sp);
+    wl__clutter_gate_free(&g);
+  }
+  free(px);
+  return 0;
+}
+
+/* Spatial continuation: an output track whose target the motion detector
+ * no longer sees gets a detection on the spot at its prediction; none on
+ * flat sky, none when a motion detection is near, none for a track never
+ * output. */
+TEST_IMPL(analyze_spatial8_continue) {
+  wl_err_t err;
+  uint16_t *px = malloc(320 * 256 * sizeof *px);
+  ASSERT(px != NULL);
+  wl__spatial8_t sp;
+  ASSERT_OK(wl__spatial8_init(&sp, 320, 8, &err), &err);
+  wl_track_t t;
+  memset(&t, 0, sizeof t);
+  t.id = 5;
+  t.state = WL_TRACK_CONFIRMED;
+  t.cx = 149.5;
+  t.cy = 121.5;
+  t.vx = 30; /* 1 px per frame at 30 frames/s */
+  t.w = t.h = 5;
+  t.x = t.cx - 2.5;
+  t.y = t.cy - 2.5;
+  wl_detection_t dets[4];
+  spot_scene(px, 0, 1);
+  /* Never output: nothing. */
+  ASSERT_EQ(wl__spatial8_continue(&sp, px, 320, 256, 2.5, 1.0 / 30, &t, 1,
+                                  dets, 0, 4), 0);
+  wl__spatial8_note_output(&sp, &t, 1, &t, 1);
+  size_t n = wl__spatial8_continue(&sp, px, 320, 256, 2.5, 1.0 / 30, &t, 1,
+                                   dets, 0, 4);
+  ASSERT_EQ(n, 1);
+  ASSERT_NEAR(dets[0].cx, 151.5, 0.5);
+  ASSERT_NEAR(dets[0].cy, 121.5, 0.5);
+  ASSERT_EQ(dets[0].polarity, 1);
+  ASSERT_DBL_GE(dets[0].snr, 4.0);
+  /* Flat sky: nothing. */
+  spot_scene(px, 0, 0);
+  ASSERT_EQ(wl__spatial8_continue(&sp, px, 320, 256, 2.5, 1.0 / 30, &t, 1,
+                                  dets, 0, 4), 0);
+  /* A motion detection at the prediction: nothing added. */
+  spot_scene(px, 0, 1);
+  memset(&dets[0], 0, sizeof dets[0]);
+  dets[0].cx = 151;
+  dets[0].cy = 122;
+  ASSERT_EQ(wl__spatial8_continue(&sp, px, 320, 256, 2.5, 1.0 / 30, &t, 1,
+                                  dets, 1, 4), 1);
+  wl__spatial8_free(&sp);
+  free(px);
+  return 0;
+}
+
+/* The whole pipeline on 8-bit AGC frames: a warm spot that never moves
+ * (a head-on airplane) is output; on 16-bit radiometric frames the
+ * spatial path is off. */
+TEST_IMPL(analyze_spatial8_pipeline) {
+  wl_err_t err;
+  for (int bits = 8; bits <= 16; bits += 8) {
+    wl_pipeline_t *pl;
+    ASSERT_OK(wl_pipeline_new(&pl, NULL, NULL, NULL, &err), &err);
+    wl_frame_t fr;
+    wl_frame_init(&fr);
+    ASSERT_OK(wl_frame_alloc(&fr, 320, 256, &err), &err);
+    size_t n = 0;
+    const wl_track_t *tr = NULL;
+    for (int f = 0; f < 60; f++) {
+      spot_scene(fr.data, f, 1);
+      /* Some structure below the horizon so the frame is not blank. */
+      for (int y = 200; y < 256; y++)
+        for (int x = 0; x < 320; x++)
+          fr.data[y * 320 + x] = (uint16_t)(90 + (x / 8 % 2) * 20);
+      fr.t_ns = (int64_t)f * 33333333;
+      fr.seq = (uint64_t)f;
+      fr.bit_depth = bits;
+      fr.radiometry = bits == 8 ? wl_radiometry_none()
+                                : wl_radiometry_centikelvin();
+      if (bits == 16)
+        for (int i = 0; i < 320 * 256; i++) fr.data[i] += 29000;
+      ASSERT_OK(wl_pipeline_process(pl, &fr, &err), &err);
+      tr = wl_pipeline_tracks(pl, &n);
+    }
+    fprintf(stderr, "%d-bit: %zu output tracks\n", bits, n);
+    if (bits == 8) {
+      ASSERT_EQ(n, 1);
+      ASSERT_NEAR(tr[0].cx, 151.5, 1.0);
+      ASSERT_NEAR(tr[0].cy, 121.5, 1.0);
+    } else {
+      ASSERT_EQ(n, 0);
+    }
+    wl_frame_release(&fr);
+    wl_pipeline_free(pl);
+  }
   return 0;
 }

@@ -199,7 +199,10 @@
   X(analyze_clutter_gate_pass) \
   X(analyze_clutter_gate_slow) \
   X(analyze_clutter_gate_strength) \
-  X(analyze_global_motion)
+  X(analyze_global_motion) \
+  X(analyze_spatial8_spots) \
+  X(analyze_spatial8_continue) \
+  X(analyze_spatial8_pipeline)
 
 #define TESTS_ACCURACY(X) \
   X(accuracy_oracle_perfect) \

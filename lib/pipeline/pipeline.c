@@ -11,7 +11,11 @@
  * the detector keeps firing (waves, trees in wind) are held back until
  * they have moved far, and of touching tracks only the largest is output.
  * The gate measures displacement over the scene, not the image, with the
- * camera's pan and tilt estimated per frame (global_motion.c).
+ * camera's pan and tilt estimated per frame (global_motion.c). A target
+ * that does not move in the image is found in the single frame instead
+ * (spatial_8bit.c): output tracks the motion detector lost get a spatial
+ * detection, and a compact warm spot that stays in one place on a flat
+ * sky is output as a track of its own.
  *
  * With a camera model the pipeline gives the motion detector a size prior
  * (wl_motion_params_t.person_px): per image row, the pixel height of a
@@ -48,6 +52,8 @@ struct wl_pipeline {
   float *person_px;            /* camera only: height rows, see the top */
   wl__global_motion_t gm;      /* 8-bit AGC video: camera pan and tilt */
   int spotting;                /* the last usable frame had warm-up spots */
+  wl__spatial8_t sp8;          /* 8-bit AGC video: spatial path */
+  int64_t t_prev_ns;           /* 8-bit AGC video: time of the last frame */
 };
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p) {
@@ -147,6 +153,10 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
   if (pl->agc8 &&
       (rc = wl__global_motion_init(&pl->gm, width, height, err)) != WL_OK)
     return rc;
+  if (pl->agc8 &&
+      (rc = wl__spatial8_init(&pl->sp8, width, (size_t)tp.max_tracks,
+                              err)) != WL_OK)
+    return rc;
   pl->width = width;
   pl->height = height;
   return WL_OK;
@@ -167,6 +177,20 @@ static void warm_spots_end(wl_pipeline_t *pl) {
     wl_tracker_mark_spots(pl->tracker, pl->n_dets - ms.spot_dets);
 }
 
+/* 8-bit AGC video: live tracks that have been output and that the motion
+ * detector lost in this frame get a spatial detection (spatial_8bit.c)
+ * when their target is still a compact spot here. */
+static void spatial_8bit(wl_pipeline_t *pl, const wl_frame_t *frame) {
+  double dt = (double)(frame->t_ns - pl->t_prev_ns) * 1e-9;
+  size_t n_all;
+  const wl_track_t *all = wl_tracker_tracks(pl->tracker, &n_all);
+  if (dt < 0 || dt > 1.0) dt = 0;
+  pl->n_dets = wl__spatial8_continue(
+      &pl->sp8, frame->data, frame->width, frame->height, pl->pre_result.noise,
+      dt, all, n_all, pl->dets, pl->n_dets,
+      (size_t)pl->params.max_detections);
+}
+
 /* 8-bit AGC video: learn the clutter grid from this frame's detections
  * (when learn) and hold back the confirmed tracks that live in clutter. */
 static void gate_tracks(wl_pipeline_t *pl, int learn) {
@@ -178,6 +202,7 @@ static void gate_tracks(wl_pipeline_t *pl, int learn) {
   wl__clutter_gate_filter(&pl->gate, all, n_all, conf, n_conf,
                           learn ? pl->dets : NULL, learn ? pl->n_dets : 0);
   if (learn) wl__clutter_gate_learn(&pl->gate, pl->dets, pl->n_dets);
+  wl__spatial8_note_output(&pl->sp8, all, n_all, pl->gate.out, pl->gate.n_out);
 }
 
 int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
@@ -204,7 +229,11 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
    * not drop them. */
   if (!pl->pre_result.usable) {
     wl_tracker_coast(pl->tracker, frame->t_ns);
-    if (pl->agc8) gate_tracks(pl, 0);
+    if (pl->agc8) {
+      gate_tracks(pl, 0);
+      wl__spatial8_output(&pl->sp8, &pl->gate, frame->t_ns);
+      pl->t_prev_ns = frame->t_ns;
+    }
     return WL_OK;
   }
   /* After an FFC step the background re-anchors and relearns: what is
@@ -213,10 +242,16 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
   if (pl->pre_result.ffc_step)
     wl_tracker_hold_confirmations(pl->tracker, pl->params.ffc_hold_frames);
   warm_spots_end(pl);
+  if (pl->agc8) spatial_8bit(pl, frame);
   if ((rc = wl_tracker_update(pl->tracker, frame->t_ns, pl->dets, pl->n_dets,
                               err)) != WL_OK)
     return rc;
-  if (pl->agc8) gate_tracks(pl, 1);
+  if (pl->agc8) {
+    gate_tracks(pl, 1);
+    wl__spatial8_spots(&pl->sp8, frame->data, frame->width, frame->height,
+                       pl->pre_result.noise, frame->t_ns, &pl->gate);
+    pl->t_prev_ns = frame->t_ns;
+  }
   return WL_OK;
 }
 
@@ -226,8 +261,8 @@ const wl_track_t *wl_pipeline_tracks(const wl_pipeline_t *pl, size_t *n) {
     return NULL;
   }
   if (pl->agc8) {
-    *n = pl->gate.n_out;
-    return pl->gate.out;
+    *n = pl->sp8.n_out;
+    return pl->sp8.out;
   }
   return wl_tracker_confirmed(pl->tracker, n);
 }
@@ -250,7 +285,7 @@ size_t wl_pipeline_state_bytes(const wl_pipeline_t *pl) {
          (size_t)pl->params.max_detections * sizeof *pl->dets +
          wl__clutter_gate_bytes(&pl->gate) +
          (pl->person_px ? (size_t)pl->height * sizeof *pl->person_px : 0) +
-         wl__global_motion_bytes(&pl->gm);
+         wl__global_motion_bytes(&pl->gm) + wl__spatial8_bytes(&pl->sp8);
 }
 
 unsigned wl_pipeline_ffc_count(const wl_pipeline_t *pl) {
@@ -265,6 +300,7 @@ void wl_pipeline_free(wl_pipeline_t *pl) {
   wl_preprocess_free(pl->pre);
   wl__clutter_gate_free(&pl->gate);
   wl__global_motion_free(&pl->gm);
+  wl__spatial8_free(&pl->sp8);
   free(pl->dets);
   free(pl->person_px);
   free(pl);

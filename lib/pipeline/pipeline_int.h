@@ -1,8 +1,10 @@
 /*
  * pipeline_int.h - internals of lib/pipeline shared with the tests: the
  * clutter gate that the pipeline applies to the confirmed tracks of 8-bit
- * AGC video, and the camera motion (pan, tilt) estimate it uses (see
- * clutter_gate.c and global_motion.c for the designs).
+ * AGC video, the camera motion (pan, tilt) estimate it uses, and the
+ * spatial (single-image) path for targets that do not move in the image
+ * (see clutter_gate.c, global_motion.c and spatial_8bit.c for the
+ * designs).
  */
 #ifndef WATCHLINE_PIPELINE_INT_H
 #define WATCHLINE_PIPELINE_INT_H
@@ -140,5 +142,96 @@ void wl__clutter_gate_set_offset(wl__clutter_gate_t *g, double ox, double oy,
 
 /* Bytes held. */
 size_t wl__clutter_gate_bytes(const wl__clutter_gate_t *g);
+
+/* Spatial continuation (spatial_8bit.c): single-image detections that
+ * keep output tracks of 8-bit AGC video alive when the temporal detector
+ * has learnt their target into the background. */
+typedef struct wl__spatial8_mem {
+  uint64_t id;
+  int frames;         /* frames continued by spatial detections only */
+} wl__spatial8_mem_t;
+
+typedef struct wl__spatial8 {
+  float near_px;      /* a motion detection's centroid within the
+                         predicted box grown by this: no spatial search */
+  float min_snr;      /* least peak / ring sigma of a spatial detection */
+  float max_ring_frac;/* at most this fraction of the ring's pixels may
+                         reach half the peak (a compact spot) */
+  int max_frames;     /* spatial-only frames after which a track is left
+                         to die */
+  size_t cap;         /* max_tracks */
+  wl__spatial8_mem_t *mem, *mem_next;
+  size_t n_mem;
+  uint64_t *ids, *ids_next;  /* live tracks ever output, increasing */
+  size_t n_ids;
+  /* Static spots: compact warm spots that stay at one place. */
+  int ring_px;        /* a spot is brighter than every sample of the square
+                         ring at this Chebyshev distance... */
+  float spot_min_dn;  /* ...by at least this many DN and spot_min_noise
+                         times the frame's noise */
+  float spot_min_noise;
+  float spot_flat;    /* the ring's spread (max - min) is at most this
+                         fraction of the spot's contrast (sky, not ground) */
+  float site_px;      /* a spot within this of a site renews it */
+  int site_hits;      /* a site seen in this many frames... */
+  float site_frac;    /* ...at least this fraction of its frames since
+                         born is output (when seen in this frame) */
+  int site_idle;      /* a site unseen for this many frames is dropped */
+  int max_sites_out;  /* more sites than this to output: none is output */
+  float border_frac;  /* spots are searched this fraction of the width and
+                         height away from the borders (overlays) */
+  int16_t *row;       /* width: the ring maximum of one row */
+  int width;
+  struct wl__spot_site *sites;
+  int n_sites, max_sites;
+  uint64_t next_site_id;
+  wl_track_t *out;    /* max_tracks + max_sites: the gate's output plus the
+                         output sites */
+  size_t n_out;
+} wl__spatial8_t;
+
+typedef struct wl__spot_site {
+  double x, y;        /* running position, px */
+  float contrast;     /* last contrast, DN */
+  int hits, frames;   /* frames seen / frames since born */
+  int idle;           /* frames since last seen */
+  uint64_t id;
+} wl__spot_site_t;
+
+/* Returns WL_OK or WL_ENOMEM (then wl__spatial8_free is still safe). */
+int wl__spatial8_init(wl__spatial8_t *sp, int width, size_t max_tracks,
+                      wl_err_t *err);
+
+/* One usable frame: find the static spots of img (width x height) and
+ * update the sites; then the output is the gate's output (gate_out) plus
+ * the output sites that no gate track covers: sp->out, sp->n_out. */
+void wl__spatial8_spots(wl__spatial8_t *sp, const uint16_t *img, int width,
+                        int height, double noise, int64_t t_ns,
+                        const wl__clutter_gate_t *gate);
+
+/* The output for a frame without news or before spots: gate_out plus the
+ * output sites as last seen. */
+void wl__spatial8_output(wl__spatial8_t *sp, const wl__clutter_gate_t *gate,
+                         int64_t t_ns);
+void wl__spatial8_free(wl__spatial8_t *sp);
+size_t wl__spatial8_bytes(const wl__spatial8_t *sp);
+
+/* After the gate: remember which live tracks (all[0 .. n_all), every
+ * live track in increasing id order) have been output (out[0 .. n_out)). */
+void wl__spatial8_note_output(wl__spatial8_t *sp, const wl_track_t *all,
+                              size_t n_all, const wl_track_t *out,
+                              size_t n_out);
+
+/* For each confirmed or lost track of tracks[0 .. n_tracks) (every live
+ * track after the previous frame, dt_s seconds ago) that has been output, whose predicted box holds no centroid of dets[0 .. n_dets)
+ * (this frame's motion detections), look for its target in img (width x
+ * height, row-major) and append a detection to dets when found (at most
+ * max_dets in all; noise: the frame's temporal noise sigma, DN). Returns
+ * the new number of detections. */
+size_t wl__spatial8_continue(wl__spatial8_t *sp, const uint16_t *img,
+                             int width, int height, double noise, double dt_s,
+                             const wl_track_t *tracks, size_t n_tracks,
+                             wl_detection_t *dets, size_t n_dets,
+                             size_t max_dets);
 
 #endif
