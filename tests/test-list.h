@@ -144,6 +144,7 @@
   X(motion_walker_warm) \
   X(motion_early_detect) \
   X(motion_warm_spots) \
+  X(motion_warm_spot_exact) \
   X(pipeline_ffc_step_quiet) \
   X(motion_walker_cold) \
   X(motion_drift_quiet) \

@@ -698,6 +698,120 @@ static int spots_run(int spot_frames, int *first_warm, int *first_cold,
   return rc;
 }
 
+/* The warm-up spot candidates by the definition (motion.h, "Warm-up"),
+ * with sums taken directly over each pixel's ring (exact integers, then
+ * the same double arithmetic): the reference for the fast pass. */
+static size_t spot_reference(const uint16_t *px, int w, int h, int ro, int ri,
+                             double k, double noise, wl__motion_spot_t *out) {
+  size_t n = 0;
+  double inv_ring = 1.0 / (double)((2 * ro + 1) * (2 * ro + 1) -
+                                   (2 * ri + 1) * (2 * ri + 1));
+  double min_snr2 = k * k, noise2 = noise * noise;
+  for (int y = ro; y < h - ro; y++)
+    for (int x = ro; x < w - ro; x++) {
+      int64_t s = 0;
+      uint64_t q = 0;
+      for (int dy = -ro; dy <= ro; dy++)
+        for (int dx = -ro; dx <= ro; dx++) {
+          if (abs(dx) <= ri && abs(dy) <= ri) continue;
+          uint64_t u = px[(size_t)(y + dy) * w + x + dx];
+          s += (int64_t)u;
+          q += u * u;
+        }
+      double mean = (double)s * inv_ring;
+      double var = (double)q * inv_ring - mean * mean;
+      if (var < noise2) var = noise2;
+      int v = px[(size_t)y * w + x];
+      double d = (double)v - mean;
+      if (d * d < min_snr2 * var) continue;
+      int pol = d > 0 ? 1 : -1, ext = 1;
+      for (int dy = -1; dy <= 1; dy++)
+        for (int dx = -1; dx <= 1; dx++) {
+          int u = px[(size_t)(y + dy) * w + x + dx];
+          if ((dx || dy) && (pol > 0 ? u >= v : u <= v)) ext = 0;
+        }
+      if (!ext) continue;
+      out[n].x = x;
+      out[n].y = y;
+      out[n].bg = (float)mean;
+      out[n].snr = (float)(fabs(d) / sqrt(var));
+      n++;
+    }
+  return n;
+}
+
+/* The fast spot pass (packed integer sums and vector prefilters, or the
+ * plain double pass for frames of a wide range) finds exactly the
+ * reference's candidates, with the same bg and snr, on random frames:
+ * noise with steps, texture and spots of both signs, near the threshold,
+ * of narrow and of wide range, noise 0, and other square sizes. */
+TEST_IMPL(motion_warm_spot_exact) {
+  static const struct {
+    int w, h, ro, ri;
+    double base, sd, texture, noise, k;
+  } cases[] = {
+      {160, 120, 5, 3, 29000, 6, 40, 6, 8},     /* defaults, textured */
+      {160, 120, 5, 3, 29000, 30, 400, 6, 3},   /* strong texture, low k */
+      {97, 61, 5, 3, 1000, 20, 0, 20, 2.5},     /* near the threshold */
+      {160, 120, 5, 3, 30000, 3000, 9000, 6, 3}, /* wide range: plain */
+      {80, 60, 5, 3, 500, 4, 20, 0, 8},         /* noise 0 */
+      {80, 60, 2, 0, 20000, 8, 60, 4, 3},       /* 5 x 5, one-pixel centre */
+      {90, 70, 9, 7, 60000, 5, 50, 5, 4},       /* 19 x 19, 15 x 15 */
+  };
+  rng_t r = {12345};
+  wl__motion_spot_t *ref = malloc(200000 * sizeof *ref);
+  wl__motion_spot_t *got = malloc(200000 * sizeof *got);
+  ASSERT(ref && got);
+  for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
+    int w = cases[ci].w, h = cases[ci].h;
+    wl_motion_params_t mp;
+    wl_motion_default_params(&mp);
+    mp.spot_outer = cases[ci].ro;
+    mp.spot_inner = cases[ci].ri;
+    mp.spot_min_snr = cases[ci].k;
+    wl_motion_t *m = NULL;
+    wl_err_t err;
+    ASSERT_OK(wl_motion_new(&m, w, h, &mp, &err), &err);
+    wl_frame_t f;
+    wl_frame_init(&f);
+    ASSERT_OK(wl_frame_alloc(&f, w, h, &err), &err);
+    for (int rep = 0; rep < 3; rep++) {
+      uint16_t *px = (uint16_t *)f.data;
+      double tx = cases[ci].texture;
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+          double v = cases[ci].base + cases[ci].sd * rng_gauss(&r) +
+                     (((x / 13 + y / 9) & 1) ? tx : 0) +
+                     tx * 0.3 * sin(0.2 * x + rep) * cos(0.15 * y);
+          if (rng_uniform(&r) < 0.01)
+            v += (rng_uniform(&r) < 0.5 ? -1 : 1) *
+                 (8 + 20 * rng_uniform(&r)) * cases[ci].sd;
+          v = floor(v + 0.5);
+          px[(size_t)y * w + x] =
+              (uint16_t)(v < 0 ? 0 : v > 65535 ? 65535 : v);
+        }
+      if (rep == 2) px[0] = 0; /* the full range: the plain pass */
+      size_t nr = spot_reference(px, w, h, cases[ci].ro, cases[ci].ri,
+                                 cases[ci].k, cases[ci].noise, ref);
+      size_t ng = wl__motion_spot_candidates(m, &f, cases[ci].noise, got,
+                                             200000);
+      ASSERT_EQ(ng, nr);
+      for (size_t i = 0; i < nr; i++) {
+        ASSERT_EQ(got[i].x, ref[i].x);
+        ASSERT_EQ(got[i].y, ref[i].y);
+        ASSERT(memcmp(&got[i].bg, &ref[i].bg, sizeof ref[i].bg) == 0);
+        ASSERT(memcmp(&got[i].snr, &ref[i].snr, sizeof ref[i].snr) == 0);
+      }
+      if (ci == 0) ASSERT_GT(nr, 0);
+    }
+    wl_frame_release(&f);
+    wl_motion_free(m);
+  }
+  free(ref);
+  free(got);
+  return 0;
+}
+
 TEST_IMPL(motion_warm_spots) {
   int warm, cold, last, other, spotting0;
   ASSERT_EQ(spots_run(25, &warm, &cold, &last, &other, &spotting0), 0);

@@ -94,7 +94,7 @@
  * ones the warm-up smears into the model, are seen from the first frame;
  * the tracker keeps static clutter the spots fire on from confirming
  * (track.h, wl_tracker_end_spots). No memory of its own (it borrows the
- * component stage's scratch); about 1.5 ms per spot frame at 640x512.
+ * component stage's scratch); about 0.6 ms per spot frame at 640x512.
  *
  * FFC: frames the preprocessor marks unusable (frozen, blank) are skipped:
  * no learning, no detections. On a fixed-pattern step the model

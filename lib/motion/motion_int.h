@@ -144,6 +144,17 @@ size_t wl__motion_warm_spots(wl_motion_t *m, const wl_frame_t *frame,
                              size_t max_out);
 
 /*
+ * The warm-up spot candidates of this frame (motion_warm.c), in row-major
+ * order, at most cap: the strict 3x3 extrema whose contrast against their
+ * ring's mean reaches spot_min_snr x the ring's spread (at least noise).
+ * Uses parent and comp_of as scratch. Returns their number (0 when the
+ * frame is too small or the scratch too short).
+ */
+size_t wl__motion_spot_candidates(wl_motion_t *m, const wl_frame_t *frame,
+                                  double noise, wl__motion_spot_t *cand,
+                                  size_t cap);
+
+/*
  * Detect only: mask[x] for x in [0, n); returns the number of foreground
  * pixels. `active` receives one byte per block: nonzero when the block has
  * foreground.
