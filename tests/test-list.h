@@ -176,6 +176,7 @@
   X(track_coast_freeze) \
   X(track_hold_confirm) \
   X(track_static_after_ffc) \
+  X(track_restart_clutter) \
   X(track_wanderer_not_confirmed) \
   X(track_row_streak_not_confirmed) \
   X(track_fragment_not_confirmed) \

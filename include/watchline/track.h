@@ -33,7 +33,9 @@
  * with that time constant); lambda_j is that rate over the cell's area,
  * never below clutter_density. Where a detector keeps firing (horizon
  * shimmer, vegetation, a flickering pixel) associations are dearer and
- * tracks gain score more slowly.
+ * tracks gain score more slowly. wl_tracker_restart_clutter() restarts
+ * the mean when the detector's output changes character (the end of the
+ * motion detector's warm-up).
  *
  * Life of a track:
  *   TENTATIVE  born from a detection no track took; not output. Its score
@@ -337,6 +339,19 @@ void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates);
  */
 void wl_tracker_mark_spots(wl_tracker_t *tr, size_t first);
 void wl_tracker_end_spots(wl_tracker_t *tr);
+
+/*
+ * The detector's output changes character: the clutter map forgets what
+ * it learned and, from the next update on, is again the plain mean over
+ * the frames seen (until clutter_frames of them). The pipeline calls it
+ * when the motion detector's warm-up ends: during the warm-up it reports
+ * only strong detections and spots, so the frames before would dilute
+ * the rate of the cells where the full detector then keeps firing (the
+ * edges of swaying bushes and horizon shimmer a young background model
+ * does not know yet), and such clutter would gain score as fast as a
+ * target for several seconds.
+ */
+void wl_tracker_restart_clutter(wl_tracker_t *tr);
 
 /*
  * The confirmed tracks after the last update (state CONFIRMED, including

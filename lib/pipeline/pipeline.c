@@ -52,6 +52,8 @@ struct wl_pipeline {
   float *person_px;            /* camera only: height rows, see the top */
   wl__global_motion_t gm;      /* 8-bit AGC video: camera pan and tilt */
   int spotting;                /* the last usable frame had warm-up spots */
+  int warming;                 /* the last usable frame was in the motion
+                                  detector's warm-up */
   wl__spatial8_t sp8;          /* 8-bit AGC video: spatial path */
   int64_t t_prev_ns;           /* 8-bit AGC video: time of the last frame */
 };
@@ -175,6 +177,10 @@ static void warm_spots_end(wl_pipeline_t *pl) {
   pl->spotting = ms.spotting;
   if (ms.spotting && ms.spot_dets <= pl->n_dets)
     wl_tracker_mark_spots(pl->tracker, pl->n_dets - ms.spot_dets);
+  /* The full detector starts: the tracker's clutter map restarts
+   * (wl_tracker_restart_clutter, docs/DETECTION.md "Young model"). */
+  if (pl->warming && !ms.warming_up) wl_tracker_restart_clutter(pl->tracker);
+  pl->warming = ms.warming_up;
 }
 
 /* 8-bit AGC video: live tracks that have been output and that the motion

@@ -382,6 +382,10 @@ void wl_tracker_end_spots(wl_tracker_t *tr) {
   for (int i = 0; i < tr->n; i++) tr->trk[i].spot_born = 0;
 }
 
+/* Start-up (track.h): the next clutter_map_learn() takes alpha 1 (it
+ * replaces the map by that update's clutter), then the plain mean. */
+void wl_tracker_restart_clutter(wl_tracker_t *tr) { tr->clutter_seen = 0; }
+
 void wl_tracker_reset(wl_tracker_t *tr) {
   tr->hold_confirm = 0;
   tr->spot_from = SIZE_MAX;
