@@ -119,6 +119,18 @@ static int extremum3(const uint16_t *px, int w, int x, int y, int pol) {
   return 1;
 }
 
+/* A candidate at (x, y): ring mean, contrast d against it, ring variance
+ * (at least the noise's). */
+static wl__motion_spot_t spot_candidate(int x, int y, double mean, double d,
+                                        double var) {
+  wl__motion_spot_t c;
+  c.x = x;
+  c.y = y;
+  c.bg = (float)mean;
+  c.snr = (float)(fabs(d) / sqrt(var));
+  return c;
+}
+
 static size_t wide_row(const wl_motion_t *m, const uint16_t *px, int y,
                        const double *so, const double *qo, const double *si,
                        const double *qi, double noise,
@@ -153,11 +165,7 @@ static size_t wide_row(const wl_motion_t *m, const uint16_t *px, int y,
     int pol = d > 0 ? 1 : -1;
     if (!extremum3(px, w, x, y, pol)) continue;
     if (n >= cap) return n;
-    wl__motion_spot_t *c = &cand[n++];
-    c->x = x;
-    c->y = y;
-    c->bg = (float)mean;
-    c->snr = (float)(fabs(d) / sqrt(var));
+    cand[n++] = spot_candidate(x, y, mean, d, var);
   }
   return n;
 }
@@ -357,11 +365,7 @@ static size_t row_candidates(const spot_pass_t *sp, const uint16_t *px,
     if (var < sp->noise2) var = sp->noise2;
     if (d * d < sp->min_snr2 * var) continue;
     if (n >= cap) return n;
-    wl__motion_spot_t *c = &cand[n++];
-    c->x = x;
-    c->y = y;
-    c->bg = (float)mean;
-    c->snr = (float)(fabs(d) / sqrt(var));
+    cand[n++] = spot_candidate(x, y, mean, d, var);
   }
   return n;
 }

@@ -340,24 +340,36 @@ void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates) {
 
 static void compact(wl_tracker_t *tr);
 
-/* The significance of the slope of a track's slow-drift line (as in
- * drifted()): its squared slope over its squared standard error, the
- * residual variance taken at least resid_px^2; 0 with fewer than 3
- * hits. */
-static double drift_chi2(const wl_track_t *t, const wl__trk_t *k,
-                         double resid_px) {
+/* A track's slow-drift line: the least-squares fit of its hits' centroids
+ * against time (sums in wl__trk_t). Gives the squared slope b2 (px^2/s^2),
+ * the time spread stt (sum of squared deviations, s^2) and the residual
+ * variance s2 per axis, at least resid_px^2. 0 (no line) with fewer than
+ * 3 hits or no spread in time. */
+static int drift_fit(const wl_track_t *t, const wl__trk_t *k, double resid_px,
+                     double *b2, double *stt, double *s2) {
   double n = t->hits;
-  if (n < 3) return 0.0;
-  double stt = k->fit_tt - k->fit_t * k->fit_t / n;
-  if (!(stt > 0.0)) return 0.0;
+  if (n < 3) return 0;
+  double tt = k->fit_tt - k->fit_t * k->fit_t / n;
+  if (!(tt > 0.0)) return 0;
   double sxt = k->fit_xt - k->fit_t * k->fit_x / n;
   double syt = k->fit_yt - k->fit_t * k->fit_y / n;
-  double bx = sxt / stt, by = syt / stt;
+  double bx = sxt / tt, by = syt / tt;
   double rx = k->fit_xx - k->fit_x * k->fit_x / n - bx * sxt;
   double ry = k->fit_yy - k->fit_y * k->fit_y / n - by * syt;
-  double s2 = (rx + ry) / (2.0 * (n - 2.0));
-  if (!(s2 > resid_px * resid_px)) s2 = resid_px * resid_px;
-  return (bx * bx + by * by) * stt / s2;
+  double r2 = (rx + ry) / (2.0 * (n - 2.0));
+  double floor2 = resid_px * resid_px;
+  *b2 = bx * bx + by * by;
+  *stt = tt;
+  *s2 = r2 > floor2 ? r2 : floor2;
+  return 1;
+}
+
+/* The significance of the slope of a track's slow-drift line: its squared
+ * slope over its squared standard error; 0 without a line. */
+static double drift_chi2(const wl_track_t *t, const wl__trk_t *k,
+                         double resid_px) {
+  double b2, stt, s2;
+  return drift_fit(t, k, resid_px, &b2, &stt, &s2) ? b2 * stt / s2 : 0.0;
 }
 
 void wl_tracker_mark_spots(wl_tracker_t *tr, size_t first) {
@@ -628,19 +640,10 @@ static int drifted(const wl_track_params_t *p, const wl_track_t *t,
       t->hits < 3 || t->hits < p->slow_hit_frac * t->age ||
       k->max_snr < p->strong_snr || k->max_area > p->slow_max_area)
     return 0;
-  double n = t->hits;
-  double stt = k->fit_tt - k->fit_t * k->fit_t / n;
+  double b2, stt, s2;
   double span = (double)(t->t_last_hit_ns - t->t_birth_ns) * 1e-9;
-  if (!(stt > 0.0) || !(span > 0.0)) return 0;
-  double sxt = k->fit_xt - k->fit_t * k->fit_x / n;
-  double syt = k->fit_yt - k->fit_t * k->fit_y / n;
-  double bx = sxt / stt, by = syt / stt;
-  double rx = k->fit_xx - k->fit_x * k->fit_x / n - bx * sxt;
-  double ry = k->fit_yy - k->fit_y * k->fit_y / n - by * syt;
-  double s2 = (rx + ry) / (2.0 * (n - 2.0));
-  double floor2 = p->slow_resid_px * p->slow_resid_px;
-  if (!(s2 > floor2)) s2 = floor2;
-  double b2 = bx * bx + by * by;
+  if (!(span > 0.0) || !drift_fit(t, k, p->slow_resid_px, &b2, &stt, &s2))
+    return 0;
   return b2 * span * span >= p->slow_min_px * p->slow_min_px &&
          b2 * stt >= p->slow_chi2 * s2;
 }
