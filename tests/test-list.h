@@ -188,6 +188,7 @@
   X(classify_features_physical) \
   X(classify_far_speed_and_contrast) \
   X(classify_temporal_and_unknown) \
+  X(classify_small_hot_vehicle) \
   X(classify_sim_presets)
 
 #define TESTS_ANALYZE(X) \

@@ -25,7 +25,10 @@
  * Each feature's variance is the kind's spread plus the measurement's own
  * (a 3-pixel box knows its height to a third, and its peak contrast is
  * smeared by the optics; a fresh track's speed is uncertain), so weak
- * observations carry little evidence by themselves.
+ * observations carry little evidence by themselves. Smearing only lowers
+ * a peak, so the contrast's measurement variance applies only below a
+ * kind's mean (a split normal): a small box reading warmer than a kind is
+ * as much evidence against it as a large one.
  *
  * Per-track state (wl_class_state_t) accumulates the evidence over the
  * track's life: the posterior uses the mean per-observation log-likelihood

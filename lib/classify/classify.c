@@ -355,6 +355,23 @@ static double gauss_ll(double x, const wl__gauss_t *g, double var,
   return -0.5 * (z2 + LN_2PI + log(v));
 }
 
+/* ln of a split normal for ln contrast: below the kind's mean the spread
+ * is sqrt(g.sd^2 + var_low) (the optics smear a small target's peak, so it
+ * reads low by an unknown factor), above it g.sd alone (smearing never
+ * makes a target read warmer than it is); normalised, so that a reading
+ * above the kind's mean counts fully against it. Distance capped and
+ * summed as in gauss_ll. */
+static double smeared_ll(double x, const wl__gauss_t *g, double var_low,
+                         double *z2_sum) {
+  double s_hi = g->sd;
+  double s_lo = sqrt(g->sd * g->sd + (isfinite(var_low) ? var_low : 0.0));
+  double d = x - g->mean, s = d < 0.0 ? s_lo : s_hi;
+  double z2 = d * d / (s * s);
+  *z2_sum += z2;
+  if (z2 > Z2_CAP) z2 = Z2_CAP;
+  return -0.5 * (z2 + LN_2PI) + log(2.0 / (s_lo + s_hi));
+}
+
 /* 99.9 % quantiles of chi-square with 1..4 degrees of freedom: an
  * observation farther than this from every kind fits none. */
 static const double CHI2_999[WL__CF_COUNT + 1] = {0.0, 10.83, 13.82, 16.27,
@@ -378,11 +395,15 @@ static double kind_loglik(const wl__kind_model_t *km, int use_cam,
   if (use_cam) {
     for (int i = 0; i < WL__CF_COUNT; i++)
       if (isfinite(cam[i]))
-        ll += gauss_ll(cam[i], &km->cam[i], var_cam[i], z2);
+        ll += i == WL__CF_LOG_CONTRAST
+                  ? smeared_ll(cam[i], &km->cam[i], var_cam[i], z2)
+                  : gauss_ll(cam[i], &km->cam[i], var_cam[i], z2);
   } else {
     for (int i = 0; i < WL__IF_COUNT; i++)
       if (isfinite(img[i]))
-        ll += gauss_ll(img[i], &km->img[i], var_img[i], z2);
+        ll += i == WL__IF_LOG_CONTRAST
+                  ? smeared_ll(img[i], &km->img[i], var_img[i], z2)
+                  : gauss_ll(img[i], &km->img[i], var_img[i], z2);
   }
   return ll;
 }
