@@ -143,6 +143,7 @@
   X(preprocess_blank_and_size) \
   X(motion_walker_warm) \
   X(motion_early_detect) \
+  X(motion_early_trail_of_dropped) \
   X(motion_warm_spots) \
   X(motion_warm_spot_exact) \
   X(pipeline_ffc_step_quiet) \
@@ -171,6 +172,7 @@
   X(track_tentative_not_output) \
   X(track_slow_drift_confirm) \
   X(track_spots_end) \
+  X(track_spots_keep_point_like) \
   X(track_box_unbiased) \
   X(track_dim_confirm) \
   X(track_coast_freeze) \

@@ -417,6 +417,60 @@ TEST_IMPL(track_spots_end) {
   return 0;
 }
 
+/* Warm-up spots kept when they end only when point-like
+ * (spot_keep_max_area, spot_keep_max_w): four strong spots drifting 1.5
+ * px/s for 20 frames (slopes significant at spot_keep_chi2 25), boxes
+ * 1 x 1, 2 x 3 (6 px), 4 x 1 (4 px wide) and 3 x 3 (9 px): with the
+ * defaults (6 px, 3 px wide) the first two are kept and the wide and the
+ * large one go; with both limits at 10 all four stay (9 <= slow_max_area);
+ * a negative limit is refused. */
+TEST_IMPL(track_spots_keep_point_like) {
+  wl_err_t err;
+  for (int loose = 0; loose < 2; loose++) {
+    wl_track_params_t p;
+    wl_track_default_params(&p);
+    p.width = 640;
+    p.height = 512;
+    ASSERT_EQ(p.spot_keep_max_area, 6);
+    ASSERT_EQ(p.spot_keep_max_w, 3);
+    if (loose) p.spot_keep_max_area = p.spot_keep_max_w = 10;
+    wl_tracker_t *tr = NULL;
+    ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
+    for (int f = 0; f < 20; f++) {
+      double dx = 1.5 * f / FPS;
+      wl_detection_t d[4] = {det_at(100 + dx, 100, 1, 1, 15),
+                             det_at(250 + dx, 200, 2, 3, 15),
+                             det_at(400 + dx, 300, 4, 1, 15),
+                             det_at(550 + dx, 400, 3, 3, 15)};
+      wl_tracker_mark_spots(tr, 0);
+      ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, 4, &err), &err);
+      size_t n;
+      wl_tracker_confirmed(tr, &n);
+      ASSERT_EQ(n, 0);
+    }
+    size_t all;
+    const wl_track_t *a = wl_tracker_tracks(tr, &all);
+    ASSERT_EQ(all, 4);
+    wl_tracker_end_spots(tr);
+    a = wl_tracker_tracks(tr, &all);
+    ASSERT_EQ(all, loose ? 4 : 2);
+    ASSERT_EQ(a[0].id, 1);
+    ASSERT_EQ(a[1].id, 2);
+    if (loose) {
+      ASSERT_EQ(a[2].id, 3);
+      ASSERT_EQ(a[3].id, 4);
+    }
+    wl_tracker_free(tr);
+  }
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.spot_keep_max_w = -1;
+  wl_tracker_t *tr = NULL;
+  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  ASSERT(tr == NULL);
+  return 0;
+}
+
 TEST_IMPL(track_slow_drift_confirm) {
   wl_err_t err;
   for (int mode = 0; mode < 5; mode++) {

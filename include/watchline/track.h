@@ -215,7 +215,14 @@ typedef struct wl_track_params {
                                (see wl_tracker_end_spots: 25 finds slow
                                long-range targets in the first second, at
                                the cost of a few swaying bushes,
-                               docs/DETECTION.md) */
+                               docs/DETECTION.md)... */
+  int spot_keep_max_area;   /* 6: ...and point-like: none of its
+                               detections covered more pixels than
+                               this... */
+  int spot_keep_max_w;      /* 3: ...or was wider than this many px (a
+                               slow target at 3-5 km is 1-3 px wide; the
+                               outline of a swaying bush the spots fired
+                               on is wider) */
   double delete_drop;       /* 12: tentative deleted this far below peak */
   double delete_score;      /* 0: a confirmed or lost track that misses
                                while its score is below this is deleted */
@@ -331,8 +338,9 @@ void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates);
  * born from them are "spot-born". They confirm by the ordinary rules.
  * When the spots end, wl_tracker_end_spots() deletes every spot-born track
  * still TENTATIVE (with spot_keep_chi2 > 0, except small ones that already
- * drift steadily: detections all at most slow_max_area pixels, the slope
- * of the slow-drift line fit significant at spot_keep_chi2): static
+ * drift steadily: detections all at most slow_max_area and
+ * spot_keep_max_area pixels and spot_keep_max_w px wide, the slope of the
+ * slow-drift line fit significant at spot_keep_chi2): static
  * clutter the spot detector fired on (a warm rock, a bush) would otherwise
  * read the step from the spot's centroid to the temporal detector's (what
  * changed) as motion.

@@ -428,9 +428,13 @@ static int boxes_near(const wl_detection_t *a, const wl_detection_t *b,
  * its path: the trail it leaves right behind it shows the other
  * polarity. A large object (a close vehicle) stays on its own start-up
  * footprint for many frames, so it is mostly in the model and its
- * components are partial, with wrong boxes. Detections are sorted by
- * score, so a stronger neighbour comes first. Returns the number kept
- * (in place).
+ * components are partial, with wrong boxes. The stronger neighbour may be
+ * one that is not kept itself (too large, like the close truck whose
+ * start-up footprint leaves the trail), so the kept ones are swapped to
+ * the front, never overwritten: every component stays in d[] for the
+ * test (before, a dropped one could be overwritten first and its trail
+ * confirmed as a false track, tuning log "The first second: spot-born
+ * false tracks"). Returns the number kept (the first ones, in order).
  */
 static size_t early_filter(wl_detection_t *d, size_t n, double min_snr,
                            double max_size) {
@@ -442,7 +446,11 @@ static size_t early_filter(wl_detection_t *d, size_t n, double min_snr,
     for (size_t j = 0; j < n && !trail; j++)
       trail = j != i && d[j].polarity != d[i].polarity &&
               d[j].snr > d[i].snr && boxes_near(&d[j], &d[i], 2.0);
-    if (!trail) d[k++] = d[i];
+    if (!trail) {
+      wl_detection_t keep = d[i];
+      d[i] = d[k];
+      d[k++] = keep;
+    }
   }
   return k;
 }

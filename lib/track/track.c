@@ -77,6 +77,8 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->slow_resid_px = 0.1;
   p->slow_max_area = 10;
   p->spot_keep_chi2 = 25.0;
+  p->spot_keep_max_area = 6;
+  p->spot_keep_max_w = 3;
   p->delete_drop = 12.0;
   p->score_max = 100.0;
   p->tentative_max_misses = 4;
@@ -153,6 +155,8 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->slow_resid_px, 0, 1e5, "slow_resid_px"},
       {p->slow_max_area, 0, 1e9, "slow_max_area"},
       {p->spot_keep_chi2, 0, 1e6, "spot_keep_chi2"},
+      {p->spot_keep_max_area, 0, 1e9, "spot_keep_max_area"},
+      {p->spot_keep_max_w, 0, WL_MAX_DIM, "spot_keep_max_w"},
       {p->delete_drop, 0, 1e6, "delete_drop"},
       {p->score_max, 1, 1e9, "score_max"},
       {p->tentative_max_misses, 1, 1e6, "tentative_max_misses"},
@@ -376,18 +380,30 @@ void wl_tracker_mark_spots(wl_tracker_t *tr, size_t first) {
   tr->spot_from = first;
 }
 
+/* Is a spot-born tentative track point-like enough to be kept when the
+ * spots end: every detection at most slow_max_area and spot_keep_max_area
+ * pixels and at most spot_keep_max_w px wide? A slow target at 3-5 km is
+ * 1-3 px wide and covers 3-6 px; the outline of a swaying bush or a patch
+ * of warm clutter that the spots fired on, whose centroid drifts with the
+ * sway, is wider (4 px and more, 7-10 px; docs/DETECTION.md, "The first
+ * second: spot-born false tracks"). */
+static int spot_point_like(const wl_track_params_t *p, const wl__trk_t *k) {
+  return k->max_area <= p->slow_max_area &&
+         k->max_area <= p->spot_keep_max_area &&
+         k->max_w <= (double)p->spot_keep_max_w;
+}
+
 /* Start-up (track.h): the warm-up spots end; their tentative tracks go,
- * except (spot_keep_chi2 > 0) small ones already drifting: every
- * detection at most slow_max_area pixels, the slope significant at
- * spot_keep_chi2 (slow targets at long range, which drifted() may then
- * confirm; but the swaying outline of a bush passes too). */
+ * except (spot_keep_chi2 > 0) point-like ones already drifting
+ * (spot_point_like(), the slope significant at spot_keep_chi2): slow
+ * targets at long range, which drifted() may then confirm. */
 void wl_tracker_end_spots(wl_tracker_t *tr) {
   const wl_track_params_t *p = &tr->p;
   for (int i = 0; i < tr->n; i++) {
     wl_track_t *t = &tr->tracks[i];
     wl__trk_t *k = &tr->trk[i];
     if (t->state != WL_TRACK_TENTATIVE || !k->spot_born) continue;
-    k->dead = !(p->spot_keep_chi2 > 0 && k->max_area <= p->slow_max_area &&
+    k->dead = !(p->spot_keep_chi2 > 0 && spot_point_like(p, k) &&
                 drift_chi2(t, k, p->slow_resid_px) >= p->spot_keep_chi2);
   }
   compact(tr);
