@@ -159,18 +159,31 @@ static void on_candidate(void *user, const wl__spot_candidate_t *c) {
   ds->npool += (size_t)c->region_n;
 }
 
+static void dataset_free(dataset_t *ds) {
+  for (int i = 0; i < ds->nimages; i++) {
+    free(ds->images[i].name);
+    free(ds->images[i].gt);
+  }
+  free(ds->images);
+  free(ds->samples);
+  free(ds->pool);
+  memset(ds, 0, sizeof *ds);
+}
+
 static int load_split(const char *data, const char *split,
                       const wl_spot_params_t *params, dataset_t *ds) {
   wl_err_t err;
   wl_sirst_split_t names;
+  memset(ds, 0, sizeof *ds);
   if (wl_sirst_split_read(data, split, &names, &err) != WL_OK) {
     fprintf(stderr, "spot-train: %s\n", err.msg);
     return -1;
   }
-  memset(ds, 0, sizeof *ds);
   ds->images = calloc((size_t)names.n, sizeof *ds->images);
-  if (!ds->images)
+  if (!ds->images) {
+    wl_sirst_split_free(&names);
     return -1;
+  }
   wl_frame_t img, gt;
   wl_frame_init(&img);
   wl_frame_init(&gt);
@@ -181,6 +194,7 @@ static int load_split(const char *data, const char *split,
   for (int i = 0; i < names.n && rc == 0; i++) {
     image_info_t *ii = &ds->images[i];
     ii->name = strdup(names.names[i]);
+    ds->nimages = i + 1; /* so that dataset_free() finds what is allocated */
     snprintf(path, sizeof path, "%s/images/%s.png", data, ii->name);
     int r = wl_image_read(path, &img, &err);
     if (r == WL_OK) {
@@ -232,7 +246,6 @@ static int load_split(const char *data, const char *split,
       rc = -1;
     }
     ii->count = ds->n - ii->first;
-    ds->nimages = i + 1;
     wl_labeler_free(&lab);
   }
   if (spot_ready)
@@ -783,8 +796,10 @@ int main(int argc, char **argv) {
     return 2;
   }
   dataset_t ds;
-  if (load_split(data, split, &params, &ds) != 0)
+  if (load_split(data, split, &params, &ds) != 0) {
+    dataset_free(&ds);
     return 1;
+  }
   ds.mask_radius = params.mask_radius;
   ds.cut_touching = params.cut_touching;
   if (ignore) {
@@ -876,6 +891,9 @@ int main(int argc, char **argv) {
     FILE *fp = fopen(dump_cv, "w");
     if (!fp) {
       fprintf(stderr, "spot-train: %s: cannot open for writing\n", dump_cv);
+      free(logits);
+      free(logit);
+      dataset_free(&ds);
       return 1;
     }
     for (int i = 0; i < ds.n; i++) {
@@ -909,6 +927,7 @@ int main(int argc, char **argv) {
   double min_score = 1 / (1 + exp(-thr[chosen]));
   false_split(&ds, logits, seeds, thr[chosen]);
   free(logits);
+  free(logit);
   printf(
       "chosen min_score %.4f: CV IoU %.4f Pd %.4f Fa %.2fe-6, q90 %.2fe-6 "
       "(Fa target %.2fe-6)\n",
@@ -920,6 +939,8 @@ int main(int argc, char **argv) {
     all[i] = i;
   model_t m;
   train(&ds, &o, all, ds.n, &m);
+  free(all);
+  int rc = 0;
   if (out) {
     char prov[1024], qarg[32] = "";
     if (fa_quantile_p > 0)
@@ -938,13 +959,18 @@ int main(int argc, char **argv) {
              folds, seeds, ds.nimages, ds.n);
     if (write_model(out, &m, min_score, params.mask_radius,
                     params.cut_touching, prov) != 0)
-      return 1;
-    printf("wrote %s (%d trees, %d nodes)\n", out, m.ntrees, m.nnodes);
+      rc = 1;
+    else
+      printf("wrote %s (%d trees, %d nodes)\n", out, m.ntrees, m.nnodes);
   }
-  if (eval) {
+  if (eval && rc == 0) {
     dataset_t te;
-    if (load_split(data, eval, &params, &te) != 0)
+    if (load_split(data, eval, &params, &te) != 0) {
+      dataset_free(&te);
+      model_free(&m);
+      dataset_free(&ds);
       return 1;
+    }
     te.mask_radius = params.mask_radius;
     te.cut_touching = params.cut_touching;
     double *lt = malloc((size_t)te.n * sizeof *lt);
@@ -972,6 +998,10 @@ int main(int argc, char **argv) {
           printf("  %s: %ld false px, %ld/%ld found\n", te.images[i].name,
                  s1.false_pixels, s1.found, s1.targets);
       }
+    free(lt);
+    dataset_free(&te);
   }
-  return 0;
+  model_free(&m);
+  dataset_free(&ds);
+  return rc;
 }
