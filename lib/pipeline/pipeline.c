@@ -164,21 +164,21 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
   return WL_OK;
 }
 
-/* Start-up (docs/DETECTION.md, "Warm-up spots"): the motion detector's
- * warm-up spots (found in each of the first frames against their
- * surroundings, appended after its temporal detections) are marked for
- * the tracker; when they end, the tracks born from them that are still
- * tentative go, unless they drift steadily (wl_tracker_end_spots). Called
- * for usable frames, before the tracker update. */
-static void warm_spots_end(wl_pipeline_t *pl) {
+/* Start-up, the motion detector's warm-up told to the tracker. Its spots
+ * (docs/DETECTION.md, "Warm-up spots": found in each of the first frames
+ * against their surroundings, appended after its temporal detections) are
+ * marked; when they end, the tracks born from them that are still
+ * tentative go, unless they drift steadily (wl_tracker_end_spots). When
+ * the warm-up ends, the tracker's clutter map restarts. Called for usable
+ * frames, before the tracker update. */
+static void warm_up_to_tracker(wl_pipeline_t *pl) {
   wl_motion_stats_t ms;
   wl_motion_stats(pl->motion, &ms);
   if (pl->spotting && !ms.spotting) wl_tracker_end_spots(pl->tracker);
   pl->spotting = ms.spotting;
   if (ms.spotting && ms.spot_dets <= pl->n_dets)
     wl_tracker_mark_spots(pl->tracker, pl->n_dets - ms.spot_dets);
-  /* The full detector starts: the tracker's clutter map restarts
-   * (wl_tracker_restart_clutter, docs/DETECTION.md "Young model"). */
+  /* The full detector starts (docs/DETECTION.md, "Young model"). */
   if (pl->warming && !ms.warming_up) wl_tracker_restart_clutter(pl->tracker);
   pl->warming = ms.warming_up;
 }
@@ -247,7 +247,7 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
    * output. */
   if (pl->pre_result.ffc_step)
     wl_tracker_hold_confirmations(pl->tracker, pl->params.ffc_hold_frames);
-  warm_spots_end(pl);
+  warm_up_to_tracker(pl);
   if (pl->agc8) spatial_8bit(pl, frame);
   if ((rc = wl_tracker_update(pl->tracker, frame->t_ns, pl->dets, pl->n_dets,
                               err)) != WL_OK)

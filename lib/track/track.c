@@ -693,7 +693,13 @@ static int row_streak(const wl_track_params_t *p, const wl__trk_t *k) {
  * hits must suffice, and it must move (a little when strong, clearly when
  * dim) and go somewhere, drift steadily (strong and small, drifted()),
  * or be a strong, extended detection seen for static_confirm_hits; a row
- * streak (horizon shimmer) never. */
+ * streak (horizon shimmer) never. Static confirmation counts only the hits
+ * since the last FFC step (hits_at_step, wl_tracker_hold_confirmations):
+ * it rests on an object staying put for a second, and hits gathered before
+ * a freeze and the re-anchoring of the background after it do not show
+ * that (a swaying bush's edge, seen steady for a while in a background
+ * that has not learned it yet, is one; the hold alone only delayed such
+ * tracks to its end). */
 static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
                        const wl__trk_t *k) {
   int strong = k->max_snr >= p->strong_snr;
@@ -705,29 +711,8 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
     return goes_somewhere(p, k);
   if (drifted(p, t, k)) return 1;
   return strong && p->static_confirm_hits > 0 &&
-         t->hits >= p->static_confirm_hits &&
+         t->hits - k->hits_at_step >= p->static_confirm_hits &&
          k->max_area >= p->static_min_area;
-}
-
-/*
- * FFC: may a tentative track that may_confirm() accepts only as static (it
- * neither moved nor drifted) be confirmed? Only once it has
- * static_confirm_hits hits since the last FFC step
- * (wl_tracker_hold_confirmations). Static confirmation rests on an object
- * staying put for a second; hits gathered before a freeze and the
- * re-anchoring of the background after it do not show that: a swaying
- * bush's edge, seen steady for a while in a background that has not
- * learned it yet, is one. The hold only delayed such tracks to its end.
- * Tracks born after the step are not affected, nor moving ones.
- */
-static int static_since_step(const wl_track_params_t *p, const wl_track_t *t,
-                             const wl__trk_t *k) {
-  if (k->hits_at_step <= 0) return 1;
-  int strong = k->max_snr >= p->strong_snr;
-  if (has_moved(p, k, strong ? p->strong_motion_chi2 : p->motion_chi2) ||
-      drifted(p, t, k))
-    return 1;
-  return t->hits - k->hits_at_step >= p->static_confirm_hits;
 }
 
 /* Is tentative track i a fragment of a confirmed object: none of its
@@ -770,7 +755,7 @@ static void advance_states(wl_tracker_t *tr) {
     switch (t->state) {
     case WL_TRACK_TENTATIVE:
       if (tr->hold_confirm <= 0 && may_confirm(p, t, k) &&
-          static_since_step(p, t, k) && !beside_confirmed(tr, i)) {
+          !beside_confirmed(tr, i)) {
         t->state = WL_TRACK_CONFIRMED;
         tr->stats.confirmations++;
       } else if (t->misses >= p->tentative_max_misses ||

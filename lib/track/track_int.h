@@ -95,7 +95,7 @@ typedef struct wl__trk {
   int polarity;           /* of the birth detection: +1 warm, -1 cold */
   int hits_at_step;       /* its hits when the last FFC step was reported
                              (wl_tracker_hold_confirmations), 0 if born
-                             after it: see static_since_step() */
+                             after it: see may_confirm() */
   /* Straight-line fit of the hits' centroids against time (slow-drift
    * confirmation): sums of t (s since birth), t^2, and of x, y (px from
    * the birth centroid), their squares and products with t. */
