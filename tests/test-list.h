@@ -168,6 +168,7 @@
 #define TESTS_TRACK(X) \
   X(track_crossing_optimal) \
   X(track_polarity_gate) \
+  X(track_merge_split) \
   X(track_reacquire) \
   X(track_tentative_not_output) \
   X(track_slow_drift_confirm) \

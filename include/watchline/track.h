@@ -27,6 +27,15 @@
  * wl_assign_solve (the Hungarian method), which minimises the total cost:
  * never greedy.
  *
+ * Merge split (merge_split): before the costs, a detection whose box holds
+ * the predicted centroids of two or more confirmed tracks matched in the
+ * last two frames, each at most half its area, whose predicted boxes
+ * together span most of it (people merged into one blob), is replaced by
+ * one part per track: the track's predicted box moved inside the
+ * detection's (the outermost ones out to its edges). The parts are
+ * associated like detections, never start tracks, and a track matched to
+ * one reports the blob's index as det_index (so two tracks may share it).
+ *
  * Clutter map: when the image size is known, a grid of clutter_cell_px
  * cells learns how many detections per frame no confirmed track takes
  * (mean over the first clutter_frames frames, then an exponential average
@@ -236,6 +245,11 @@ typedef struct wl_track_params {
                                the same frame (fragments of one object) */
   int polarity_gate;        /* 1: a track only takes detections of the
                                polarity it was born with; 0: any */
+  int merge_split;          /* 1: a detection that holds the predicted
+                               centroids of two or more established tracks
+                               (people merged into one blob) is split
+                               into one part per track (its predicted box
+                               kept inside the detection's); 0: off */
   double classify_interval_s; /* 0.1: class evidence at most this often */
   int contrast_in_kelvin;   /* 1: detections' peak_contrast is in kelvin
                                (radiometric frames) and the classifier may
@@ -279,6 +293,7 @@ typedef struct wl_tracker_stats {
   uint64_t reacquisitions;     /* LOST -> CONFIRMED */
   uint64_t dropped_detections; /* beyond max_detections, or not finite */
   uint64_t dropped_births;     /* no free track slot */
+  uint64_t merge_splits;       /* detections split by merge_split */
 } wl_tracker_stats_t;
 
 typedef struct wl_tracker wl_tracker_t;

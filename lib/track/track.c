@@ -86,6 +86,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->max_lost_frames = 45;
   p->birth_inside_suppress = 1;
   p->polarity_gate = 1;
+  p->merge_split = 1;
   p->classify_interval_s = 0.1;
   p->min_straightness = 0.7;
   p->straightness_slack_px = 1.0;
@@ -173,6 +174,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->contrast_in_kelvin, 0, 1, "contrast_in_kelvin"},
       {p->birth_inside_suppress, 0, 1, "birth_inside_suppress"},
       {p->polarity_gate, 0, 1, "polarity_gate"},
+      {p->merge_split, 0, 1, "merge_split"},
   };
   for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
     int rc = check_range(rules[i].v, rules[i].lo, rules[i].hi, rules[i].name,
@@ -469,6 +471,7 @@ static void meas_from_detection(const wl_detection_t *d, wl__meas_t *m) {
   m->area = d->area;
   m->polarity = d->polarity;
   m->track = -1;
+  m->part = 0;
   /* Coordinates far outside any image are as useless as NaN. */
   const double lim = 4.0 * WL_MAX_DIM;
   m->valid = finite4(m->x, m->y, m->w, m->h) && finite4(m->cx, m->cy, 0, 0) &&
@@ -611,7 +614,7 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   if (m->h > k->max_h) k->max_h = m->h;
   t->hits++;
   t->misses = 0;
-  t->det_index = k->det;
+  t->det_index = m->src;
   t->snr = m->snr;
   t->contrast = m->contrast;
   t->t_last_hit_ns = t_ns;
@@ -837,7 +840,7 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
 static void births(wl_tracker_t *tr, int64_t t_ns) {
   for (int j = 0; j < tr->n_meas; j++) {
     const wl__meas_t *m = &tr->meas[j];
-    if (!m->valid || m->track >= 0) continue;
+    if (!m->valid || m->track >= 0 || m->part) continue;
     if (tr->p.birth_inside_suppress && inside_matched_box(tr, m->cx, m->cy))
       continue;
     if (tr->n >= tr->p.max_tracks) {
@@ -896,6 +899,159 @@ void wl_tracker_coast(wl_tracker_t *tr, int64_t t_ns) {
   collect_confirmed(tr);
 }
 
+/* Merge split (merge_split; docs/DETECTION.md, "Association"). People
+ * walking past or behind each other merge into one detection for a
+ * while. Without this, one track took the blob (its box jumping to the
+ * group's size, its centroid to the group's) while the others coasted,
+ * were no longer output, and died or swapped ids when the group came
+ * apart. A detection whose box holds the predicted centroids of two or
+ * more tracks that were separate objects until now (confirmed, matched
+ * in the last SPLIT_MAX_MISSES + 1 frames, of its polarity, each box at
+ * most SPLIT_AREA_FRAC of the detection's area) is replaced, before the
+ * association, by one part per track: the track's predicted box (its own
+ * size) moved inside the detection's box, the outermost box on each side
+ * moved out to the detection's edge when that is at most SPLIT_SNAP of
+ * its size away (the blob's outline measures the outer edges of the
+ * outer people: their positions do not rest on the prediction alone).
+ * The parts must explain the detection: their predicted boxes together
+ * span at least SPLIT_COVER of its width and of its height (a blob much
+ * larger than the tracks in it holds someone else too, or is something
+ * else). A track predicted
+ * within SPLIT_SEP of its size of an older one on both axes (two tracks
+ * on one person) is not counted. Parts are associated like any detection
+ * (so a part can still go to another track), keep the caller's detection
+ * index (src) and never start tracks. O(detections x tracks) per frame;
+ * the parts use the free slots of the detection buffers (up to
+ * max_detections). */
+#define SPLIT_MAX_PARTS 8
+#define SPLIT_MAX_MISSES 1
+#define SPLIT_AREA_FRAC 0.5
+#define SPLIT_COVER 0.85
+#define SPLIT_SEP 0.5
+#define SPLIT_SNAP 0.5
+
+/* May track i get a part of detection m? */
+static int split_candidate(const wl_tracker_t *tr, int i,
+                           const wl__meas_t *m) {
+  const wl_track_t *t = &tr->tracks[i];
+  const wl__trk_t *k = &tr->trk[i];
+  if (t->state != WL_TRACK_CONFIRMED || t->misses > SPLIT_MAX_MISSES)
+    return 0;
+  if (tr->p.polarity_gate && k->polarity != m->polarity) return 0;
+  return k->ax.pos >= m->x && k->ax.pos < m->x + m->w && k->ay.pos >= m->y &&
+         k->ay.pos < m->y + m->h &&
+         t->w * t->h <= SPLIT_AREA_FRAC * m->w * m->h;
+}
+
+/* The gating arrays of detection j from tr->meas[j]. */
+static void set_meas_gate(wl_tracker_t *tr, int j) {
+  const wl__meas_t *m = &tr->meas[j];
+  tr->gate_cx[j] = m->valid ? (float)m->cx : NAN;
+  tr->gate_cy[j] = (float)m->cy;
+  tr->gate_lnw[j] = (float)m->ln_w;
+  tr->gate_lnh[j] = (float)m->ln_h;
+  tr->gate_lnlam[j] = (float)m->ln_lambda;
+}
+
+/* One axis of a part: the extent [x, x + w) of a track's predicted box
+ * (w at most span) placed inside the detection's [lo, lo + span). When
+ * the box is the outermost of the parts on the low (first) or high (last)
+ * side, it moves out to the detection's edge if that is at most
+ * SPLIT_SNAP * w away; then it is clamped inside. */
+static double place_part(double x, double w, double lo, double span,
+                         int first, int last) {
+  double hi = lo + span;
+  if (first && x > lo && x - lo <= SPLIT_SNAP * w) x = lo;
+  if (last && x + w < hi && hi - (x + w) <= SPLIT_SNAP * w) x = hi - w;
+  if (x + w > hi) x = hi - w;
+  return x < lo ? lo : x;
+}
+
+/* The tracks (indices into idx, at most SPLIT_MAX_PARTS) that get a part
+ * of detection m; returns their number. */
+static int split_tracks(const wl_tracker_t *tr, const wl__meas_t *m,
+                        int *idx) {
+  int cnt = 0;
+  for (int i = 0; i < tr->n && cnt < SPLIT_MAX_PARTS; i++) {
+    if (!split_candidate(tr, i, m)) continue;
+    const wl_track_t *t = &tr->tracks[i];
+    int dup = 0;
+    for (int a = 0; a < cnt && !dup; a++) {
+      const wl_track_t *u = &tr->tracks[idx[a]];
+      dup = fabs(t->cx - u->cx) < SPLIT_SEP * fmin(t->w, u->w) &&
+            fabs(t->cy - u->cy) < SPLIT_SEP * fmin(t->h, u->h);
+    }
+    if (!dup) idx[cnt++] = i; /* ids ascend: the older track stays */
+  }
+  if (cnt < 2) return 0;
+  /* The predicted boxes, clipped to the detection, must span it. */
+  double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+  for (int a = 0; a < cnt; a++) {
+    const wl_track_t *t = &tr->tracks[idx[a]];
+    x0 = fmin(x0, t->x);
+    x1 = fmax(x1, t->x + t->w);
+    y0 = fmin(y0, t->y);
+    y1 = fmax(y1, t->y + t->h);
+  }
+  x0 = fmax(x0, m->x);
+  x1 = fmin(x1, m->x + m->w);
+  y0 = fmax(y0, m->y);
+  y1 = fmin(y1, m->y + m->h);
+  if (x1 - x0 < SPLIT_COVER * m->w || y1 - y0 < SPLIT_COVER * m->h) return 0;
+  return cnt;
+}
+
+static void split_merged(wl_tracker_t *tr) {
+  const int n_orig = tr->n_meas;
+  for (int j = 0; j < n_orig; j++) {
+    wl__meas_t *m = &tr->meas[j];
+    if (!m->valid) continue;
+    int idx[SPLIT_MAX_PARTS];
+    int cnt = split_tracks(tr, m, idx);
+    if (cnt < 2 || tr->n_meas + cnt > tr->p.max_detections) continue;
+    double sum_a = 0, x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY,
+           y1 = -INFINITY;
+    for (int a = 0; a < cnt; a++) {
+      const wl_track_t *t = &tr->tracks[idx[a]];
+      sum_a += t->w * t->h;
+      x0 = fmin(x0, t->x);
+      x1 = fmax(x1, t->x + t->w);
+      y0 = fmin(y0, t->y);
+      y1 = fmax(y1, t->y + t->h);
+    }
+    for (int a = 0; a < cnt; a++) {
+      const wl_track_t *t = &tr->tracks[idx[a]];
+      const wl__trk_t *k = &tr->trk[idx[a]];
+      wl__meas_t *q = &tr->meas[tr->n_meas];
+      *q = *m;
+      q->w = fmin(t->w, m->w);
+      q->h = fmin(t->h, m->h);
+      q->x = place_part(t->x, q->w, m->x, m->w, t->x == x0,
+                        t->x + t->w == x1);
+      q->y = place_part(t->y, q->h, m->y, m->h, t->y == y0,
+                        t->y + t->h == y1);
+      q->cx = q->x + 0.5 * q->w - k->ox;
+      q->cy = q->y + 0.5 * q->h - k->oy;
+      q->ln_w = logf((float)(q->w + SIZE_SOFT_PX));
+      q->ln_h = logf((float)(q->h + SIZE_SOFT_PX));
+      q->area = (int)lround(m->area * t->w * t->h / sum_a);
+      if (q->area < 1) q->area = 1;
+      q->part = 1;
+      set_meas_gate(tr, tr->n_meas);
+      tr->n_meas++;
+    }
+    m->valid = 0; /* replaced by its parts */
+    set_meas_gate(tr, j);
+    tr->stats.merge_splits++;
+  }
+  tr->n_meas_pad = (tr->n_meas + WL__GATE_BLOCK - 1) / WL__GATE_BLOCK *
+                   WL__GATE_BLOCK;
+  for (int j = tr->n_meas; j < tr->n_meas_pad; j++) {
+    tr->gate_cx[j] = tr->gate_cy[j] = NAN;
+    tr->gate_lnw[j] = tr->gate_lnh[j] = tr->gate_lnlam[j] = 0.0f;
+  }
+}
+
 int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
                       const wl_detection_t *dets, size_t n, wl_err_t *err) {
   if (n > 0 && !dets)
@@ -911,13 +1067,10 @@ int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
   for (int j = 0; j < tr->n_meas; j++) {
     wl__meas_t *m = &tr->meas[j];
     meas_from_detection(&dets[j], m);
+    m->src = j;
     if (!m->valid) tr->stats.dropped_detections++;
-    tr->gate_cx[j] = m->valid ? (float)m->cx : NAN;
-    tr->gate_cy[j] = (float)m->cy;
-    tr->gate_lnw[j] = (float)m->ln_w;
-    tr->gate_lnh[j] = (float)m->ln_h;
     m->ln_lambda = m->valid ? clutter_ln_density(tr, m->cx, m->cy) : 0.0;
-    tr->gate_lnlam[j] = (float)m->ln_lambda;
+    set_meas_gate(tr, j);
   }
   tr->n_meas_pad = (tr->n_meas + WL__GATE_BLOCK - 1) / WL__GATE_BLOCK *
                    WL__GATE_BLOCK;
@@ -927,6 +1080,7 @@ int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
   }
 
   predict_all(tr, dt);
+  if (tr->p.merge_split) split_merged(tr);
   int rc = wl__track_associate(tr, err);
   if (rc < 0) return rc;
   for (int i = 0; i < tr->n; i++) {

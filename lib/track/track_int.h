@@ -79,6 +79,9 @@ typedef struct wl__meas {
   int polarity;
   int valid;              /* finite, non-empty box */
   int track;              /* matched track index or -1 */
+  int src;                /* the caller's detection index (a part of a
+                             split merged detection: that detection's) */
+  int part;               /* 1: a part made by the merge split */
 } wl__meas_t;
 
 /* Private per-track state, parallel to the public array. */
