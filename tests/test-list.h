@@ -174,6 +174,7 @@
   X(track_slow_drift_confirm) \
   X(track_spots_end) \
   X(track_spots_keep_point_like) \
+  X(track_vouch_static) \
   X(track_box_unbiased) \
   X(track_dim_confirm) \
   X(track_coast_freeze) \
@@ -208,7 +209,9 @@
   X(analyze_global_motion) \
   X(analyze_spatial8_spots) \
   X(analyze_spatial8_continue) \
-  X(analyze_spatial8_pipeline)
+  X(analyze_spatial8_pipeline) \
+  X(analyze_still_blob) \
+  X(analyze_still_pipeline)
 
 #define TESTS_ACCURACY(X) \
   X(accuracy_oracle_perfect) \

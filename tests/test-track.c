@@ -471,6 +471,64 @@ TEST_IMPL(track_spots_keep_point_like) {
   return 0;
 }
 
+/* wl_tracker_vouch: a still, strong, extended target confirms by the
+ * static rule after static_vouched_hits hits instead of
+ * static_confirm_hits, and a vouched spot-born track survives the end of
+ * the spots; an unknown id changes nothing. */
+TEST_IMPL(track_vouch_static) {
+  wl_err_t err;
+  for (int mode = 0; mode < 3; mode++) { /* 0: plain, 1: vouched, 2: both
+                                            vouched and spot-born */
+    wl_track_params_t p;
+    wl_track_default_params(&p);
+    p.width = 640;
+    p.height = 512;
+    ASSERT_EQ(p.static_confirm_hits, 30);
+    ASSERT_EQ(p.static_vouched_hits, 3);
+    wl_tracker_t *tr = NULL;
+    ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
+    int confirmed_at = 0;
+    for (int f = 0; f < 40 && !confirmed_at; f++) {
+      wl_detection_t d[2] = {det_at(200, 200, 4, 16, 20),
+                             det_at(400, 300, 4, 16, 20)};
+      if (mode == 2) wl_tracker_mark_spots(tr, 0);
+      ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, 2, &err), &err);
+      size_t all;
+      const wl_track_t *a = wl_tracker_tracks(tr, &all);
+      ASSERT_EQ(all, 2);
+      if (f == 0 && mode > 0) {
+        wl_tracker_vouch(tr, a[0].id);
+        wl_tracker_vouch(tr, 999); /* unknown: nothing */
+      }
+      if (mode == 2 && f == 1) {
+        wl_tracker_end_spots(tr); /* the unvouched spot-born one goes */
+        a = wl_tracker_tracks(tr, &all);
+        ASSERT_EQ(all, 1);
+        ASSERT_EQ(a[0].id, 1);
+        break;
+      }
+      size_t n;
+      const wl_track_t *c = wl_tracker_confirmed(tr, &n);
+      if (n) {
+        ASSERT_EQ(n, mode == 0 ? 2 : 1);
+        ASSERT_EQ(c[0].id, 1);
+        confirmed_at = f + 1;
+      }
+    }
+    if (mode == 0) ASSERT_EQ(confirmed_at, 30);
+    /* Vouched: the hits, then the score (confirm_score) decide. */
+    if (mode == 1) ASSERT(confirmed_at >= 3 && confirmed_at <= 6);
+    wl_tracker_free(tr);
+  }
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.static_vouched_hits = -1;
+  wl_tracker_t *tr = NULL;
+  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  ASSERT(tr == NULL);
+  return 0;
+}
+
 TEST_IMPL(track_slow_drift_confirm) {
   wl_err_t err;
   for (int mode = 0; mode < 5; mode++) {

@@ -35,6 +35,11 @@ typedef struct wl_pipeline_params {
   int ffc_hold_frames; /* frames after an FFC fixed-pattern step in which
                           no new track is confirmed (the background
                           relearns); default 15 */
+  int still_targets;   /* 1 (default): in radiometric video, targets that
+                          stand still (from start-up, or after stopping)
+                          are found as warm blobs in the frame itself and
+                          tracked on them (docs/DETECTION.md, "Targets
+                          that stand still"); 0: off */
 } wl_pipeline_params_t;
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p);

@@ -204,6 +204,8 @@ typedef struct wl_track_params {
                                move is confirmed after this many hits... */
   int static_min_area;      /* 4: ...when a detection covered this many
                                pixels (never a lone flickering pixel) */
+  int static_vouched_hits;  /* 3: static_confirm_hits for a track the
+                               caller vouched for (wl_tracker_vouch) */
   int slow_confirm_hits;    /* 12: if > 0, a strong small track with this
                                many hits... */
   double slow_hit_frac;     /* 0.8: ...in at least this fraction of its
@@ -362,6 +364,18 @@ void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates);
  */
 void wl_tracker_mark_spots(wl_tracker_t *tr, size_t first);
 void wl_tracker_end_spots(wl_tracker_t *tr);
+
+/*
+ * Vouch for the track with this id (no effect for unknown ids): a caller
+ * that has checked its target in the image itself (the pipeline: a
+ * standing target, clearly warmer than its surroundings in many frames,
+ * docs/DETECTION.md "Targets that stand still") lets it confirm by the
+ * static rule after static_vouched_hits hits instead of
+ * static_confirm_hits (still strong, with a detection of static_min_area
+ * pixels) and, when spot-born, keeps it when the spots end whatever its
+ * drift. The caller then feeds it detections of its own.
+ */
+void wl_tracker_vouch(wl_tracker_t *tr, uint64_t id);
 
 /*
  * The detector's output changes character: the clutter map forgets what

@@ -22,10 +22,19 @@
  * standing person (WL__PERSON_M tall) whose feet are on that row, from
  * the ground point under the centre column; O(height) floats.
  *
+ * Radiometric video that is not 8-bit (the simulator, 16-bit cameras):
+ * the temporal background model learns a target that stands still into
+ * the background. The pipeline finds such targets in the frame itself, as
+ * blobs clearly warmer than their surroundings that stay at one place
+ * (spatial_still.c, from the warm-up spots on and then every few frames),
+ * vouches for their tracks to the tracker (wl_tracker_vouch) and feeds
+ * them the blobs as detections (still_targets, default on).
+ *
  * FFC: frozen or blank frames make the tracks coast; after a
  * fixed-pattern step the tracker confirms nothing new for
  * ffc_hold_frames frames while the background re-anchors and relearns.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +64,8 @@ struct wl_pipeline {
   int warming;                 /* the last usable frame was in the motion
                                   detector's warm-up */
   wl__spatial8_t sp8;          /* 8-bit AGC video: spatial path */
-  int64_t t_prev_ns;           /* 8-bit AGC video: time of the last frame */
+  wl__still_t still;           /* radiometric video: standing targets */
+  int64_t t_prev_ns;           /* time of the last frame (spatial paths) */
 };
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p) {
@@ -66,6 +76,7 @@ void wl_pipeline_default_params(wl_pipeline_params_t *p) {
   wl_classify_default_params(&p->classify);
   p->max_detections = 256;
   p->ffc_hold_frames = 15;
+  p->still_targets = 1;
 }
 
 int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
@@ -82,6 +93,12 @@ int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
     free(pl);
     return wl_fail(err, WL_EINVAL,
                    "pipeline: ffc_hold_frames %d must be 0..100000", hold);
+  }
+  if (pl->params.still_targets < 0 || pl->params.still_targets > 1) {
+    int v = pl->params.still_targets;
+    free(pl);
+    return wl_fail(err, WL_EINVAL, "pipeline: still_targets %d must be 0 or 1",
+                   v);
   }
   if (max_det < 1 || max_det > 65536) {
     free(pl);
@@ -159,9 +176,20 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
       (rc = wl__spatial8_init(&pl->sp8, width, (size_t)tp.max_tracks,
                               err)) != WL_OK)
     return rc;
+  /* Radiometric video: targets that stand still (spatial_still.c). */
+  if (!pl->agc8 && frame->radiometry.radiometric &&
+      pl->params.still_targets &&
+      (rc = wl__still_init(&pl->still, width, height, (size_t)tp.max_tracks,
+                           err)) != WL_OK)
+    return rc;
   pl->width = width;
   pl->height = height;
   return WL_OK;
+}
+
+/* Kelvin per DN of a radiometric frame, else 0. */
+static double k_per_dn(const wl_frame_t *frame) {
+  return frame->radiometry.radiometric ? fabs(frame->radiometry.scale) : 0.0;
 }
 
 /* Start-up, the motion detector's warm-up told to the tracker. Its spots
@@ -171,13 +199,25 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
  * tentative go, unless they drift steadily (wl_tracker_end_spots). When
  * the warm-up ends, the tracker's clutter map restarts. Called for usable
  * frames, before the tracker update. */
-static void warm_up_to_tracker(wl_pipeline_t *pl) {
+static void warm_up_to_tracker(wl_pipeline_t *pl, const wl_frame_t *frame) {
   wl_motion_stats_t ms;
   wl_motion_stats(pl->motion, &ms);
-  if (pl->spotting && !ms.spotting) wl_tracker_end_spots(pl->tracker);
+  if (pl->spotting && !ms.spotting) {
+    /* Targets standing since start-up (spatial_still.c). */
+    if (pl->still.ids)
+      wl__still_vouch(&pl->still, pl->tracker, frame->data, frame->width,
+                      frame->height, pl->pre_result.noise, k_per_dn(frame),
+                      1, pl->dets, &pl->n_dets,
+                      (size_t)pl->params.max_detections);
+    wl_tracker_end_spots(pl->tracker);
+  }
   pl->spotting = ms.spotting;
-  if (ms.spotting && ms.spot_dets <= pl->n_dets)
+  if (ms.spotting && ms.spot_dets <= pl->n_dets) {
+    if (pl->still.ids)
+      wl__still_search(&pl->still, frame->data, frame->width, frame->height,
+                       pl->pre_result.noise, k_per_dn(frame));
     wl_tracker_mark_spots(pl->tracker, pl->n_dets - ms.spot_dets);
+  }
   /* The full detector starts (docs/DETECTION.md, "Young model"). */
   if (pl->warming && !ms.warming_up) wl_tracker_restart_clutter(pl->tracker);
   pl->warming = ms.warming_up;
@@ -195,6 +235,32 @@ static void spatial_8bit(wl_pipeline_t *pl, const wl_frame_t *frame) {
       &pl->sp8, frame->data, frame->width, frame->height, pl->pre_result.noise,
       dt, all, n_all, pl->dets, pl->n_dets,
       (size_t)pl->params.max_detections);
+}
+
+/* Radiometric video (spatial_still.c): after the spots, a search for
+ * standing warm blobs every search_every frames (the steady ones are
+ * vouched for); then every vouched track gets a single-image detection
+ * when its target is still a blob here. */
+static void spatial_still(wl_pipeline_t *pl, const wl_frame_t *frame) {
+  double dt = (double)(frame->t_ns - pl->t_prev_ns) * 1e-9;
+  wl__still_t *st = &pl->still;
+  /* After the spots: a search every search_every frames. */
+  if (!pl->spotting && st->search_every > 0 &&
+      ++st->since_search >= st->search_every) {
+    st->since_search = 0;
+    wl__still_search(st, frame->data, frame->width, frame->height,
+                     pl->pre_result.noise, k_per_dn(frame));
+    wl__still_vouch(st, pl->tracker, frame->data, frame->width, frame->height,
+                    pl->pre_result.noise, k_per_dn(frame), 0, pl->dets,
+                    &pl->n_dets, (size_t)pl->params.max_detections);
+  }
+  size_t n_all;
+  const wl_track_t *all = wl_tracker_tracks(pl->tracker, &n_all);
+  if (dt < 0 || dt > 1.0) dt = 0;
+  pl->n_dets = wl__still_continue(
+      &pl->still, frame->data, frame->width, frame->height,
+      pl->pre_result.noise, k_per_dn(frame), dt, all, n_all, pl->dets,
+      pl->n_dets, (size_t)pl->params.max_detections);
 }
 
 /* 8-bit AGC video: learn the clutter grid from this frame's detections
@@ -238,8 +304,8 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
     if (pl->agc8) {
       gate_tracks(pl, 0);
       wl__spatial8_output(&pl->sp8, &pl->gate, frame->t_ns);
-      pl->t_prev_ns = frame->t_ns;
     }
+    pl->t_prev_ns = frame->t_ns;
     return WL_OK;
   }
   /* After an FFC step the background re-anchors and relearns: what is
@@ -247,17 +313,19 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
    * output. */
   if (pl->pre_result.ffc_step)
     wl_tracker_hold_confirmations(pl->tracker, pl->params.ffc_hold_frames);
-  warm_up_to_tracker(pl);
+  warm_up_to_tracker(pl, frame);
   if (pl->agc8) spatial_8bit(pl, frame);
+  else if (pl->still.ids) spatial_still(pl, frame);
   if ((rc = wl_tracker_update(pl->tracker, frame->t_ns, pl->dets, pl->n_dets,
                               err)) != WL_OK)
     return rc;
+  if (pl->still.n_pending > 0) wl__still_resolve(&pl->still, pl->tracker);
   if (pl->agc8) {
     gate_tracks(pl, 1);
     wl__spatial8_spots(&pl->sp8, frame->data, frame->width, frame->height,
                        pl->pre_result.noise, frame->t_ns, &pl->gate);
-    pl->t_prev_ns = frame->t_ns;
   }
+  pl->t_prev_ns = frame->t_ns;
   return WL_OK;
 }
 
@@ -291,7 +359,8 @@ size_t wl_pipeline_state_bytes(const wl_pipeline_t *pl) {
          (size_t)pl->params.max_detections * sizeof *pl->dets +
          wl__clutter_gate_bytes(&pl->gate) +
          (pl->person_px ? (size_t)pl->height * sizeof *pl->person_px : 0) +
-         wl__global_motion_bytes(&pl->gm) + wl__spatial8_bytes(&pl->sp8);
+         wl__global_motion_bytes(&pl->gm) + wl__spatial8_bytes(&pl->sp8) +
+         wl__still_bytes(&pl->still);
 }
 
 unsigned wl_pipeline_ffc_count(const wl_pipeline_t *pl) {
@@ -307,6 +376,7 @@ void wl_pipeline_free(wl_pipeline_t *pl) {
   wl__clutter_gate_free(&pl->gate);
   wl__global_motion_free(&pl->gm);
   wl__spatial8_free(&pl->sp8);
+  wl__still_free(&pl->still);
   free(pl->dets);
   free(pl->person_px);
   free(pl);

@@ -234,4 +234,103 @@ size_t wl__spatial8_continue(wl__spatial8_t *sp, const uint16_t *img,
                              wl_detection_t *dets, size_t n_dets,
                              size_t max_dets);
 
+/* Targets that stand still in radiometric 16-bit video
+ * (spatial_still.c): clearly warm blobs that stay at one place are found
+ * in the frame itself (at start-up, then every few frames), their tracks
+ * are vouched for (wl_tracker_vouch) and fed single-image detections. */
+#define WL__STILL_SITES 64
+#define WL__STILL_RING 4096
+#define WL__STILL_FOUND 256
+
+/* A place where the search found a clearly warm blob. */
+typedef struct wl__still_site {
+  float x, y;         /* centroid when first found, px */
+  float w, h;         /* box size when last found, px */
+  int hits;           /* searches it was found in */
+  int born, last;     /* the first and last of them (search_frames) */
+} wl__still_site_t;
+
+typedef struct wl__still {
+  /* The blob test */
+  float max_ring_frac;/* at most this fraction of the blob's ring may
+                         reach half its body level (compact) */
+  int max_blob_px;    /* the blob must close within this of its peak */
+  float still_min_snr;/* contrast at least this many ring spreads... */
+  float still_min_k;  /* ...and this many kelvin */
+  /* Vouching */
+  int still_min_hits; /* spot-born tracks and sites at the end of the
+                         spots: this many hits... */
+  float still_hit_frac; /* ...in this fraction of their frames/searches */
+  float still_max_speed;/* a track vouched for moves at most this, px/s */
+  int late_min_hits;  /* later: a site found in this many searches */
+  /* The search */
+  int search_every;   /* after the spots: a search every this many usable
+                         frames (0: none) */
+  int since_search;   /* usable frames since the last search */
+  int block_px;       /* background blocks of this side... */
+  int bx, by;         /* ...so many across and down */
+  float *blk;         /* 2 x bx x by: block means, background */
+  int32_t *lim;       /* width: one row's candidate limits, DN */
+  int width;
+  int max_cand;       /* at most this many candidate peaks per search */
+  uint64_t *cand;     /* max_cand: contrast over the limit (high 32
+                         bits) and pixel index */
+  float site_px;      /* a blob within this of a site renews it */
+  int site_idle;      /* a site unseen in this many searches goes */
+  int search_frames;  /* searches so far */
+  wl__still_site_t sites[WL__STILL_SITES];
+  int n_sites;
+  wl_detection_t found[WL__STILL_FOUND];  /* one search's blobs, and the
+                         boxes of the refused ones */
+  /* Blob scratch */
+  uint8_t *seen;      /* (2 max_blob_px + 1)^2: the blob's visited mask */
+  uint32_t *stack;    /* the same: its pixels */
+  float *val;         /* the same: their contrasts */
+  float *ring;        /* WL__STILL_RING: ring samples */
+  /* Tracks vouched for */
+  size_t cap;         /* max_tracks */
+  uint64_t *ids, *ids_next;  /* live ones, in the tracker's order */
+  size_t n_ids;
+  int pending[WL__STILL_SITES];  /* detections appended by the vouching,
+                         whose tracks are vouched for after the update */
+  int n_pending;
+} wl__still_t;
+
+/* For width x height frames and at most max_tracks tracks. Returns WL_OK
+ * or WL_ENOMEM (then wl__still_free is still safe). */
+int wl__still_init(wl__still_t *st, int width, int height,
+                   size_t max_tracks, wl_err_t *err);
+void wl__still_free(wl__still_t *st);
+size_t wl__still_bytes(const wl__still_t *st);
+
+/* A search of img (width x height; noise: the frame's temporal sigma, DN;
+ * k_per_dn: kelvin per DN, > 0) for clearly warm blobs; renews the sites. */
+void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
+                      int height, double noise, double k_per_dn);
+
+/* After a search: vouch for (wl_tracker_vouch) the tracks of tr on sites
+ * found steadily (spots_end: the warm-up spots end, before
+ * wl_tracker_end_spots; also the steady spot-born tentative tracks on a
+ * warm blob), or append the site's blob to dets (*n_dets of at most
+ * max_dets) for wl__still_resolve. Returns how many were vouched for or
+ * appended. */
+size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
+                       int width, int height, double noise, double k_per_dn,
+                       int spots_end, wl_detection_t *dets, size_t *n_dets,
+                       size_t max_dets);
+
+/* After the tracker's update that followed wl__still_vouch: the tracks
+ * born from the detections it appended are vouched for. */
+void wl__still_resolve(wl__still_t *st, wl_tracker_t *tr);
+
+/* Before the tracker's update: for each vouched track of tracks[0 ..
+ * n_tracks) (every live track after the previous update, dt_s seconds
+ * ago), look for its blob at its prediction in img and append it to dets
+ * (at most max_dets in all). Returns the new number of detections. */
+size_t wl__still_continue(wl__still_t *st, const uint16_t *img, int width,
+                          int height, double noise, double k_per_dn,
+                          double dt_s, const wl_track_t *tracks,
+                          size_t n_tracks, wl_detection_t *dets,
+                          size_t n_dets, size_t max_dets);
+
 #endif

@@ -68,6 +68,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->strong_motion_chi2 = 4.0;
   p->static_confirm_hits = 30;
   p->static_min_area = 4;
+  p->static_vouched_hits = 3;
   p->motion_chi2 = 16.0;
   p->motion_min_px = 2.0;
   p->slow_confirm_hits = 12;
@@ -145,6 +146,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->strong_motion_chi2, 0, 1e6, "strong_motion_chi2"},
       {p->static_confirm_hits, 0, 1e6, "static_confirm_hits"},
       {p->static_min_area, 0, 1e9, "static_min_area"},
+      {p->static_vouched_hits, 0, 1e6, "static_vouched_hits"},
       {p->clutter_cell_px, 0, WL_MAX_DIM, "clutter_cell_px"},
       {p->clutter_frames, 1, 1e7, "clutter_frames"},
       {p->motion_chi2, 0, 1e6, "motion_chi2"},
@@ -395,18 +397,32 @@ static int spot_point_like(const wl_track_params_t *p, const wl__trk_t *k) {
          k->max_w <= (double)p->spot_keep_max_w;
 }
 
+/* track.h: a track the caller vouches for (a standing target it has
+ * examined in the image) confirms by the static rule after
+ * static_vouched_hits hits and, spot-born (spot_born 2), survives the end
+ * of the spots. Unknown ids: no effect. */
+void wl_tracker_vouch(wl_tracker_t *tr, uint64_t id) {
+  for (int i = 0; i < tr->n; i++) {
+    if (tr->tracks[i].id != id) continue;
+    tr->trk[i].vouched = 1;
+    if (tr->trk[i].spot_born) tr->trk[i].spot_born = 2;
+  }
+}
+
 /* Start-up (track.h): the warm-up spots end; their tentative tracks go,
- * except (spot_keep_chi2 > 0) point-like ones already drifting
- * (spot_point_like(), the slope significant at spot_keep_chi2): slow
- * targets at long range, which drifted() may then confirm. */
+ * except those vouched for (wl_tracker_vouch) and (spot_keep_chi2 >
+ * 0) point-like ones already drifting (spot_point_like(), the slope
+ * significant at spot_keep_chi2): slow targets at long range, which
+ * drifted() may then confirm. */
 void wl_tracker_end_spots(wl_tracker_t *tr) {
   const wl_track_params_t *p = &tr->p;
   for (int i = 0; i < tr->n; i++) {
     wl_track_t *t = &tr->tracks[i];
     wl__trk_t *k = &tr->trk[i];
     if (t->state != WL_TRACK_TENTATIVE || !k->spot_born) continue;
-    k->dead = !(p->spot_keep_chi2 > 0 && spot_point_like(p, k) &&
-                drift_chi2(t, k, p->slow_resid_px) >= p->spot_keep_chi2);
+    k->dead = !(k->spot_born == 2 ||
+                (p->spot_keep_chi2 > 0 && spot_point_like(p, k) &&
+                 drift_chi2(t, k, p->slow_resid_px) >= p->spot_keep_chi2));
   }
   compact(tr);
   for (int i = 0; i < tr->n; i++) tr->trk[i].spot_born = 0;
@@ -714,7 +730,8 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
     return goes_somewhere(p, k);
   if (drifted(p, t, k)) return 1;
   return strong && p->static_confirm_hits > 0 &&
-         t->hits - k->hits_at_step >= p->static_confirm_hits &&
+         t->hits - k->hits_at_step >= (k->vouched ? p->static_vouched_hits
+                                                  : p->static_confirm_hits) &&
          k->max_area >= p->static_min_area;
 }
 

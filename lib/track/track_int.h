@@ -104,7 +104,10 @@ typedef struct wl__trk {
    * the birth centroid), their squares and products with t. */
   double fit_t, fit_tt, fit_x, fit_xx, fit_xt, fit_y, fit_yy, fit_yt;
   int spot_born;          /* born from a warm-up spot detection
-                             (wl_tracker_mark_spots) */
+                             (wl_tracker_mark_spots); 2: vouched for,
+                             kept when the spots end */
+  int vouched;            /* vouched for (wl_tracker_vouch): the static
+                             rule needs static_vouched_hits hits */
   /* Per-frame scratch */
   double sx, sy;          /* innovation variances */
   double half_ln_s;       /* 0.5 ln(sx sy) */

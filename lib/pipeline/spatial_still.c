@@ -1,0 +1,592 @@
+/*
+ * spatial_still.c - targets that stand still in radiometric 16-bit video
+ * (pipeline_int.h). The temporal background model (lib/motion) cannot see
+ * a target that was already standing while it learned its background, and
+ * slowly absorbs one that stops; both stay plainly visible in the single
+ * frame as a blob clearly warmer than its surroundings. spatial_8bit.c is
+ * 8-bit AGC video's counterpart. Three parts:
+ *
+ * 1. Search (wl__still_search): in each warm-up spot frame and then every
+ *    search_every usable frames, candidate peaks are the 3x3 maxima at
+ *    least max(still_min_k kelvin, still_min_snr x the frame's noise)
+ *    above a coarse background (per 16x16 block, the median of the means
+ *    of its 3x3 neighbourhood of blocks: a person covers a part of one or
+ *    two). Each candidate (strongest first) outside the boxes already
+ *    examined in this search gets the blob test below (warm,
+ *    still_min_snr, still_min_k); each blob renews the nearest site (a
+ *    place, site_px) or starts one; a site unseen for site_idle searches
+ *    is dropped. A row prefilter (one vectorised count against the row's
+ *    limits) skips the rows with no candidate.
+ *
+ * 2. Vouching (wl__still_vouch): when the spots end, a spot-born
+ *    tentative track hit in still_min_hits frames and still_hit_frac of
+ *    its frames, slower than still_max_speed, on a blob that passes the
+ *    test, and every site found in still_min_hits searches (later:
+ *    late_min_hits) and still_hit_frac of the searches since it was first
+ *    found are vouched for: the slow track on the site (wl_tracker_vouch:
+ *    kept when the spots end, confirmed by the static rule after
+ *    static_vouched_hits hits), or, when no track covers the site, the
+ *    blob is appended as a detection and the track born from it is
+ *    vouched for after the update (wl__still_resolve).
+ *
+ * 3. Continuation (wl__still_continue, before each update): every live
+ *    vouched track (any state) is looked for at its prediction with the
+ *    blob test, and the blob, when found, is appended as a detection
+ *    (whether or not a temporal detection lies there too: the association
+ *    keeps the track on its blob while passers-by keep theirs). A vouched
+ *    track whose blob is gone (it walked off, it was occluded) lives on
+ *    the temporal detections like any other, or dies.
+ *
+ * The blob test (blob_at): in the search window (the box grown by a
+ * quarter of its long side, at least 2 px) the pixel most extreme in the
+ * wanted polarity against a background (given, or the robust level of a
+ * first ring around the window) is the peak. Its body level is the median
+ * contrast of the pixels 8-connected to it down to min(a quarter of the
+ * peak, half of min_k), and the blob is the pixels 8-connected to the peak
+ * with at least half of that level (so a car's hot engine does not make
+ * the blob the engine alone); it must close within max_blob_px of the
+ * peak. The ring between the blob's box grown by 1 px and by max(3, half
+ * its long side) px then gives the local background (median) and spread
+ * (1.4826 x the median absolute deviation, at least the temporal noise;
+ * robust, so that a passer-by in the ring does not hide the target): the
+ * contrast (peak - background) must reach min_snr spreads and min_k
+ * kelvin, and at most max_ring_frac of the ring may reach half the body
+ * level (nothing as warm beside it). The detection: the blob's box, area,
+ * contrast-weighted centroid and peak contrast in kelvin.
+ *
+ * Cost: a search is two passes over the frame (block sums; the rows'
+ * prefilter) plus O(blob + ring) per candidate outside the boxes already
+ * examined; a continuation O(window + blob + ring) per vouched track.
+ * State: the blocks, one row of limits, the candidates, the blob's
+ * scratch ((2 max_blob_px + 1)^2 entries each of mask, pixels, contrasts),
+ * ring samples, sites and the vouched ids (2 x max_tracks); nothing is
+ * allocated after init.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/select_int.h"
+#include "pipeline_int.h"
+
+int wl__still_init(wl__still_t *st, int width, int height,
+                   size_t max_tracks, wl_err_t *err) {
+  memset(st, 0, sizeof *st);
+  st->max_ring_frac = 0.1f;
+  st->max_blob_px = 24;
+  st->still_min_hits = 15;
+  st->still_hit_frac = 0.8f;
+  st->still_min_snr = 8.0f;
+  st->still_min_k = 5.0f;
+  st->still_max_speed = 1.0f;
+  st->site_px = 2.0f;
+  st->site_idle = 4;
+  st->search_every = 8;
+  st->late_min_hits = 5;
+  st->block_px = 16;
+  st->bx = (width + st->block_px - 1) / st->block_px;
+  st->by = (height + st->block_px - 1) / st->block_px;
+  st->max_cand = 256;
+  st->width = width;
+  st->cap = max_tracks;
+  size_t side = 2 * (size_t)st->max_blob_px + 1;
+  st->blk = calloc(2 * (size_t)st->bx * (size_t)st->by, sizeof *st->blk);
+  st->cand = calloc((size_t)st->max_cand, sizeof *st->cand);
+  st->lim = calloc((size_t)width, sizeof *st->lim);
+  st->seen = calloc(side * side, sizeof *st->seen);
+  st->stack = calloc(side * side, sizeof *st->stack);
+  st->val = calloc(side * side, sizeof *st->val);
+  st->ring = calloc(WL__STILL_RING, sizeof *st->ring);
+  st->ids = calloc(max_tracks, sizeof *st->ids);
+  st->ids_next = calloc(max_tracks, sizeof *st->ids_next);
+  if (!st->blk || !st->cand || !st->lim || !st->seen || !st->stack ||
+      !st->val || !st->ring || !st->ids || !st->ids_next)
+    return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
+  return WL_OK;
+}
+
+void wl__still_free(wl__still_t *st) {
+  free(st->blk);
+  free(st->cand);
+  free(st->lim);
+  free(st->seen);
+  free(st->stack);
+  free(st->val);
+  free(st->ring);
+  free(st->ids);
+  free(st->ids_next);
+  memset(st, 0, sizeof *st);
+}
+
+size_t wl__still_bytes(const wl__still_t *st) {
+  if (!st->ids) return 0;
+  size_t side = 2 * (size_t)st->max_blob_px + 1;
+  return 2 * (size_t)st->bx * (size_t)st->by * sizeof *st->blk +
+         (size_t)st->max_cand * sizeof *st->cand +
+         (size_t)st->width * sizeof *st->lim +
+         side * side *
+             (sizeof *st->seen + sizeof *st->stack + sizeof *st->val) +
+         WL__STILL_RING * sizeof *st->ring +
+         2 * st->cap * sizeof *st->ids;
+}
+
+/* Has track id been vouched for? */
+static int vouched(const wl__still_t *st, uint64_t id) {
+  for (size_t i = 0; i < st->n_ids; i++)
+    if (st->ids[i] == id) return 1;
+  return 0;
+}
+
+/* Remember track id as vouched for (when not yet). */
+static void remember(wl__still_t *st, uint64_t id) {
+  if (!vouched(st, id) && st->n_ids < st->cap) st->ids[st->n_ids++] = id;
+}
+
+/* Median, robust spread (1.4826 x the median absolute deviation) and
+ * count of the ring between box [x0, x1) x [y0, y1) grown by 1 px and
+ * grown by 1 + r px, clipped to the image: robust, so that another
+ * object in the ring (a passer-by, the rest of a car) does not move them.
+ * Every k-th pixel is taken when the ring has more than WL__STILL_RING. */
+static long ring_stats(wl__still_t *st, const uint16_t *img, int width,
+                       int height, int x0, int x1, int y0, int y1, int r,
+                       double *mean, double *sd) {
+  int ix0 = x0 - 1, ix1 = x1 + 1, iy0 = y0 - 1, iy1 = y1 + 1;
+  int ox0 = ix0 - r, ox1 = ix1 + r, oy0 = iy0 - r, oy1 = iy1 + r;
+  if (ox0 < 0) ox0 = 0;
+  if (oy0 < 0) oy0 = 0;
+  if (ox1 > width) ox1 = width;
+  if (oy1 > height) oy1 = height;
+  long all = (long)(ox1 - ox0) * (long)(oy1 - oy0);
+  long step = all / WL__STILL_RING + 1, k = 0;
+  size_t n = 0;
+  for (int y = oy0; y < oy1; y++) {
+    const uint16_t *row = img + (size_t)y * (size_t)width;
+    int inner = y >= iy0 && y < iy1;
+    for (int x = ox0; x < ox1; x++) {
+      if (inner && x >= ix0 && x < ix1) continue;
+      if (k++ % step == 0 && n < WL__STILL_RING) st->ring[n++] = row[x];
+    }
+  }
+  if (n == 0) return 0;
+  float med = wl__select_kth(st->ring, n, n / 2);
+  for (size_t i = 0; i < n; i++) st->ring[i] = fabsf(st->ring[i] - med);
+  *mean = med;
+  *sd = 1.4826 * wl__select_kth(st->ring, n, n / 2);
+  return (long)n * step;
+}
+
+/* Ring pixels (as ring_stats) whose contrast pol * (v - mean) reaches
+ * half. */
+static long ring_high(const uint16_t *img, int width, int height, int x0,
+                      int x1, int y0, int y1, int r, int pol, double mean,
+                      double half) {
+  int ix0 = x0 - 1, ix1 = x1 + 1, iy0 = y0 - 1, iy1 = y1 + 1;
+  int ox0 = ix0 - r, ox1 = ix1 + r, oy0 = iy0 - r, oy1 = iy1 + r;
+  if (ox0 < 0) ox0 = 0;
+  if (oy0 < 0) oy0 = 0;
+  if (ox1 > width) ox1 = width;
+  if (oy1 > height) oy1 = height;
+  long n = 0;
+  for (int y = oy0; y < oy1; y++) {
+    const uint16_t *row = img + (size_t)y * (size_t)width;
+    int inner = y >= iy0 && y < iy1;
+    for (int x = ox0; x < ox1; x++) {
+      if (inner && x >= ix0 && x < ix1) continue;
+      n += pol * ((double)row[x] - mean) >= half;
+    }
+  }
+  return n;
+}
+
+/* Is (x, y) inside the box of dets[0 .. n) grown by g px? */
+static int in_some_box(const wl_detection_t *dets, size_t n, double x,
+                       double y, double g) {
+  for (size_t k = 0; k < n; k++)
+    if (x >= dets[k].x - g && x < dets[k].x + dets[k].w + g &&
+        y >= dets[k].y - g && y < dets[k].y + dets[k].h + g)
+      return 1;
+  return 0;
+}
+
+/* Flood fill from (px, py): the 8-connected pixels whose contrast
+ * pol * (v - bg) is at least thr, within max_blob_px of (px, py). Their
+ * window coordinates are left in st->stack[0 .. *area) (and st->seen),
+ * their box in *x0 .. *x1, *y0 .. *y1 (inclusive). Returns 1 when the
+ * region closed inside the window, else 0. */
+static int fill(wl__still_t *st, const uint16_t *img, int width, int height,
+                int px, int py, int pol, double bg, double thr, int *x0,
+                int *x1, int *y0, int *y1, int *area) {
+  int b = st->max_blob_px, side = 2 * b + 1;
+  memset(st->seen, 0, (size_t)side * (size_t)side);
+  int n = 0, done = 0, closed = 1;
+  *x0 = *x1 = px;
+  *y0 = *y1 = py;
+  st->stack[n++] = (uint32_t)(b * side + b);
+  st->seen[b * side + b] = 1;
+  /* stack[0 .. done) are visited, stack[done .. n) queued: a queue that
+   * keeps every pixel it took. */
+  while (done < n) {
+    uint32_t q = st->stack[done++];
+    int lx = (int)(q % (uint32_t)side), ly = (int)(q / (uint32_t)side);
+    int x = px + lx - b, y = py + ly - b;
+    if (x < *x0) *x0 = x;
+    if (x > *x1) *x1 = x;
+    if (y < *y0) *y0 = y;
+    if (y > *y1) *y1 = y;
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++) {
+        int nx = x + dx, ny = y + dy, mx = lx + dx, my = ly + dy;
+        if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+        if (pol * ((double)img[(size_t)ny * (size_t)width + (size_t)nx] -
+                   bg) < thr)
+          continue;
+        if (mx < 0 || my < 0 || mx >= side || my >= side) {
+          closed = 0;
+          continue;
+        }
+        if (st->seen[my * side + mx]) continue;
+        st->seen[my * side + mx] = 1;
+        st->stack[n++] = (uint32_t)(my * side + mx);
+      }
+  }
+  *area = n;
+  return closed;
+}
+
+/* The blob test (see the top) for polarity pol (+1 warm, -1 cold) in the
+ * search window around (pcx, pcy) of a bw x bh box; 1 and *d filled
+ * (peak_contrast in DN times k_per_dn) when found. */
+static int blob_at(wl__still_t *st, const uint16_t *img, int width,
+                   int height, double noise, double k_per_dn, double pcx,
+                   double pcy, double bw, double bh, int pol, double min_snr,
+                   double min_k, double bg, wl_detection_t *d) {
+  double lng = bw > bh ? bw : bh;
+  double m = fmax(2.0, 0.25 * lng);
+  int sx0 = (int)floor(pcx - 0.5 * bw - m), sx1 = (int)ceil(pcx + 0.5 * bw + m);
+  int sy0 = (int)floor(pcy - 0.5 * bh - m), sy1 = (int)ceil(pcy + 0.5 * bh + m);
+  if (sx0 < 0) sx0 = 0;
+  if (sy0 < 0) sy0 = 0;
+  if (sx1 > width) sx1 = width;
+  if (sy1 > height) sy1 = height;
+  if (sx1 - sx0 < 1 || sy1 - sy0 < 1) return 0;
+  int r = (int)ceil(fmax(4.0, 0.5 * lng));
+  double mean0 = bg, sd0;
+  if (isnan(bg) &&
+      ring_stats(st, img, width, height, sx0, sx1, sy0, sy1, r, &mean0,
+                 &sd0) < 16)
+    return 0;
+  /* The peak of polarity pol in the window. */
+  int px = -1, py = -1;
+  double best = 0;
+  for (int y = sy0; y < sy1; y++) {
+    const uint16_t *row = img + (size_t)y * (size_t)width;
+    for (int x = sx0; x < sx1; x++) {
+      double c = pol * ((double)row[x] - mean0);
+      if (c > best) {
+        best = c;
+        px = x;
+        py = y;
+      }
+    }
+  }
+  if (px < 0 || best < min_snr * fmax(noise, 1e-9)) return 0;
+  /* The blob: 8-connected pixels of at least half the contrast of its
+   * body (see the top), within max_blob_px of the peak. */
+  int b = st->max_blob_px, side = 2 * b + 1;
+  double t0 = fmax(3.0 * noise,
+                   fmin(0.25 * best, k_per_dn > 0 ? 0.5 * min_k / k_per_dn
+                                                  : 0.25 * best));
+  double level = best;
+  int bx0, bx1, by0, by1, area;
+  if (fill(st, img, width, height, px, py, pol, mean0, t0, &bx0, &bx1, &by0,
+           &by1, &area)) {
+    /* The median contrast of the low-level blob: its body. */
+    int n = 0;
+    for (int k = 0; k < area; k++) {
+      uint32_t q = st->stack[k];
+      int x = px + (int)(q % (uint32_t)side) - b;
+      int y = py + (int)(q / (uint32_t)side) - b;
+      st->val[n++] =
+          (float)(pol * ((double)img[(size_t)y * (size_t)width + (size_t)x] -
+                         mean0));
+    }
+    level = fmin(best, wl__select_kth(st->val, (size_t)n, (size_t)n / 2));
+  }
+  double thr = fmax(t0, 0.5 * level);
+  int closed = fill(st, img, width, height, px, py, pol, mean0, thr, &bx0,
+                    &bx1, &by0, &by1, &area);
+  /* The box examined, also for a caller that skips what was examined. */
+  d->x = bx0;
+  d->y = by0;
+  d->w = bx1 - bx0 + 1;
+  d->h = by1 - by0 + 1;
+  if (!closed) return -2;
+  /* The local background around the blob. */
+  int bwid = bx1 - bx0 + 1, bhgt = by1 - by0 + 1;
+  int r2 = (int)ceil(fmax(3.0, 0.5 * (bwid > bhgt ? bwid : bhgt)));
+  double mean, sd;
+  long n_ring = ring_stats(st, img, width, height, bx0, bx1 + 1, by0,
+                           by1 + 1, r2, &mean, &sd);
+  if (n_ring < 16) return 0;
+  if (sd < noise) sd = noise;
+  double peak = pol * ((double)img[(size_t)py * (size_t)width + (size_t)px] -
+                       mean);
+  if (peak <= 0 || peak < min_snr * sd) return -3;
+  if (k_per_dn > 0 && peak * k_per_dn < min_k) return -4;
+  double half = 0.5 * fmin(peak, level);
+  if ((double)ring_high(img, width, height, bx0, bx1 + 1, by0, by1 + 1, r2,
+                        pol, mean, half) >
+      st->max_ring_frac * (double)n_ring)
+    return -5;
+  /* Centroid of the blob, weighted by contrast against the ring. */
+  double sw = 0, swx = 0, swy = 0;
+  for (int ly = by0 - py + b; ly <= by1 - py + b; ly++)
+    for (int lx = bx0 - px + b; lx <= bx1 - px + b; lx++) {
+      if (!st->seen[ly * side + lx]) continue;
+      int x = px + lx - b, y = py + ly - b;
+      double c = pol * ((double)img[(size_t)y * (size_t)width + (size_t)x] -
+                        mean);
+      if (c <= 0) continue;
+      sw += c;
+      swx += c * (x + 0.5);
+      swy += c * (y + 0.5);
+    }
+  if (sw <= 0) return 0;
+  memset(d, 0, sizeof *d);
+  d->x = bx0;
+  d->y = by0;
+  d->w = bwid;
+  d->h = bhgt;
+  d->cx = swx / sw;
+  d->cy = swy / sw;
+  d->area = area;
+  d->polarity = pol;
+  d->peak_contrast = pol * peak * (k_per_dn > 0 ? k_per_dn : 1.0);
+  d->snr = peak / sd;
+  return 1;
+}
+
+size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
+                       int width, int height, double noise, double k_per_dn,
+                       int spots_end, wl_detection_t *dets, size_t *n_dets,
+                       size_t max_dets) {
+  size_t n_all, kept = 0;
+  const wl_track_t *all = wl_tracker_tracks(tr, &n_all);
+  /* The spots end: steady spot-born tentative tracks on a warm blob. */
+  for (size_t i = 0; i < n_all && spots_end; i++) {
+    const wl_track_t *t = &all[i];
+    wl_detection_t d;
+    if (t->state != WL_TRACK_TENTATIVE || t->hits < st->still_min_hits ||
+        (double)t->hits < st->still_hit_frac * (double)t->age ||
+        t->contrast <= 0 || hypot(t->vx, t->vy) > st->still_max_speed ||
+        blob_at(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
+                t->h, 1, st->still_min_snr, st->still_min_k, NAN, &d) <= 0)
+      continue;
+    wl_tracker_vouch(tr, t->id);
+    remember(st, t->id);
+    kept++;
+  }
+  /* Sites seen steadily: the slow track on the blob is vouched for, or
+   * the blob becomes a detection (its track is known after the update:
+   * wl__still_resolve). A site a vouched track covers is left alone. */
+  int min_hits = spots_end ? st->still_min_hits : st->late_min_hits;
+  st->n_pending = 0;
+  for (int k = 0; k < st->n_sites; k++) {
+    const wl__still_site_t *site = &st->sites[k];
+    int searches = st->search_frames - site->born + 1;
+    wl_detection_t d;
+    if (site->hits < min_hits ||
+        (double)site->hits < st->still_hit_frac * (double)searches)
+      continue;
+    int on = -1, covered = 0;
+    for (size_t i = 0; i < n_all && !covered; i++)
+      if (site->x >= all[i].x - 1 && site->x < all[i].x + all[i].w + 1 &&
+          site->y >= all[i].y - 1 && site->y < all[i].y + all[i].h + 1) {
+        covered = vouched(st, all[i].id);
+        if (on < 0) on = (int)i;
+      }
+    if (covered ||
+        blob_at(st, img, width, height, noise, k_per_dn, site->x, site->y,
+                site->w, site->h, 1, st->still_min_snr, st->still_min_k, NAN,
+                &d) <= 0)
+      continue;
+    if (on >= 0) {
+      if (hypot(all[on].vx, all[on].vy) > st->still_max_speed) continue;
+      wl_tracker_vouch(tr, all[on].id);
+      remember(st, all[on].id);
+      kept++;
+    } else if (*n_dets < max_dets && st->n_pending < WL__STILL_SITES) {
+      st->pending[st->n_pending++] = (int)*n_dets;
+      dets[(*n_dets)++] = d;
+      kept++;
+    }
+  }
+  return kept;
+}
+
+void wl__still_resolve(wl__still_t *st, wl_tracker_t *tr) {
+  size_t n_tracks;
+  const wl_track_t *tracks = wl_tracker_tracks(tr, &n_tracks);
+  for (int k = 0; k < st->n_pending; k++)
+    for (size_t i = 0; i < n_tracks; i++)
+      if (tracks[i].det_index == st->pending[k] &&
+          hypot(tracks[i].vx, tracks[i].vy) <= st->still_max_speed) {
+        wl_tracker_vouch(tr, tracks[i].id);
+        remember(st, tracks[i].id);
+      }
+  st->n_pending = 0;
+}
+
+size_t wl__still_continue(wl__still_t *st, const uint16_t *img, int width,
+                          int height, double noise, double k_per_dn,
+                          double dt_s, const wl_track_t *tracks,
+                          size_t n_tracks, wl_detection_t *dets,
+                          size_t n_dets, size_t max_dets) {
+  size_t n_next = 0;
+  for (size_t i = 0; i < n_tracks; i++) {
+    const wl_track_t *t = &tracks[i];
+    if (!vouched(st, t->id)) continue;
+    st->ids_next[n_next++] = t->id;
+    double pcx = t->cx + t->vx * dt_s, pcy = t->cy + t->vy * dt_s;
+    if (n_dets < max_dets &&
+        blob_at(st, img, width, height, noise, k_per_dn, pcx, pcy, t->w, t->h,
+                t->contrast < 0 ? -1 : 1, st->still_min_snr,
+                st->still_min_k, NAN, &dets[n_dets]) > 0)
+      n_dets++;
+  }
+  uint64_t *tmp = st->ids;
+  st->ids = st->ids_next;
+  st->ids_next = tmp;
+  st->n_ids = n_next;
+  return n_dets;
+}
+
+/* qsort: candidates by decreasing contrast (then increasing index). */
+static int by_contrast_desc(const void *a, const void *b) {
+  uint64_t u = *(const uint64_t *)a, v = *(const uint64_t *)b;
+  uint64_t cu = u >> 32, cv = v >> 32;
+  if (cu != cv) return cu > cv ? -1 : 1;
+  return u < v ? -1 : u > v;
+}
+
+void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
+                      int height, double noise, double k_per_dn) {
+  if (!(k_per_dn > 0)) return;
+  int bp = st->block_px, bx = st->bx, by = st->by;
+  float *mean = st->blk, *low = st->blk + (size_t)bx * (size_t)by;
+  st->search_frames++;
+  /* Block means. */
+  for (int j = 0; j < by; j++) {
+    int y0 = j * bp, y1 = y0 + bp < height ? y0 + bp : height;
+    for (int i = 0; i < bx; i++) {
+      int x0 = i * bp, x1 = x0 + bp < width ? x0 + bp : width;
+      uint32_t sum = 0;
+      for (int y = y0; y < y1; y++) {
+        const uint16_t *row = img + (size_t)y * (size_t)width;
+        for (int x = x0; x < x1; x++) sum += row[x];
+      }
+      mean[j * bx + i] = (float)sum / (float)((x1 - x0) * (y1 - y0));
+    }
+  }
+  /* The background of a block: the median mean of its 3x3 blocks (a
+   * standing person covers a part of one or two). */
+  for (int j = 0; j < by; j++)
+    for (int i = 0; i < bx; i++) {
+      float v[9];
+      int n = 0;
+      for (int dj = -1; dj <= 1; dj++)
+        for (int di = -1; di <= 1; di++) {
+          int jj = j + dj, ii = i + di;
+          if (jj < 0 || ii < 0 || jj >= by || ii >= bx) continue;
+          float m = mean[jj * bx + ii];
+          int k = n++;
+          for (; k > 0 && v[k - 1] > m; k--) v[k] = v[k - 1];
+          v[k] = m;
+        }
+      low[j * bx + i] = v[n / 2];
+    }
+  /* Candidates: 3x3 maxima at least still_min_k and still_min_snr x
+   * noise above their block's background. */
+  double thr = fmax(st->still_min_k / k_per_dn, st->still_min_snr * noise);
+  int n_cand = 0;
+  int32_t *lim = st->lim;
+  for (int y = 1; y < height - 1 && n_cand < st->max_cand; y++) {
+    const uint16_t *row = img + (size_t)y * (size_t)width;
+    if (y == 1 || y % bp == 0) {
+      const float *lrow = low + (size_t)(y / bp) * (size_t)bx;
+      for (int x = 0; x < width; x++)
+        lim[x] = (int32_t)ceil(lrow[x / bp] + thr);
+    }
+    /* Most rows hold no pixel above its limit: one vectorised count. */
+    int over = 0;
+    for (int x = 0; x < width; x++) over += (int32_t)row[x] >= lim[x];
+    if (over == 0) continue;
+    for (int x = 1; x < width - 1 && n_cand < st->max_cand; x++) {
+      int v = row[x];
+      if (v < lim[x]) continue;
+      if (v < row[x - 1] || v <= row[x + 1]) continue;
+      const uint16_t *up = row - width, *dn = row + width;
+      if (v < up[x - 1] || v < up[x] || v < up[x + 1] || v <= dn[x - 1] ||
+          v <= dn[x] || v <= dn[x + 1])
+        continue;
+      /* Contrast over the limit (DN, >= 0) above the pixel index. */
+      st->cand[n_cand++] = (uint64_t)(uint32_t)(v - lim[x]) << 32 |
+                           ((uint32_t)y * (uint32_t)width + (uint32_t)x);
+    }
+  }
+  /* Strongest first, so that the hottest part of an object (a car's
+   * engine) is examined before its cooler rest. */
+  qsort(st->cand, (size_t)n_cand, sizeof *st->cand, by_contrast_desc);
+  /* Each candidate not inside a blob already found: the blob test; each
+   * blob renews the nearest site within site_px or starts one. */
+  int n_found = 0;
+  for (int c = 0; c < n_cand && n_found < WL__STILL_FOUND; c++) {
+    uint32_t idx = (uint32_t)st->cand[c];
+    int x = (int)(idx % (uint32_t)width), y = (int)(idx / (uint32_t)width);
+    wl_detection_t *d = &st->found[n_found];
+    if (in_some_box(st->found, (size_t)n_found, x + 0.5, y + 0.5, 1.0))
+      continue;
+    d->w = 0;
+    double bg = low[(size_t)(y / bp) * (size_t)bx + (size_t)(x / bp)];
+    int rc = blob_at(st, img, width, height, noise, k_per_dn, x + 0.5,
+                     y + 0.5, 1.0, 1.0, 1, st->still_min_snr, st->still_min_k,
+                     bg, d);
+    if (rc <= 0) {
+      /* Examined and refused: later peaks in its box are skipped too. */
+      if (d->w > 0) n_found++;
+      continue;
+    }
+    n_found++;
+    int best = -1;
+    double best_d2 = (double)st->site_px * st->site_px;
+    for (int k = 0; k < st->n_sites; k++) {
+      double dx = st->sites[k].x - d->cx, dy = st->sites[k].y - d->cy;
+      if (dx * dx + dy * dy <= best_d2) {
+        best_d2 = dx * dx + dy * dy;
+        best = k;
+      }
+    }
+    if (best >= 0) {
+      wl__still_site_t *site = &st->sites[best];
+      if (site->last == st->search_frames) continue;
+      site->hits++;
+      site->last = st->search_frames;
+      site->w = (float)d->w;
+      site->h = (float)d->h;
+    } else if (st->n_sites < WL__STILL_SITES) {
+      wl__still_site_t *site = &st->sites[st->n_sites++];
+      site->x = (float)d->cx;
+      site->y = (float)d->cy;
+      site->w = (float)d->w;
+      site->h = (float)d->h;
+      site->hits = 1;
+      site->born = site->last = st->search_frames;
+    }
+  }
+  /* Sites unseen for site_idle searches go. */
+  int n = 0;
+  for (int k = 0; k < st->n_sites; k++)
+    if (st->search_frames - st->sites[k].last < st->site_idle)
+      st->sites[n++] = st->sites[k];
+  st->n_sites = n;
+}
