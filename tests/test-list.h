@@ -184,6 +184,7 @@
   X(track_wanderer_not_confirmed) \
   X(track_row_streak_not_confirmed) \
   X(track_fragment_not_confirmed) \
+  X(track_fragment_residue_not_confirmed) \
   X(track_irregular_dt) \
   X(track_no_alloc_per_frame) \
   X(track_capacity_and_bad_input) \

@@ -282,6 +282,18 @@ typedef struct wl_track_params {
                                object: a sheep's head or legs a pixel or
                                three off its body's box); < 0: off */
   int fragment_max_area;    /* 12 */
+  double fragment_release_px; /* 6: a tentative track that was held as
+                               such a fragment of a confirmed track whose
+                               box covers more than fragment_max_area px^2
+                               in any frame confirms only once its
+                               filtered position is at least this far
+                               from where it was last held: the
+                               confirmed track beside it going lost (a
+                               standing animal learned into the
+                               background while a warm residue of it is
+                               still detected) does not set it apart;
+                               0: off (the fragment test then only runs
+                               in frames where the track could confirm) */
 } wl_track_params_t;
 
 void wl_track_default_params(wl_track_params_t *p);

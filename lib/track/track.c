@@ -96,6 +96,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->streak_aspect = 4.0;
   p->fragment_gap_px = 3.0;
   p->fragment_max_area = 12;
+  p->fragment_release_px = 6.0;
   p->contrast_in_kelvin = 1;
 }
 
@@ -173,6 +174,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->streak_aspect, 0, WL_MAX_DIM, "streak_aspect"},
       {p->fragment_gap_px, -1, WL_MAX_DIM, "fragment_gap_px"},
       {p->fragment_max_area, 0, 1e9, "fragment_max_area"},
+      {p->fragment_release_px, 0, WL_MAX_DIM, "fragment_release_px"},
       {p->contrast_in_kelvin, 0, 1, "contrast_in_kelvin"},
       {p->birth_inside_suppress, 0, 1, "birth_inside_suppress"},
       {p->polarity_gate, 0, 1, "polarity_gate"},
@@ -740,22 +742,44 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
  * grown by fragment_gap_px, meets the box of a confirmed track matched in
  * this frame? The detector splits a warm animal into its body and a head
  * or legs one to three pixels outside the body's box; birth_inside_suppress
- * only catches fragments whose centroid lies inside that box. */
-static int beside_confirmed(const wl_tracker_t *tr, int i) {
+ * only catches fragments whose centroid lies inside that box. *big is set
+ * when one such confirmed track's box covers more than fragment_max_area
+ * px^2 (an object bigger than any fragment: see fragment_released()). */
+static int beside_confirmed(const wl_tracker_t *tr, int i, int *big) {
   double g = tr->p.fragment_gap_px;
   if (g < 0 || tr->trk[i].max_area > tr->p.fragment_max_area) return 0;
   const wl_track_t *f = &tr->tracks[i];
   double x0 = f->x - g, y0 = f->y - g;
   double x1 = f->x + f->w + g, y1 = f->y + f->h + g;
+  int held = 0;
   for (int j = 0; j < tr->n; j++) {
     const wl_track_t *t = &tr->tracks[j];
     if (j == i || t->state != WL_TRACK_CONFIRMED || t->det_index < 0 ||
         tr->trk[j].dead)
       continue;
-    if (x0 < t->x + t->w && t->x < x1 && y0 < t->y + t->h && t->y < y1)
-      return 1;
+    if (x0 < t->x + t->w && t->x < x1 && y0 < t->y + t->h && t->y < y1) {
+      if (t->w * t->h > tr->p.fragment_max_area) *big = 1;
+      held = 1;
+    }
   }
-  return 0;
+  return held;
+}
+
+/* Has a tentative track that was once held as a fragment of a bigger
+ * object (beside_confirmed() with *big) gone at least fragment_release_px
+ * from where it was last held? A fragment is set apart by going
+ * somewhere, not by the confirmed track beside it going lost: an animal
+ * that stands or grazes is slowly learned into the background and its
+ * track lost, while a warm residue of it (a leg, the head, the hottest
+ * patch) is still detected and would otherwise confirm as a new object in
+ * the first frame the track beside it misses. Only a neighbour bigger than
+ * fragment_max_area counts: two small tracks side by side can be one
+ * small target (at 3-5 km), whose younger track must take over when the
+ * older one is lost. */
+static int fragment_released(const wl_track_params_t *p, const wl__trk_t *k) {
+  if (!k->frag_held || p->fragment_release_px <= 0) return 1;
+  double dx = k->ax.pos - k->frag_x, dy = k->ay.pos - k->frag_y;
+  return dx * dx + dy * dy >= p->fragment_release_px * p->fragment_release_px;
 }
 
 /* Out of the image by more than its own size (only with a known size). */
@@ -773,9 +797,19 @@ static void advance_states(wl_tracker_t *tr) {
     wl__trk_t *k = &tr->trk[i];
     t->age++;
     switch (t->state) {
-    case WL_TRACK_TENTATIVE:
-      if (tr->hold_confirm <= 0 && may_confirm(p, t, k) &&
-          !beside_confirmed(tr, i)) {
+    case WL_TRACK_TENTATIVE: {
+      /* With fragment_release_px the fragment test runs in every frame, so
+       * that a track held beside a bigger confirmed one is remembered. */
+      int may = tr->hold_confirm <= 0 && may_confirm(p, t, k);
+      int big = 0;
+      int held = (may || p->fragment_release_px > 0) &&
+                 beside_confirmed(tr, i, &big);
+      if (held && big) {
+        k->frag_held = 1;
+        k->frag_x = k->ax.pos;
+        k->frag_y = k->ay.pos;
+      }
+      if (may && !held && fragment_released(p, k)) {
         t->state = WL_TRACK_CONFIRMED;
         tr->stats.confirmations++;
       } else if (t->misses >= p->tentative_max_misses ||
@@ -784,6 +818,7 @@ static void advance_states(wl_tracker_t *tr) {
         k->dead = 1;
       }
       break;
+    }
     case WL_TRACK_CONFIRMED:
     case WL_TRACK_LOST:
       if (t->misses > p->max_lost_frames ||
