@@ -181,6 +181,8 @@
   X(track_restart_clutter) \
   X(track_wanderer_not_confirmed) \
   X(track_row_streak_not_confirmed) \
+  X(track_flat_streak_not_confirmed) \
+  X(track_large_static_not_confirmed) \
   X(track_fragment_not_confirmed) \
   X(track_irregular_dt) \
   X(track_no_alloc_per_frame) \
