@@ -183,6 +183,8 @@
   X(track_restart_clutter) \
   X(track_wanderer_not_confirmed) \
   X(track_row_streak_not_confirmed) \
+  X(track_flat_streak_not_confirmed) \
+  X(track_large_static_not_confirmed) \
   X(track_fragment_not_confirmed) \
   X(track_fragment_residue_not_confirmed) \
   X(track_irregular_dt) \

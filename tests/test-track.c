@@ -709,8 +709,10 @@ TEST_IMPL(track_hold_confirm) {
  * right at 0.4 px per frame with 0.3 px noise (a slow walker), 3 a 1x1
  * target going right at 0.5 px per frame, 4 a streak 8-20 px wide and
  * 1 or 2 rows tall jumping along row 181, 5 a 5x2 box (a far vehicle)
- * going right at 0.5 px per frame. Returns the first frame with a
- * confirmed track, or -1. */
+ * going right at 0.5 px per frame, 6 a streak 20-60 px wide and 3-5 rows
+ * tall jumping along row 181 (a young model's horizon shimmer), 7 a 15x3
+ * box (a far vehicle side-on, 5:1) going right at 0.5 px per frame.
+ * Returns the first frame with a confirmed track, or -1. */
 static int nuisance_run(const wl_track_params_t *p, int kind, int nf,
                         uint64_t seed) {
   wl_err_t err;
@@ -737,6 +739,12 @@ static int nuisance_run(const wl_track_params_t *p, int kind, int nf,
                  8 + 12 * rng_uniform(&r), 1 + (rng_uniform(&r) < 0.5), 10);
     else if (kind == 5)
       d = det_at(300 + 0.5 * f, 200, 5, 2, 10);
+    else if (kind == 6)
+      d = det_at(300 + 8.0 * (rng_uniform(&r) - 0.5), 181,
+                 20 + 40 * rng_uniform(&r), 3 + (int)(3 * rng_uniform(&r)),
+                 10);
+    else if (kind == 7)
+      d = det_at(300 + 0.5 * f, 200, 15, 3, 10);
     else if (kind == 2)
       d = det_at(300 + 0.4 * f + 0.3 * rng_gauss(&r),
                  200 + 0.3 * rng_gauss(&r), 1.5, 1.5, 10);
@@ -814,8 +822,87 @@ TEST_IMPL(track_row_streak_not_confirmed) {
   ASSERT_EQ(nuisance_run(&p, 1, 300, 0), -1);
   ASSERT_EQ(nuisance_run(&p, 4, 300, 0), -1);
   p.streak_max_h = 0.0;
+  p.flat_aspect = 0.0; /* the wider-streak test would catch kind 4 too */
   ASSERT_GE(nuisance_run(&p, 1, 300, 0), 2);
   ASSERT_GE(nuisance_run(&p, 4, 300, 0), 2);
+  return 0;
+}
+
+/*
+ * Wider horizon streaks (flat_aspect, flat_max_h): 20-60 px wide and 3-5
+ * rows tall, too tall for the row-streak test, are never confirmed (moving
+ * or static); with flat_aspect off they are (the premise, with the
+ * straightness test and static_max_area off too: the streak's centre
+ * jumps to and fro, and it confirms as static, up to 300 px). A
+ * 15x3 target going right (5:1, the flattest true tracks in the
+ * simulator) still confirms, and so does the streak when its rows exceed
+ * flat_max_h.
+ */
+TEST_IMPL(track_flat_streak_not_confirmed) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  for (uint64_t seed = 0; seed < 4; seed++)
+    ASSERT_EQ(nuisance_run(&p, 6, 300, seed), -1);
+  int car = nuisance_run(&p, 7, 300, 0);
+  ASSERT_GE(car, 2);
+  ASSERT_LE(car, 20);
+  p.min_straightness = 0.0;
+  p.static_max_area = 0;
+  ASSERT_EQ(nuisance_run(&p, 6, 300, 0), -1);
+  p.flat_max_h = 2.5;
+  ASSERT_GE(nuisance_run(&p, 6, 300, 0), 2);
+  p.flat_max_h = 16.0;
+  p.flat_aspect = 0.0;
+  ASSERT_GE(nuisance_run(&p, 6, 300, 0), 2);
+  return 0;
+}
+
+/* Frames (up to 90) until a strong w x h detection standing at (300, 200),
+ * or going right at vx px per frame, is confirmed; -1 if never. */
+static int static_box_run(const wl_track_params_t *p, double w, double h,
+                          double vx) {
+  wl_err_t err;
+  wl_tracker_t *tr = NULL;
+  if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
+  int first = -1;
+  for (int f = 0; f < 90 && first < 0; f++) {
+    wl_detection_t d = det_at(300 + vx * f, 200, w, h, 20);
+    if (wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err) != WL_OK) {
+      first = -2;
+      break;
+    }
+    size_t n;
+    wl_tracker_confirmed(tr, &n);
+    if (n > 0) first = f;
+  }
+  wl_tracker_free(tr);
+  return first;
+}
+
+/*
+ * Ghosts (static_max_area): a strong 20x20 px detection (400 px) that
+ * never moves is never confirmed; a 12x12 one (144 px) is, after
+ * static_confirm_hits; so is the 20x20 one going right at 1 px per frame
+ * (moving), and the standing one with static_max_area off.
+ */
+TEST_IMPL(track_large_static_not_confirmed) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  ASSERT_EQ(static_box_run(&p, 20, 20, 0.0), -1);
+  ASSERT_EQ(static_box_run(&p, 12, 12, 0.0), p.static_confirm_hits - 1);
+  int moving = static_box_run(&p, 20, 20, 1.0);
+  ASSERT_GE(moving, 2);
+  ASSERT_LE(moving, 15);
+  p.static_max_area = 0;
+  ASSERT_EQ(static_box_run(&p, 20, 20, 0.0), p.static_confirm_hits - 1);
+  p.static_max_area = -1;
+  wl_err_t err;
+  wl_tracker_t *tr = NULL;
+  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
   return 0;
 }
 

@@ -67,7 +67,10 @@
  *                to and fro), and it is no row streak (all detections at
  *                most streak_max_h rows tall and one >= streak_min_w wide
  *                when all are 1 row, else >= streak_aspect x as wide as
- *                tall: horizon shimmer; this bars every path below too);
+ *                tall: horizon shimmer) nor a flat streak (detections
+ *                together >= flat_aspect x as wide as tall, none taller
+ *                than flat_max_h: wider shimmer; these bar every path
+ *                below too);
  *              or, when slow_confirm_hits > 0 (12 by default), a strong
  *              small track (detections of at most slow_max_area pixels)
  *              that drifts steadily: after slow_confirm_hits hits in at
@@ -77,7 +80,8 @@
  *              slow_chi2 (a target at 3-5 km walking ~1 px/s);
  *              or, when static_confirm_hits > 0 (30 by default), a
  *              strong track with a detection of at least static_min_area
- *              pixels after static_confirm_hits hits without moving.
+ *              pixels (and none over static_max_area: a ghost) after
+ *              static_confirm_hits hits without moving.
  *              So a strong moving target confirms after ~3 hits, a dim one
  *              (SNR ~3) after ~8-15 consistent hits; noise, which does not
  *              come back inside a small gate, and static flicker, which
@@ -206,6 +210,10 @@ typedef struct wl_track_params {
                                pixels (never a lone flickering pixel) */
   int static_vouched_hits;  /* 3: static_confirm_hits for a track the
                                caller vouched for (wl_tracker_vouch) */
+  int static_max_area;      /* 200: ...and none more than this many (a
+                               large blob never seen to move is a ghost:
+                               background revealed where an object stood
+                               while the model learned it); 0: no limit */
   int slow_confirm_hits;    /* 12: if > 0, a strong small track with this
                                many hits... */
   double slow_hit_frac;     /* 0.8: ...in at least this fraction of its
@@ -273,6 +281,12 @@ typedef struct wl_track_params {
                                confirmed; 0: off */
   double streak_min_w;      /* 2 */
   double streak_aspect;     /* 4 */
+  double flat_aspect;       /* 6: nor is a track whose detections, summed
+                               over its life, were at least this many
+                               times as wide as tall, none taller than
+                               flat_max_h (a wider horizon streak, 2-8
+                               rows tall, 15-170 px wide); 0: off */
+  double flat_max_h;        /* 16 */
   double fragment_gap_px;   /* 3: a tentative track none of whose
                                detections covered more than
                                fragment_max_area pixels is not confirmed

@@ -69,6 +69,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->static_confirm_hits = 30;
   p->static_min_area = 4;
   p->static_vouched_hits = 3;
+  p->static_max_area = 200;
   p->motion_chi2 = 16.0;
   p->motion_min_px = 2.0;
   p->slow_confirm_hits = 12;
@@ -94,6 +95,8 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->streak_max_h = 2.0;
   p->streak_min_w = 2.0;
   p->streak_aspect = 4.0;
+  p->flat_aspect = 6.0;
+  p->flat_max_h = 16.0;
   p->fragment_gap_px = 3.0;
   p->fragment_max_area = 12;
   p->fragment_release_px = 6.0;
@@ -148,6 +151,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->static_confirm_hits, 0, 1e6, "static_confirm_hits"},
       {p->static_min_area, 0, 1e9, "static_min_area"},
       {p->static_vouched_hits, 0, 1e6, "static_vouched_hits"},
+      {p->static_max_area, 0, 1e9, "static_max_area"},
       {p->clutter_cell_px, 0, WL_MAX_DIM, "clutter_cell_px"},
       {p->clutter_frames, 1, 1e7, "clutter_frames"},
       {p->motion_chi2, 0, 1e6, "motion_chi2"},
@@ -172,6 +176,8 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->streak_max_h, 0, WL_MAX_DIM, "streak_max_h"},
       {p->streak_min_w, 0, WL_MAX_DIM, "streak_min_w"},
       {p->streak_aspect, 0, WL_MAX_DIM, "streak_aspect"},
+      {p->flat_aspect, 0, WL_MAX_DIM, "flat_aspect"},
+      {p->flat_max_h, 0, WL_MAX_DIM, "flat_max_h"},
       {p->fragment_gap_px, -1, WL_MAX_DIM, "fragment_gap_px"},
       {p->fragment_max_area, 0, 1e9, "fragment_max_area"},
       {p->fragment_release_px, 0, WL_MAX_DIM, "fragment_release_px"},
@@ -630,6 +636,8 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   drift_add(k, (double)(t_ns - t->t_birth_ns) * 1e-9, m->cx, m->cy);
   if (m->w > k->max_w) k->max_w = m->w;
   if (m->h > k->max_h) k->max_h = m->h;
+  k->sum_w += m->w;
+  k->sum_h += m->h;
   t->hits++;
   t->misses = 0;
   t->det_index = m->src;
@@ -710,10 +718,25 @@ static int row_streak(const wl_track_params_t *p, const wl__trk_t *k) {
          k->max_w >= p->streak_aspect * k->max_h;
 }
 
+/* Is a track a flat streak over its life: its detections together at
+ * least flat_aspect times as wide as tall (sum of widths against sum of
+ * heights), none taller than flat_max_h? Horizon shimmer in a young
+ * background model makes streaks 15-170 px wide and 2-8 rows tall, which
+ * row_streak() (at most streak_max_h rows) misses; the flattest true
+ * tracks in the simulator (distant vehicles and animals side-on) average
+ * about 5:1. */
+static int flat_streak(const wl_track_params_t *p, const wl__trk_t *k) {
+  return p->flat_aspect > 0 && k->max_h <= p->flat_max_h &&
+         k->sum_w >= p->flat_aspect * k->sum_h;
+}
+
 /* May a tentative track that was just matched be confirmed? Its score and
  * hits must suffice, and it must move (a little when strong, clearly when
  * dim) and go somewhere, drift steadily (strong and small, drifted()),
- * or be a strong, extended detection seen for static_confirm_hits; a row
+ * or be a strong, extended (but at most static_max_area: larger static
+ * blobs are ghosts, unless the caller vouched for the track as a warm blob
+ * in the frame) detection seen for static_confirm_hits (static_vouched_hits
+ * when vouched for); a row or flat
  * streak (horizon shimmer) never. Static confirmation counts only the hits
  * since the last FFC step (hits_at_step, wl_tracker_hold_confirmations):
  * it rests on an object staying put for a second, and hits gathered before
@@ -727,14 +750,16 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
   if (t->misses > 0 || t->score < p->confirm_score ||
       t->hits < (strong ? p->confirm_hits : p->confirm_hits_dim))
     return 0;
-  if (row_streak(p, k)) return 0;
+  if (row_streak(p, k) || flat_streak(p, k)) return 0;
   if (has_moved(p, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
     return goes_somewhere(p, k);
   if (drifted(p, t, k)) return 1;
   return strong && p->static_confirm_hits > 0 &&
          t->hits - k->hits_at_step >= (k->vouched ? p->static_vouched_hits
                                                   : p->static_confirm_hits) &&
-         k->max_area >= p->static_min_area;
+         k->max_area >= p->static_min_area &&
+         (k->vouched || p->static_max_area <= 0 ||
+          k->max_area <= p->static_max_area);
 }
 
 /* Is tentative track i a fragment of a confirmed object: none of its
@@ -874,6 +899,8 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
   k->max_area = m->area;
   k->max_w = m->w;
   k->max_h = m->h;
+  k->sum_w = m->w;
+  k->sum_h = m->h;
   k->polarity = m->polarity;
   k->ln_w = m->ln_w;
   k->ln_h = m->ln_h;

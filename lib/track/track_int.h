@@ -94,6 +94,8 @@ typedef struct wl__trk {
   double score_peak;
   double max_snr;
   double max_w, max_h;    /* of its detections' boxes */
+  double sum_w, sum_h;    /* sums of its detections' widths and heights
+                             (flat_streak) */
   int max_area;
   int polarity;           /* of the birth detection: +1 warm, -1 cold */
   int hits_at_step;       /* its hits when the last FFC step was reported
