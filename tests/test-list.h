@@ -155,6 +155,7 @@
   X(motion_ffc_keeps_thresholds) \
   X(motion_jitter_weak) \
   X(motion_subpixel_box) \
+  X(motion_subpixel_thin_top) \
   X(motion_crowd_no_trail) \
   X(motion_split_side_by_side) \
   X(motion_split_keeps_single) \

@@ -1235,13 +1235,14 @@ static void blur_extra(scene_t *s, double k) {
   }
 }
 
-/* Like scene_render (16-bit, gain 1) with the target layer blurred. */
-static int render_blurred(scene_t *s, wl_frame_t *f, const box_t *b,
+/* Like scene_render (16-bit, gain 1) with the target layer (n boxes)
+ * blurred. */
+static int render_blurred(scene_t *s, wl_frame_t *f, const box_t *b, int n,
                           double k) {
   wl_err_t err;
   if (wl_frame_alloc(f, s->w, s->h, &err) != WL_OK) return -1;
   memset(s->extra, 0, (size_t)s->w * s->h * sizeof *s->extra);
-  if (b) draw_box(s, b);
+  for (int i = 0; i < n; i++) draw_box(s, &b[i]);
   blur_extra(s, k);
   for (size_t i = 0; i < (size_t)s->w * s->h; i++) {
     long q = lround(s->base[i] + s->extra[i] + s->sigma * rng_gauss(&s->rng));
@@ -1264,8 +1265,10 @@ typedef struct edge_err {
   int frames;
 } edge_err_t;
 
-static int subpixel_run(double w, double h, double snr, double blur,
-                        uint64_t seed, edge_err_t *e) {
+/* An object made of n parts (boxes relative to its origin, contrast in
+ * sigmas, n <= 4), drifting like that; the truth is the parts' union. */
+static int subpixel_parts(const box_t *parts, int n, double blur,
+                          uint64_t seed, edge_err_t *e) {
   memset(e, 0, sizeof *e);
   scene_t s;
   double sigma = 4.0;
@@ -1274,9 +1277,21 @@ static int subpixel_run(double w, double h, double snr, double blur,
   ASSERT_EQ(pipe_init(&p, 160, 120), 0);
   wl_frame_t f;
   wl_frame_init(&f);
+  double ux0 = 1e9, uy0 = 1e9, ux1 = -1e9, uy1 = -1e9;
+  for (int i = 0; i < n; i++) {
+    ux0 = fmin(ux0, parts[i].x);
+    uy0 = fmin(uy0, parts[i].y);
+    ux1 = fmax(ux1, parts[i].x + parts[i].w);
+    uy1 = fmax(uy1, parts[i].y + parts[i].h);
+  }
   for (int t = 0; t < 160; t++) {
-    box_t b = {30.0 + 0.173 * t, 40.0 + 0.061 * t, w, h, snr * sigma};
-    ASSERT_EQ(render_blurred(&s, &f, &b, blur), 0);
+    double ox = 30.0 + 0.173 * t, oy = 40.0 + 0.061 * t;
+    box_t pb[4];
+    for (int i = 0; i < n && i < 4; i++)
+      pb[i] = (box_t){ox + parts[i].x, oy + parts[i].y, parts[i].w,
+                      parts[i].h, parts[i].contrast * sigma};
+    box_t b = {ox + ux0, oy + uy0, ux1 - ux0, uy1 - uy0, 0.0};
+    ASSERT_EQ(render_blurred(&s, &f, pb, n < 4 ? n : 4, blur), 0);
     ASSERT_OK(pipe_run(&p, &f), &p.err);
     if (pipe_warming(&p)) continue;
     const wl_detection_t *best = NULL;
@@ -1311,6 +1326,12 @@ static int subpixel_run(double w, double h, double snr, double blur,
   wl_frame_release(&f);
   scene_free(&s);
   return 0;
+}
+
+static int subpixel_run(double w, double h, double snr, double blur,
+                        uint64_t seed, edge_err_t *e) {
+  box_t b = {0.0, 0.0, w, h, snr};
+  return subpixel_parts(&b, 1, blur, seed, e);
 }
 
 /* A file of people (5 x 16 px, 120 DN) walking at 0.5 px per frame along
@@ -1350,14 +1371,18 @@ TEST_IMPL(motion_crowd_no_trail) {
 
 /* Detection boxes are sub-pixel: for rectangles of fractional size, bright
  * and dim, sharp and blurred, every edge is nearly unbiased and closer to
- * the truth than whole-pixel bounds of the covered pixels. */
+ * the truth than whole-pixel bounds of the covered pixels. (The dim case:
+ * since edges may also move outward, by the covered part of the line
+ * outside, its leading right edge reads 0.17 px out on average, was 0.11,
+ * while every edge's mean absolute error fell, 0.28 / 0.25 / 0.24 / 0.25
+ * to 0.24 / 0.21 / 0.18 / 0.20 px: bounds 0.15 / 0.3 became 0.2 / 0.25.) */
 TEST_IMPL(motion_subpixel_box) {
   const struct {
     double w, h, snr, blur, max_bias, max_abs;
   } cases[] = {
       {4.4, 9.6, 30, 0.0, 0.08, 0.15},   /* bright, sharp */
       {4.4, 9.6, 30, 0.106, 0.15, 0.2},  /* bright, sim PSF */
-      {3.3, 6.7, 7, 0.106, 0.15, 0.3},   /* dim person-sized */
+      {3.3, 6.7, 7, 0.106, 0.2, 0.25},   /* dim person-sized */
       {7.6, 2.5, 20, 0.106, 0.22, 0.35}, /* low and wide */
   };
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -1373,6 +1398,24 @@ TEST_IMPL(motion_subpixel_box) {
     }
     ASSERT_DBL_LT(mean_abs, e.abs_int);
   }
+  return 0;
+}
+
+/* Thin parts at an edge, under the simulator's PSF: the box's edge lies
+ * at their extent, not where the wide part ends. A person (3.2 x 6 px)
+ * with a narrow head on top (0.8 px wide, 1.3 px tall): the head's top
+ * pixel is weak because the head is narrow, not because the edge lies
+ * inside it, and the head's topmost line is not core at all when the head
+ * covers little of it. Measured only against the line below, the top
+ * read 0.2 px low; with the line outside also measured against the
+ * head's own line, within 0.15 px on average (0.13). */
+TEST_IMPL(motion_subpixel_thin_top) {
+  static const box_t person[2] = {{0.0, 1.3, 3.2, 6.0, 30.0},
+                                  {1.2, 0.0, 0.8, 1.3, 30.0}};
+  edge_err_t e;
+  if (subpixel_parts(person, 2, 0.106, 71, &e)) return 1;
+  for (int k = 0; k < 4; k++) ASSERT_DBL_LE(fabs(e.bias[k]), 0.2);
+  ASSERT_DBL_LE(fabs(e.bias[2]), 0.15);
   return 0;
 }
 

@@ -63,13 +63,20 @@
  * edge is x0 + 1 - f, the right x1 + f (likewise y). An axis two lines
  * thick has no inward line: the component's level is the reference; an
  * axis one line thick keeps its whole-pixel size, centred on the
- * centroid. Cost: the core box's pixels once, plus 3 reads per pixel of
- * the 4 edge lines, for reported components only. Jitter
- * test (jitter_test): the reported snr is lowered to the score left after
- * the best explanation of the component by the background shifted up to
- * a pixel toward one of the 8 neighbours (f' between mu here and mu
- * there), so horizon shimmer and jittering edges come out as weak
- * detections that only consistent motion confirms. Ghosts
+ * centroid. Outward: when the line outside an edge holds more than the
+ * optics' spill from the edge line (0.135 of it, a Gaussian PSF of sigma
+ * 0.5 px) by 2 noise sigmas, summed over the positions where the edge
+ * line holds at least half its largest contrast, the edge moves out by
+ * the part of that line the object covers, c = (r (1 + q) - q) /
+ * (1 - r q) with r the ratio of the two lines' sums and q = 0.135: a part
+ * too thin or too cool to be core (a narrow head, a leg's end, a car's
+ * cab) counts at its extent. Cost: the core box's pixels once, plus 6
+ * reads per pixel of the 4 edge lines, for reported components only.
+ * Jitter test (jitter_test): the reported snr is lowered to the score
+ * left after the best explanation of the component by the background
+ * shifted up to a pixel toward one of the 8 neighbours (f' between mu
+ * here and mu there), so horizon shimmer and jittering edges come out as
+ * weak detections that only consistent motion confirms. Ghosts
  * (background uncovered by an object that was part of the model) are
  * recognised by their edges, which are in the model rather than in the
  * frame, absorbed into the model at once and not reported.
@@ -88,13 +95,15 @@
  * squares of half-size spot_inner and spot_outer is >= spot_min_snr x the
  * ring's standard deviation (at least the noise); its detection is the
  * pixels 8-connected to it in the inner square with at least half its
- * contrast. Dropped: spots on more than spot_max_fg temporal foreground
- * (parts of a larger moving object) and spots inside the box of a
- * detection already reported. So targets present at start-up, even slow
- * ones the warm-up smears into the model, are seen from the first frame;
- * the tracker keeps static clutter the spots fire on from confirming
- * (track.h, wl_tracker_end_spots). No memory of its own (it borrows the
- * component stage's scratch); about 0.6 ms per spot frame at 640x512.
+ * contrast, its box made sub-pixel as above (contrast against the ring
+ * mean, noise the ring's spread). Dropped: spots on more than
+ * spot_max_fg temporal foreground (parts of a larger moving object) and
+ * spots inside the box of a detection already reported. So targets
+ * present at start-up, even slow ones the warm-up smears into the model,
+ * are seen from the first frame; the tracker keeps static clutter the
+ * spots fire on from confirming (track.h, wl_tracker_end_spots). No
+ * memory of its own (it borrows the component stage's scratch); about
+ * 0.6 ms per spot frame at 640x512.
  *
  * FFC: frames the preprocessor marks unusable (frozen, blank) are skipped:
  * no learning, no detections. On a fixed-pattern step the model

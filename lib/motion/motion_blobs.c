@@ -66,7 +66,13 @@
  *      by more than 0.4 px: their pixels are weak because they are
  *      narrow, not because the edge is inside them. Axes two lines thick
  *      use the level as the reference; one line thick keep their whole
- *      pixel, centred on the centroid;
+ *      pixel, centred on the centroid. Outward: when the line outside the
+ *      edge holds more than the PSF's spill from the edge line (a part
+ *      too thin or too cool to be core: the top of a narrow head), the
+ *      edge moves out by the covered part of that line, from the ratio
+ *      of the two lines over the positions where the edge line is strong
+ *      (edge_cover). wl__motion_refine_box serves the warm-up spots too;
+ *      reads are limited to the edge lines and their neighbours;
  *   6. fragments of one polarity whose boxes are at most merge_gap pixels
  *      apart are merged;
  *   6b. components holding several people are split: side by side at the
@@ -88,6 +94,13 @@
 /* Least coverage an edge line is given: the edge moves at most 1 - this
  * into the core's outer line (step 5b). */
 #define MIN_EDGE_COVER 0.6
+/* Sub-pixel box (step 5b), outward: the contrast the optics spread from a
+ * line into each neighbouring line, as a fraction of what the line keeps
+ * (a Gaussian PSF of sigma 0.5 px: exp(-1 / (2 sigma^2)) = 0.135). */
+#define PSF_SPILL 0.135
+/* ... and the line outside the edge counts as partly covered only when it
+ * holds more than that spill by this many noise sigmas. */
+#define OUT_MIN_SIGMAS 2.0
 
 /* ---- runs and union-find ---------------------------------------------- */
 
@@ -439,13 +452,21 @@ static int cmp_comp(const void *a, const void *b) {
 
 /* ---- sub-pixel box ------------------------------------------------------ */
 
-/* Signed contrast toward the polarity at (x, y), 0 outside the image. */
-static inline double pol_s(const wl_motion_t *m, const wl_frame_t *frame,
-                           const wl__motion_kparams_t *kp, int use_gain,
-                           int pol, int x, int y) {
+/* Signed contrast toward the polarity at (x, y), 0 outside the image:
+ * against the background model, or (a warm-up spot) against a constant. */
+static inline double pol_s(const wl__motion_sview_t *v, int x, int y) {
+  const wl_motion_t *m = v->m;
   if (x < 0 || y < 0 || x >= m->w || y >= m->h) return 0.0;
-  double d = pixel_d(m, frame, kp, use_gain, (size_t)y * (size_t)m->w + x);
-  return pol == WL__FG_WARM ? d : -d;
+  size_t i = (size_t)y * (size_t)m->w + (size_t)x;
+  double d = v->kp ? pixel_d(m, v->frame, v->kp, v->use_gain, i)
+                   : (double)v->frame->data[i] - v->bg;
+  return v->pol == WL__FG_WARM ? d : -d;
+}
+
+/* Noise sigma at (x, y), inside the image. */
+static inline double view_sigma(const wl__motion_sview_t *v, int x, int y) {
+  if (!v->kp) return v->sigma;
+  return pixel_sigma(v->m, v->kp, (size_t)y * (size_t)v->m->w + (size_t)x);
 }
 
 /* The coverage of the outermost line (column or row) `at` beyond which
@@ -458,46 +479,68 @@ static inline double pol_s(const wl_motion_t *m, const wl_frame_t *frame,
  * compared with the head below it, not with the hot torso), which is
  * taken at least DEN_FLOOR x the component's level; clamped to
  * [MIN_EDGE_COVER, 1]. Without an inward line the reference is the level.
+ * Outward, 1 + the covered part of `out` when that line holds a part of
+ * the object (see below): in [1, 2].
  * vertical: the lines are columns (in >= 1 whenever it exists). */
-static double edge_cover(const wl_motion_t *m, const wl_frame_t *frame,
-                         const wl__motion_kparams_t *kp, int use_gain,
-                         int pol, int vertical, int at, int out, int in,
-                         int lo, int hi, double level) {
-  double best = -1e30;
+static double edge_cover(const wl__motion_sview_t *v, int vertical, int at,
+                         int out, int in, int lo, int hi, double level) {
+  double best = -1e30, max_at = 0.0;
   int best_t = lo;
   for (int t = lo; t <= hi; t++) {
-    double v = vertical ? pol_s(m, frame, kp, use_gain, pol, at, t) +
-                              pol_s(m, frame, kp, use_gain, pol, out, t)
-                        : pol_s(m, frame, kp, use_gain, pol, t, at) +
-                              pol_s(m, frame, kp, use_gain, pol, t, out);
-    if (v > best) {
-      best = v;
+    double sa = vertical ? pol_s(v, at, t) : pol_s(v, t, at);
+    double sum = sa + (vertical ? pol_s(v, out, t) : pol_s(v, t, out));
+    if (sum > best) {
+      best = sum;
       best_t = t;
     }
+    if (sa > max_at) max_at = sa;
   }
-  double num = best, den = level;
+  /* Outward: the line outside may hold a part of the object too thin or
+   * too weak to be core (the top of a narrow head, a car's cold glass, a
+   * leg's end). A fully covered edge line spreads PSF_SPILL (q) of itself
+   * into it; a line covered over c adds c and spreads q c back, so with
+   * r = s(out) / s(at), c = (r (1 + q) - q) / (1 - r q). r is taken over
+   * the positions where the edge line holds at least half its largest
+   * contrast (a narrow head's own column; all of a straight edge, which
+   * averages the noise rather than picking its largest value), so a head
+   * is measured against the head, not the torso. Taken when the line
+   * outside holds more than the spill, q / (1 + q) of s(at), by
+   * OUT_MIN_SIGMAS of its noise; the edge then lies at 1 + c. */
+  if (max_at > 0.0 && out >= 0 && out < (vertical ? v->m->w : v->m->h)) {
+    double sum_a = 0.0, sum_o = 0.0, var = 0.0, q = PSF_SPILL;
+    for (int t = lo; t <= hi; t++) {
+      double sa = vertical ? pol_s(v, at, t) : pol_s(v, t, at);
+      if (sa < 0.5 * max_at) continue;
+      double sg = vertical ? view_sigma(v, out, t) : view_sigma(v, t, out);
+      sum_a += sa;
+      sum_o += vertical ? pol_s(v, out, t) : pol_s(v, t, out);
+      var += sg * sg;
+    }
+    if (sum_o - q / (1.0 + q) * sum_a > OUT_MIN_SIGMAS * sqrt(var)) {
+      double r = sum_o / sum_a;
+      double c = r >= 1.0 ? 1.0 : (r * (1.0 + q) - q) / (1.0 - r * q);
+      if (c > 0.0) return 1.0 + (c < 1.0 ? c : 1.0);
+    }
+  }
+  double den = level;
   if (in >= 0) {
-    den = vertical ? pol_s(m, frame, kp, use_gain, pol, in, best_t)
-                   : pol_s(m, frame, kp, use_gain, pol, best_t, in);
+    den = vertical ? pol_s(v, in, best_t) : pol_s(v, best_t, in);
     if (den < DEN_FLOOR * level) den = DEN_FLOOR * level;
   }
-  double f = num / den;
+  double f = best / den;
   return f < MIN_EDGE_COVER ? MIN_EDGE_COVER : (f > 1.0 ? 1.0 : f);
 }
 
-/* Sub-pixel box of component c from its integer core box [x0, x1] x
- * [y0, y1] (step 5b at the top); d holds the whole-pixel box. */
-static void refine_box(const wl_motion_t *m, const wl_frame_t *frame,
-                       const wl__motion_kparams_t *kp, int use_gain,
-                       const wl__motion_comp_t *c, int x0, int x1, int y0,
-                       int y1, wl_detection_t *d) {
+void wl__motion_refine_box(const wl__motion_sview_t *v, double peak,
+                           double cx, double cy, int x0, int x1, int y0,
+                           int y1, wl_detection_t *d) {
   /* Level: the mean contrast of the core box's pixels above half the
    * peak. */
-  double sum = 0.0, half = 0.5 * c->peak_abs;
+  double sum = 0.0, half = 0.5 * peak;
   int n = 0;
   for (int y = y0; y <= y1; y++)
     for (int x = x0; x <= x1; x++) {
-      double s = pol_s(m, frame, kp, use_gain, c->pol, x, y);
+      double s = pol_s(v, x, y);
       if (s >= half) {
         sum += s;
         n++;
@@ -506,28 +549,24 @@ static void refine_box(const wl_motion_t *m, const wl_frame_t *frame,
   if (n == 0 || !(sum > 0.0)) return;
   double level = sum / n;
   int wide = x1 - x0 >= 2, tall = y1 - y0 >= 2;
-  double fl = edge_cover(m, frame, kp, use_gain, c->pol, 1, x0, x0 - 1,
-                         wide ? x0 + 1 : -1, y0, y1, level);
-  double fr = edge_cover(m, frame, kp, use_gain, c->pol, 1, x1, x1 + 1,
-                         wide ? x1 - 1 : -1, y0, y1, level);
-  double ft = edge_cover(m, frame, kp, use_gain, c->pol, 0, y0, y0 - 1,
-                         tall ? y0 + 1 : -1, x0, x1, level);
-  double fb = edge_cover(m, frame, kp, use_gain, c->pol, 0, y1, y1 + 1,
-                         tall ? y1 - 1 : -1, x0, x1, level);
+  double fl = edge_cover(v, 1, x0, x0 - 1, wide ? x0 + 1 : -1, y0, y1, level);
+  double fr = edge_cover(v, 1, x1, x1 + 1, wide ? x1 - 1 : -1, y0, y1, level);
+  double ft = edge_cover(v, 0, y0, y0 - 1, tall ? y0 + 1 : -1, x0, x1, level);
+  double fb = edge_cover(v, 0, y1, y1 + 1, tall ? y1 - 1 : -1, x0, x1, level);
   double l = x0 + 1.0 - fl, r = x1 + fr, t = y0 + 1.0 - ft, b = y1 + fb;
   /* One line thick: both edges would come from the same pixels; keep the
    * whole pixel, centred on the centroid. */
   if (x1 > x0) {
     d->x = l;
     d->w = r - l;
-  } else if (c->sum_w > 0) {
-    d->x = c->sum_wx / c->sum_w - 0.5 * d->w;
+  } else {
+    d->x = cx - 0.5 * d->w;
   }
   if (y1 > y0) {
     d->y = t;
     d->h = b - t;
-  } else if (c->sum_w > 0) {
-    d->y = c->sum_wy / c->sum_w - 0.5 * d->h;
+  } else {
+    d->y = cy - 0.5 * d->h;
   }
 }
 
@@ -544,9 +583,10 @@ static void fill_detection(const wl_motion_t *m, const wl_frame_t *frame,
   d->y = y0;
   d->w = x1 - x0 + 1;
   d->h = y1 - y0 + 1;
-  refine_box(m, frame, kp, use_gain, c, x0, x1, y0, y1, d);
   d->cx = c->sum_w > 0 ? c->sum_wx / c->sum_w : x0 + 0.5 * d->w;
   d->cy = c->sum_w > 0 ? c->sum_wy / c->sum_w : y0 + 0.5 * d->h;
+  wl__motion_sview_t v = {m, frame, kp, use_gain, c->pol, 0.0, 0.0};
+  wl__motion_refine_box(&v, c->peak_abs, d->cx, d->cy, x0, x1, y0, y1, d);
   d->area = c->area;
   d->polarity = c->pol == WL__FG_WARM ? 1 : -1;
   d->peak_contrast = d->polarity * c->peak_abs * to_units;

@@ -124,6 +124,29 @@ struct wl_motion {
   wl_motion_stats_t st;
 };
 
+/* Where the sub-pixel box (motion_blobs.c, wl__motion_refine_box) reads
+ * an object's contrast: against the background model (kp set: per-pixel
+ * noise from thr), or, with kp NULL, against the constant bg in frame DN
+ * with noise sigma (a warm-up spot against its ring mean). pol: the
+ * object's WL__FG_* polarity. */
+typedef struct wl__motion_sview {
+  const wl_motion_t *m;
+  const wl_frame_t *frame;
+  const wl__motion_kparams_t *kp;
+  int use_gain;
+  int pol;
+  double bg, sigma;
+} wl__motion_sview_t;
+
+/* Sub-pixel box of an object whose whole-pixel core box is [x0, x1] x
+ * [y0, y1] (d holds that box on entry): each edge moves by the covered
+ * part of its outer line, or outward by the covered part of the line
+ * beyond it (motion_blobs.c, step 5b). peak: its largest |contrast|;
+ * (cx, cy): its centroid, which centres an axis one line thick. */
+void wl__motion_refine_box(const wl__motion_sview_t *v, double peak,
+                           double cx, double cy, int x0, int x1, int y0,
+                           int y1, wl_detection_t *d);
+
 /* Warm-up spots (motion_warm.c): a candidate pixel, its ring mean (frame
  * DN) and SNR, kept in the run buffer (16 bytes: two runs). */
 #define WL__MOTION_SPOT_MAX_INNER 7 /* largest spot_inner */

@@ -16,7 +16,9 @@
  * spot_min_snr. A candidate's detection: the pixels 8-connected to it
  * within its centre square whose contrast against the ring mean is at
  * least half the peak's (same sign) give the box, the area and the
- * contrast-weighted centroid. Candidates are taken strongest first; one
+ * contrast-weighted centroid; the box is then made sub-pixel against the
+ * ring mean, as the temporal detector's (wl__motion_refine_box, with the
+ * ring's spread as the noise). Candidates are taken strongest first; one
  * is dropped when more than spot_max_fg of its outer square is temporal
  * foreground (a part of a larger moving object, which the temporal
  * detector reports whole) or when its peak lies in the box (grown by a
@@ -457,6 +459,11 @@ static int measure(const wl_motion_t *m, const wl_frame_t *frame,
   d->h = bh;
   d->cx = swx / sw;
   d->cy = swy / sw;
+  /* Sub-pixel box against the ring mean, its noise the ring's spread. */
+  wl__motion_sview_t v = {m, frame, NULL, 0,
+                          pol > 0 ? WL__FG_WARM : WL__FG_COLD, c->bg,
+                          fabs(peak) / c->snr};
+  wl__motion_refine_box(&v, fabs(peak), d->cx, d->cy, x0, x1, y0, y1, d);
   d->area = area;
   d->polarity = pol;
   d->peak_contrast = peak * to_units;
