@@ -184,6 +184,13 @@ typedef struct wl_motion_params {
   int jitter_test;       /* 1: lower a detection's snr to what a
                             background shifted by up to one pixel cannot
                             explain (shimmer, jitter); 0: off; 1 */
+  double edge_psf_spill; /* sub-pixel box: the fraction of a line's
+                            contrast the optics spread into the next line
+                            (a Gaussian PSF of sigma 0.5 px: 0.135); an
+                            edge moves outward onto a line holding more
+                            than that; 0: edges move inward only (the
+                            pipeline's choice for 8-bit AGC video, whose
+                            codec ringing reads as coverage); 0.135 */
   double split_aspect;   /* split a reported component wider than this x
                             its height at the valleys of its column
                             contrast profile (people side by side; see

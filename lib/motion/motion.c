@@ -59,6 +59,7 @@ void wl_motion_default_params(wl_motion_params_t *p) {
   p->merge_gap = 0;
   p->ghost_ratio = 0.5;
   p->jitter_test = 1;
+  p->edge_psf_spill = 0.135;
   p->split_aspect = 0.4;
   p->split_valley = 0.6;
   p->person_px = NULL;
@@ -131,6 +132,9 @@ static int check_params(const wl_motion_params_t *p, wl_err_t *err) {
     return wl_fail(err, WL_EINVAL, "motion: split_aspect %g must be in "
                    "0..1000 and split_valley %g in 0..1", p->split_aspect,
                    p->split_valley);
+  if (!(p->edge_psf_spill >= 0.0 && p->edge_psf_spill <= 0.5))
+    return wl_fail(err, WL_EINVAL, "motion: edge_psf_spill %g is outside "
+                   "0..0.5", p->edge_psf_spill);
   if (p->jitter_test != 0 && p->jitter_test != 1)
     return wl_fail(err, WL_EINVAL, "motion: jitter_test %d is not 0 or 1",
                    p->jitter_test);

@@ -94,12 +94,10 @@
 /* Least coverage an edge line is given: the edge moves at most 1 - this
  * into the core's outer line (step 5b). */
 #define MIN_EDGE_COVER 0.6
-/* Sub-pixel box (step 5b), outward: the contrast the optics spread from a
- * line into each neighbouring line, as a fraction of what the line keeps
- * (a Gaussian PSF of sigma 0.5 px: exp(-1 / (2 sigma^2)) = 0.135). */
-#define PSF_SPILL 0.135
-/* ... and the line outside the edge counts as partly covered only when it
- * holds more than that spill by this many noise sigmas. */
+/* Sub-pixel box (step 5b), outward: the line outside the edge counts as
+ * partly covered only when it holds more than the optics' spill
+ * (wl_motion_params_t.edge_psf_spill: for a Gaussian PSF of sigma 0.5 px,
+ * exp(-1 / (2 sigma^2)) = 0.135) by this many noise sigmas. */
 #define OUT_MIN_SIGMAS 2.0
 
 /* ---- runs and union-find ---------------------------------------------- */
@@ -497,7 +495,7 @@ static double edge_cover(const wl__motion_sview_t *v, int vertical, int at,
   }
   /* Outward: the line outside may hold a part of the object too thin or
    * too weak to be core (the top of a narrow head, a car's cold glass, a
-   * leg's end). A fully covered edge line spreads PSF_SPILL (q) of itself
+   * leg's end). A fully covered edge line spreads edge_psf_spill (q) of itself
    * into it; a line covered over c adds c and spreads q c back, so with
    * r = s(out) / s(at), c = (r (1 + q) - q) / (1 - r q). r is taken over
    * the positions where the edge line holds at least half its largest
@@ -506,8 +504,10 @@ static double edge_cover(const wl__motion_sview_t *v, int vertical, int at,
    * is measured against the head, not the torso. Taken when the line
    * outside holds more than the spill, q / (1 + q) of s(at), by
    * OUT_MIN_SIGMAS of its noise; the edge then lies at 1 + c. */
-  if (max_at > 0.0 && out >= 0 && out < (vertical ? v->m->w : v->m->h)) {
-    double sum_a = 0.0, sum_o = 0.0, var = 0.0, q = PSF_SPILL;
+  double q = v->m->p.edge_psf_spill;
+  if (q > 0.0 && max_at > 0.0 && out >= 0 &&
+      out < (vertical ? v->m->w : v->m->h)) {
+    double sum_a = 0.0, sum_o = 0.0, var = 0.0;
     for (int t = lo; t <= hi; t++) {
       double sa = vertical ? pol_s(v, at, t) : pol_s(v, t, at);
       if (sa < 0.5 * max_at) continue;
