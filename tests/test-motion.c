@@ -1587,6 +1587,10 @@ TEST_IMPL(motion_errors) {
   p.update_stride = 3;
   ASSERT_EQ(wl_motion_new(&m, 64, 48, &p, &err), WL_EINVAL);
   ASSERT_STR_CONTAINS(err.msg, "update_stride 3");
+  wl_motion_default_params(&p);
+  p.edge_psf_spill = -0.1;
+  ASSERT_EQ(wl_motion_new(&m, 64, 48, &p, &err), WL_EINVAL);
+  ASSERT_STR_CONTAINS(err.msg, "edge_psf_spill");
   ASSERT_EQ(wl_motion_new(&m, 0, 48, NULL, &err), WL_EFORMAT);
   ASSERT_EQ(wl_motion_new(&m, 70000, 2, NULL, &err), WL_ETOOBIG);
   ASSERT_OK(wl_motion_new(&m, 64, 48, NULL, &err), &err);
