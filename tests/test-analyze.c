@@ -749,6 +749,155 @@ TEST_IMPL(analyze_still_blob) {
   return 0;
 }
 
+/* qsort: floats ascending. */
+static int cmp_float_asc(const void *a, const void *b) {
+  float u = *(const float *)a, v = *(const float *)b;
+  return u < v ? -1 : u > v;
+}
+
+/* The standing-target search's block statistics (block_pass,
+ * block_medians, the limits) against the plain definition: per block of
+ * 16 x 16 (clipped), the mean and the maximum; the background, the median
+ * (the upper one of an even count, by sorting) of the means of the 3 x 3
+ * blocks within the frame; the limit, ceil(background + max(still_min_k /
+ * k, still_min_snr x noise)). Exactly, on random frames with hot pixels,
+ * in sizes with partial blocks and with one or two blocks across. */
+TEST_IMPL(analyze_still_blocks) {
+  static const int sizes[][2] = {{331, 203}, {320, 256}, {40, 23},
+                                 {16, 70},   {17, 17},   {5, 4}};
+  wl_err_t err;
+  uint32_t seed = 12345;
+  for (size_t c = 0; c < sizeof sizes / sizeof sizes[0]; c++) {
+    int w = sizes[c][0], h = sizes[c][1];
+    uint16_t *px = malloc((size_t)w * (size_t)h * sizeof *px);
+    ASSERT(px != NULL);
+    wl__still_t st;
+    ASSERT_OK(wl__still_init(&st, w, h, 16, &err), &err);
+    for (int rep = 0; rep < 3; rep++) {
+      for (int k = 0; k < w * h; k++) {
+        seed = seed * 1664525u + 1013904223u;
+        int v = 20000 + (int)(seed >> 20) % (rep == 0 ? 50 : 3000);
+        if ((seed >> 8) % 97 == 0) v += 4000;
+        px[k] = (uint16_t)v;
+      }
+      wl__still_search(&st, px, w, h, 3.0, 0.01);
+      int bx = st.bx, by = st.by;
+      ASSERT_EQ(bx, (w + 15) / 16);
+      ASSERT_EQ(by, (h + 15) / 16);
+      const float *mean = st.blk, *low = st.blk + bx * by;
+      for (int j = 0; j < by; j++)
+        for (int i = 0; i < bx; i++) {
+          uint32_t sum = 0;
+          uint16_t m = 0;
+          int n = 0;
+          for (int y = j * 16; y < j * 16 + 16 && y < h; y++)
+            for (int x = i * 16; x < i * 16 + 16 && x < w; x++) {
+              sum += px[y * w + x];
+              m = px[y * w + x] > m ? px[y * w + x] : m;
+              n++;
+            }
+          ASSERT(mean[j * bx + i] == (float)sum / (float)n);
+          ASSERT_EQ(st.bmax[j * bx + i], m);
+        }
+      for (int j = 0; j < by; j++)
+        for (int i = 0; i < bx; i++) {
+          float v[9];
+          int n = 0;
+          for (int jj = j - 1; jj <= j + 1; jj++)
+            for (int ii = i - 1; ii <= i + 1; ii++)
+              if (jj >= 0 && ii >= 0 && jj < by && ii < bx)
+                v[n++] = mean[jj * bx + ii];
+          qsort(v, (size_t)n, sizeof *v, cmp_float_asc);
+          ASSERT(low[j * bx + i] == v[n / 2]);
+          ASSERT_EQ(st.blim[j * bx + i],
+                    (int32_t)ceil(low[j * bx + i] + fmax(5.0 / 0.01, 24.0)));
+        }
+    }
+    wl__still_free(&st);
+    free(px);
+  }
+  return 0;
+}
+
+/* Median and 1.4826 x the median absolute deviation of the ring between
+ * box [x0, x1) x [y0, y1) grown by 1 px and by 1 + r px (the blob test's
+ * background; fewer than WL__STILL_RING pixels), by sorting. */
+static void ring_ref(const uint16_t *px, int w, int h, int x0, int x1,
+                     int y0, int y1, int r, double *med, double *sd) {
+  float *v = malloc((size_t)w * (size_t)h * sizeof *v);
+  size_t n = 0;
+  for (int y = y0 - 1 - r; y < y1 + 1 + r; y++)
+    for (int x = x0 - 1 - r; x < x1 + 1 + r; x++) {
+      if (x < 0 || y < 0 || x >= w || y >= h) continue;
+      if (x >= x0 - 1 && x < x1 + 1 && y >= y0 - 1 && y < y1 + 1) continue;
+      v[n++] = px[y * w + x];
+    }
+  qsort(v, n, sizeof *v, cmp_float_asc);
+  float m = v[n / 2];
+  for (size_t i = 0; i < n; i++) v[i] = fabsf(v[i] - m);
+  qsort(v, n, sizeof *v, cmp_float_asc);
+  *med = m;
+  *sd = 1.4826 * v[n / 2];
+  free(v);
+}
+
+/* A standing cold target (a 6 x 5 px blob 200 K below a noisy 283 K
+ * background, its coldest pixel 0.1 K colder) continued by a vouched
+ * track of negative contrast: the blob's box, and the contrast and SNR
+ * against the ring's median and spread exactly as the definition gives,
+ * both when the ring's values span little (counted) and when two hot
+ * pixels in it make them span more than WL__STILL_HIST DN (selected). */
+TEST_IMPL(analyze_still_cold_ring) {
+  wl_err_t err;
+  const int w = 96, h = 80;
+  uint16_t *px = malloc(w * h * sizeof *px);
+  ASSERT(px != NULL);
+  for (int hot = 0; hot < 2; hot++) {
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++) {
+        int v = 28300 + (int)((unsigned)(x * 7 + y * 13) % 9) - 4;
+        if (x >= 40 && x < 46 && y >= 30 && y < 35) v = 8300;
+        if (x == 42 && y == 32) v = 8290;
+        if (hot && y == 31 && (x == 49 || x == 50)) v = 28300 + 6000;
+        px[y * w + x] = (uint16_t)v;
+      }
+    wl__still_t st;
+    ASSERT_OK(wl__still_init(&st, w, h, 16, &err), &err);
+    wl_track_t t;
+    memset(&t, 0, sizeof t);
+    t.id = 3;
+    t.state = WL_TRACK_CONFIRMED;
+    t.cx = 43.0;
+    t.cy = 32.5;
+    t.w = 6;
+    t.h = 5;
+    t.contrast = -200;
+    st.ids[0] = 3;
+    st.n_ids = 1;
+    wl_detection_t d;
+    size_t n = wl__still_continue(&st, px, w, h, 3.0, 0.01, 0.0, &t, 1, &d,
+                                  0, 1);
+    ASSERT_EQ(n, 1);
+    ASSERT_NEAR(d.x, 40.0, 1e-9);
+    ASSERT_NEAR(d.y, 30.0, 1e-9);
+    ASSERT_NEAR(d.w, 6.0, 1e-9);
+    ASSERT_NEAR(d.h, 5.0, 1e-9);
+    ASSERT_EQ(d.area, 30);
+    ASSERT_EQ(d.polarity, -1);
+    double med, sd;
+    ring_ref(px, w, h, 40, 46, 30, 35, 3, &med, &sd);
+    if (sd < 3.0) sd = 3.0;
+    double peak = med - 8290.0;
+    ASSERT_NEAR(d.peak_contrast, -peak * 0.01, 1e-9);
+    ASSERT_NEAR(d.snr, peak / sd, 1e-9);
+    ASSERT_NEAR(d.cx, 43.0, 0.01);
+    ASSERT_NEAR(d.cy, 32.5, 0.01);
+    wl__still_free(&st);
+  }
+  free(px);
+  return 0;
+}
+
 /* The pipeline on radiometric frames of that still scene: the temporal
  * detector learns everything into its background, yet the person and the
  * car are confirmed tracks soon after the warm-up spots end and stay so;

@@ -215,6 +215,8 @@
   X(analyze_spatial8_continue) \
   X(analyze_spatial8_pipeline) \
   X(analyze_still_blob) \
+  X(analyze_still_blocks) \
+  X(analyze_still_cold_ring) \
   X(analyze_still_pipeline)
 
 #define TESTS_ACCURACY(X) \

@@ -240,6 +240,7 @@ size_t wl__spatial8_continue(wl__spatial8_t *sp, const uint16_t *img,
  * are vouched for (wl_tracker_vouch) and fed single-image detections. */
 #define WL__STILL_SITES 64
 #define WL__STILL_RING 4096
+#define WL__STILL_HIST 4096
 #define WL__STILL_FOUND 256
 
 /* A place where the search found a clearly warm blob. */
@@ -270,7 +271,13 @@ typedef struct wl__still {
   int block_px;       /* background blocks of this side... */
   int bx, by;         /* ...so many across and down */
   float *blk;         /* 2 x bx x by: block means, background */
-  int32_t *lim;       /* width: one row's candidate limits, DN */
+  uint16_t *bmax;     /* bx x by: block maxima */
+  int32_t *blim;      /* bx x by: block candidate limits, DN */
+  uint32_t *col;      /* width: one block row's column sums... */
+  uint16_t *cmax;     /* ...and maxima */
+  uint32_t *tri;      /* 3 x bx: a block row's sorted column triples */
+  int *on;            /* bx: a block row's blocks that can hold a
+                         candidate */
   int width;
   int max_cand;       /* at most this many candidate peaks per search */
   uint64_t *cand;     /* max_cand: contrast over the limit (high 32
@@ -286,7 +293,9 @@ typedef struct wl__still {
   uint8_t *seen;      /* (2 max_blob_px + 1)^2: the blob's visited mask */
   uint32_t *stack;    /* the same: its pixels */
   float *val;         /* the same: their contrasts */
-  float *ring;        /* WL__STILL_RING: ring samples */
+  uint16_t *ring16;   /* WL__STILL_RING: ring samples... */
+  float *ring;        /* ...as floats, for a wide ring's quickselect */
+  uint16_t *hist;     /* WL__STILL_HIST: their histogram otherwise */
   /* Tracks vouched for */
   size_t cap;         /* max_tracks */
   uint64_t *ids, *ids_next;  /* live ones, in the tracker's order */

@@ -15,8 +15,9 @@
  *    examined in this search gets the blob test below (warm,
  *    still_min_snr, still_min_k); each blob renews the nearest site (a
  *    place, site_px) or starts one; a site unseen for site_idle searches
- *    is dropped. A row prefilter (one vectorised count against the row's
- *    limits) skips the rows with no candidate.
+ *    is dropped. The blocks' means and maxima come from one vectorised
+ *    pass; only the blocks whose maximum reaches their limit are scanned
+ *    for peaks (row by row, as the order decides which max_cand are kept).
  *
  * 2. Vouching (wl__still_vouch): when the spots end, a spot-born
  *    tentative track hit in still_min_hits frames and still_hit_frac of
@@ -54,15 +55,22 @@
  * level (nothing as warm beside it). The detection: the blob's box, area,
  * contrast-weighted centroid and peak contrast in kelvin.
  *
- * Cost: a search is two passes over the frame (block sums; the rows'
- * prefilter) plus O(blob + ring) per candidate outside the boxes already
- * examined; a continuation O(window + blob + ring) per vouched track.
- * State: the blocks, one row of limits, the candidates, the blob's
- * scratch ((2 max_blob_px + 1)^2 entries each of mask, pixels, contrasts),
- * ring samples, sites and the vouched ids (2 x max_tracks); nothing is
- * allocated after init.
+ * Cost: a search is one pass over the frame (block sums and maxima,
+ * memory-bound: about 40 us at 640 x 512) plus the scan of the few blocks
+ * that can hold a candidate and O(blob + ring) per candidate outside the
+ * boxes already examined; a continuation O(window + blob + ring) per
+ * vouched track. The blob test compares integers: each contrast test
+ * against a level becomes one bound on v ^ flip (u_bound, exact), and
+ * the ring's median and MAD come from a histogram of its values (the
+ * same values as a quickselect; the quickselect when they span
+ * WL__STILL_HIST DN or more). The same output as the plain code, faster.
+ * State: the blocks (means, backgrounds, maxima, limits), the candidates,
+ * the blob's scratch ((2 max_blob_px + 1)^2 entries each of mask, pixels,
+ * contrasts), ring samples and their histogram, sites and the vouched ids
+ * (2 x max_tracks); nothing is allocated after init.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,15 +100,24 @@ int wl__still_init(wl__still_t *st, int width, int height,
   size_t side = 2 * (size_t)st->max_blob_px + 1;
   st->blk = calloc(2 * (size_t)st->bx * (size_t)st->by, sizeof *st->blk);
   st->cand = calloc((size_t)st->max_cand, sizeof *st->cand);
-  st->lim = calloc((size_t)width, sizeof *st->lim);
+  st->bmax = calloc((size_t)st->bx * (size_t)st->by, sizeof *st->bmax);
+  st->blim = calloc((size_t)st->bx * (size_t)st->by, sizeof *st->blim);
+  st->col = calloc((size_t)width, sizeof *st->col);
+  st->cmax = calloc((size_t)width, sizeof *st->cmax);
+  st->tri = calloc(3 * (size_t)st->bx, sizeof *st->tri);
+  st->on = calloc((size_t)st->bx, sizeof *st->on);
   st->seen = calloc(side * side, sizeof *st->seen);
   st->stack = calloc(side * side, sizeof *st->stack);
   st->val = calloc(side * side, sizeof *st->val);
   st->ring = calloc(WL__STILL_RING, sizeof *st->ring);
+  st->ring16 = calloc(WL__STILL_RING, sizeof *st->ring16);
+  st->hist = calloc(WL__STILL_HIST, sizeof *st->hist);
   st->ids = calloc(max_tracks, sizeof *st->ids);
   st->ids_next = calloc(max_tracks, sizeof *st->ids_next);
-  if (!st->blk || !st->cand || !st->lim || !st->seen || !st->stack ||
-      !st->val || !st->ring || !st->ids || !st->ids_next)
+  if (!st->blk || !st->bmax || !st->blim || !st->col || !st->cmax ||
+      !st->tri || !st->on || !st->cand || !st->seen || !st->stack ||
+      !st->val || !st->ring || !st->ring16 || !st->hist || !st->ids ||
+      !st->ids_next)
     return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
   return WL_OK;
 }
@@ -108,11 +125,18 @@ int wl__still_init(wl__still_t *st, int width, int height,
 void wl__still_free(wl__still_t *st) {
   free(st->blk);
   free(st->cand);
-  free(st->lim);
+  free(st->bmax);
+  free(st->blim);
+  free(st->col);
+  free(st->cmax);
+  free(st->tri);
+  free(st->on);
   free(st->seen);
   free(st->stack);
   free(st->val);
   free(st->ring);
+  free(st->ring16);
+  free(st->hist);
   free(st->ids);
   free(st->ids_next);
   memset(st, 0, sizeof *st);
@@ -121,12 +145,16 @@ void wl__still_free(wl__still_t *st) {
 size_t wl__still_bytes(const wl__still_t *st) {
   if (!st->ids) return 0;
   size_t side = 2 * (size_t)st->max_blob_px + 1;
-  return 2 * (size_t)st->bx * (size_t)st->by * sizeof *st->blk +
+  size_t blocks = (size_t)st->bx * (size_t)st->by;
+  return blocks * (2 * sizeof *st->blk + sizeof *st->bmax +
+                   sizeof *st->blim) +
          (size_t)st->max_cand * sizeof *st->cand +
-         (size_t)st->width * sizeof *st->lim +
+         (size_t)st->width * (sizeof *st->col + sizeof *st->cmax) +
+         (size_t)st->bx * (3 * sizeof *st->tri + sizeof *st->on) +
          side * side *
              (sizeof *st->seen + sizeof *st->stack + sizeof *st->val) +
-         WL__STILL_RING * sizeof *st->ring +
+         WL__STILL_RING * (sizeof *st->ring + sizeof *st->ring16) +
+         WL__STILL_HIST * sizeof *st->hist +
          2 * st->cap * sizeof *st->ids;
 }
 
@@ -157,22 +185,101 @@ static long ring_stats(wl__still_t *st, const uint16_t *img, int width,
   if (ox1 > width) ox1 = width;
   if (oy1 > height) oy1 = height;
   long all = (long)(ox1 - ox0) * (long)(oy1 - oy0);
-  long step = all / WL__STILL_RING + 1, k = 0;
+  long step = all / WL__STILL_RING + 1, skip = 0;
+  /* The ring's pixels in row order, every step-th taken (at most
+   * WL__STILL_RING: step > all / WL__STILL_RING), as runs left and right
+   * of the inner box. */
+  uint16_t *rs = st->ring16, lo = UINT16_MAX, hi = 0;
   size_t n = 0;
   for (int y = oy0; y < oy1; y++) {
     const uint16_t *row = img + (size_t)y * (size_t)width;
     int inner = y >= iy0 && y < iy1;
-    for (int x = ox0; x < ox1; x++) {
-      if (inner && x >= ix0 && x < ix1) continue;
-      if (k++ % step == 0 && n < WL__STILL_RING) st->ring[n++] = row[x];
+    int ra[2] = {ox0, inner && ix1 > ox0 ? ix1 : ox1};
+    int rb[2] = {inner ? (ix0 < ox1 ? ix0 : ox1) : ox1, ox1};
+    for (int s = 0; s < 1 + inner; s++) {
+      int xa = ra[s], xb = rb[s];
+      if (xb <= xa) continue;
+      if (step == 1) {
+        for (int x = xa; x < xb; x++) {
+          uint16_t v = row[x];
+          rs[n + (size_t)(x - xa)] = v;
+          lo = v < lo ? v : lo;
+          hi = v > hi ? v : hi;
+        }
+        n += (size_t)(xb - xa);
+        continue;
+      }
+      for (int x = xa; x < xb; x++) {
+        if (skip-- > 0) continue;
+        skip = step - 1;
+        uint16_t v = row[x];
+        rs[n++] = v;
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+      }
     }
   }
   if (n == 0) return 0;
-  float med = wl__select_kth(st->ring, n, n / 2);
-  for (size_t i = 0; i < n; i++) st->ring[i] = fabsf(st->ring[i] - med);
-  *mean = med;
-  *sd = 1.4826 * wl__select_kth(st->ring, n, n / 2);
+  size_t k = n / 2;
+  if (hi - lo >= WL__STILL_HIST) {
+    /* A wide ring: quickselect. */
+    for (size_t i = 0; i < n; i++) st->ring[i] = rs[i];
+    float med = wl__select_kth(st->ring, n, k);
+    for (size_t i = 0; i < n; i++) st->ring[i] = fabsf(st->ring[i] - med);
+    *mean = med;
+    *sd = 1.4826 * wl__select_kth(st->ring, n, k);
+    return (long)n * step;
+  }
+  /* Else counting: the k-th smallest value and then the k-th smallest
+   * distance from it (integers: the same as the quickselect's). */
+  uint16_t *h = st->hist;
+  int range = hi - lo + 1;
+  memset(h, 0, (size_t)range * sizeof *h);
+  for (size_t i = 0; i < n; i++) h[rs[i] - lo]++;
+  size_t cum = 0;
+  int m = 0;
+  while ((cum += h[m]) <= k) m++;
+  cum = h[m];
+  int d = 0;
+  while (cum <= k) {
+    d++;
+    if (m - d >= 0) cum += h[m - d];
+    if (m + d < range) cum += h[m + d];
+  }
+  *mean = (double)(lo + m);
+  *sd = 1.4826 * (double)(float)d;
   return (long)n * step;
+}
+
+/* The contrast tests of 16-bit values v against a level bg as integer
+ * compares: u = v ^ flip (flip 0 for polarity +1, 0xFFFF for -1) grows
+ * with the contrast pol * (v - bg), so the values passing a test are
+ * those with u at least a bound (65536: none). The bound is estimated,
+ * then moved while the exact double test says so (it is monotonic in u;
+ * a NaN estimate: bisection). at_least: the test is contrast >= t, else
+ * !(contrast < t) (the same but for a NaN). */
+static int u_passes(uint32_t u, int pol, double bg, double t, int at_least) {
+  double c = pol * ((double)(u ^ (pol > 0 ? 0u : 0xFFFFu)) - bg);
+  return at_least ? c >= t : !(c < t);
+}
+
+static uint32_t u_bound(int pol, double bg, double t, int at_least) {
+  double e = pol > 0 ? ceil(bg + t) : 65535.0 - floor(bg - t);
+  uint32_t lo = 0, hi = 65536;
+  if (e >= 0 && e <= 65536) {
+    uint32_t u = (uint32_t)e;
+    while (u > 0 && u_passes(u - 1, pol, bg, t, at_least)) u--;
+    while (u < 65536 && !u_passes(u, pol, bg, t, at_least)) u++;
+    return u;
+  }
+  while (lo < hi) {
+    uint32_t mid = (lo + hi) / 2;
+    if (u_passes(mid, pol, bg, t, at_least))
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
 }
 
 /* Ring pixels (as ring_stats) whose contrast pol * (v - mean) reaches
@@ -186,13 +293,17 @@ static long ring_high(const uint16_t *img, int width, int height, int x0,
   if (oy0 < 0) oy0 = 0;
   if (ox1 > width) ox1 = width;
   if (oy1 > height) oy1 = height;
+  uint32_t flip = pol > 0 ? 0 : 0xFFFF, ub = u_bound(pol, mean, half, 1);
   long n = 0;
   for (int y = oy0; y < oy1; y++) {
     const uint16_t *row = img + (size_t)y * (size_t)width;
     int inner = y >= iy0 && y < iy1;
-    for (int x = ox0; x < ox1; x++) {
-      if (inner && x >= ix0 && x < ix1) continue;
-      n += pol * ((double)row[x] - mean) >= half;
+    int ra[2] = {ox0, inner && ix1 > ox0 ? ix1 : ox1};
+    int rb[2] = {inner ? (ix0 < ox1 ? ix0 : ox1) : ox1, ox1};
+    for (int s = 0; s < 1 + inner; s++) {
+      int c = 0;
+      for (int x = ra[s]; x < rb[s]; x++) c += ((uint32_t)row[x] ^ flip) >= ub;
+      n += c;
     }
   }
   return n;
@@ -209,44 +320,70 @@ static int in_some_box(const wl_detection_t *dets, size_t n, double x,
 }
 
 /* Flood fill from (px, py): the 8-connected pixels whose contrast
- * pol * (v - bg) is at least thr, within max_blob_px of (px, py). Their
- * window coordinates are left in st->stack[0 .. *area) (and st->seen),
- * their box in *x0 .. *x1, *y0 .. *y1 (inclusive). Returns 1 when the
- * region closed inside the window, else 0. */
+ * pol * (v - bg) is at least thr, within max_blob_px (< 32768) of
+ * (px, py). Their window coordinates (row << 16 | column) are left in
+ * st->stack[0 .. *area) (and st->seen), their box in *x0 .. *x1,
+ * *y0 .. *y1 (inclusive). Returns 1 when the region closed inside the
+ * window, else 0. */
 static int fill(wl__still_t *st, const uint16_t *img, int width, int height,
                 int px, int py, int pol, double bg, double thr, int *x0,
                 int *x1, int *y0, int *y1, int *area) {
   int b = st->max_blob_px, side = 2 * b + 1;
+  uint32_t flip = pol > 0 ? 0 : 0xFFFF, ub = u_bound(pol, bg, thr, 0);
   memset(st->seen, 0, (size_t)side * (size_t)side);
+  /* The 8 neighbours in the order of the loops below: offsets in the
+   * mask, the image and the packed coordinates. */
+  static const int dxs[8] = {-1, 0, 1, -1, 1, -1, 0, 1};
+  static const int dys[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
+  int soff[8], poff[8];
+  ptrdiff_t ioff[8];
+  for (int k = 0; k < 8; k++) {
+    soff[k] = dys[k] * side + dxs[k];
+    poff[k] = dys[k] * 65536 + dxs[k];
+    ioff[k] = (ptrdiff_t)dys[k] * width + dxs[k];
+  }
   int n = 0, done = 0, closed = 1;
   *x0 = *x1 = px;
   *y0 = *y1 = py;
-  st->stack[n++] = (uint32_t)(b * side + b);
+  st->stack[n++] = (uint32_t)b << 16 | (uint32_t)b;
   st->seen[b * side + b] = 1;
   /* stack[0 .. done) are visited, stack[done .. n) queued: a queue that
-   * keeps every pixel it took. */
+   * keeps every pixel it took, as window row << 16 | window column. */
   while (done < n) {
     uint32_t q = st->stack[done++];
-    int lx = (int)(q % (uint32_t)side), ly = (int)(q / (uint32_t)side);
+    int lx = (int)(q & 0xFFFF), ly = (int)(q >> 16);
     int x = px + lx - b, y = py + ly - b;
     if (x < *x0) *x0 = x;
     if (x > *x1) *x1 = x;
     if (y < *y0) *y0 = y;
     if (y > *y1) *y1 = y;
+    if (lx > 0 && ly > 0 && lx < side - 1 && ly < side - 1 && x > 0 &&
+        y > 0 && x < width - 1 && y < height - 1) {
+      /* Away from the window's and the image's edges: no bounds tests. */
+      const uint16_t *c = img + (size_t)y * (size_t)width + (size_t)x;
+      uint8_t *sc = st->seen + ly * side + lx;
+      for (int k = 0; k < 8; k++) {
+        if (sc[soff[k]] || ((uint32_t)c[ioff[k]] ^ flip) < ub) continue;
+        sc[soff[k]] = 1;
+        st->stack[n++] = (uint32_t)((int32_t)q + poff[k]);
+      }
+      continue;
+    }
     for (int dy = -1; dy <= 1; dy++)
       for (int dx = -1; dx <= 1; dx++) {
         int nx = x + dx, ny = y + dy, mx = lx + dx, my = ly + dy;
         if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
-        if (pol * ((double)img[(size_t)ny * (size_t)width + (size_t)nx] -
-                   bg) < thr)
+        int in = mx >= 0 && my >= 0 && mx < side && my < side;
+        if (in && st->seen[my * side + mx]) continue;
+        if (((uint32_t)img[(size_t)ny * (size_t)width + (size_t)nx] ^ flip) <
+            ub)
           continue;
-        if (mx < 0 || my < 0 || mx >= side || my >= side) {
+        if (!in) {
           closed = 0;
           continue;
         }
-        if (st->seen[my * side + mx]) continue;
         st->seen[my * side + mx] = 1;
-        st->stack[n++] = (uint32_t)(my * side + mx);
+        st->stack[n++] = (uint32_t)my << 16 | (uint32_t)mx;
       }
   }
   *area = n;
@@ -275,20 +412,30 @@ static int blob_at(wl__still_t *st, const uint16_t *img, int width,
       ring_stats(st, img, width, height, sx0, sx1, sy0, sy1, r, &mean0,
                  &sd0) < 16)
     return 0;
-  /* The peak of polarity pol in the window. */
-  int px = -1, py = -1;
-  double best = 0;
+  /* The peak of polarity pol in the window: the first pixel (in row
+   * order) of the largest u = v ^ flip, as the contrast pol * (v - mean0)
+   * grows strictly with u (the difference is exact in double); none when
+   * that contrast is not positive. */
+  uint32_t flip = pol > 0 ? 0 : 0xFFFF, umax = 0;
   for (int y = sy0; y < sy1; y++) {
     const uint16_t *row = img + (size_t)y * (size_t)width;
     for (int x = sx0; x < sx1; x++) {
-      double c = pol * ((double)row[x] - mean0);
-      if (c > best) {
-        best = c;
-        px = x;
-        py = y;
-      }
+      uint32_t u = (uint32_t)row[x] ^ flip;
+      umax = u > umax ? u : umax;
     }
   }
+  int px = -1, py = -1;
+  for (int y = sy0; y < sy1 && px < 0; y++) {
+    const uint16_t *row = img + (size_t)y * (size_t)width;
+    for (int x = sx0; x < sx1; x++)
+      if (((uint32_t)row[x] ^ flip) == umax) {
+        px = x;
+        py = y;
+        break;
+      }
+  }
+  double best = pol * ((double)(umax ^ flip) - mean0);
+  if (!(best > 0)) px = -1;
   if (px < 0 || best < min_snr * fmax(noise, 1e-9)) return 0;
   /* The blob: 8-connected pixels of at least half the contrast of its
    * body (see the top), within max_blob_px of the peak. */
@@ -304,8 +451,8 @@ static int blob_at(wl__still_t *st, const uint16_t *img, int width,
     int n = 0;
     for (int k = 0; k < area; k++) {
       uint32_t q = st->stack[k];
-      int x = px + (int)(q % (uint32_t)side) - b;
-      int y = py + (int)(q / (uint32_t)side) - b;
+      int x = px + (int)(q & 0xFFFF) - b;
+      int y = py + (int)(q >> 16) - b;
       st->val[n++] =
           (float)(pol * ((double)img[(size_t)y * (size_t)width + (size_t)x] -
                          mean0));
@@ -469,29 +616,99 @@ static int by_contrast_desc(const void *a, const void *b) {
   return u < v ? -1 : u > v;
 }
 
-void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
-                      int height, double noise, double k_per_dn) {
-  if (!(k_per_dn > 0)) return;
-  int bp = st->block_px, bx = st->bx, by = st->by;
-  float *mean = st->blk, *low = st->blk + (size_t)bx * (size_t)by;
-  st->search_frames++;
-  /* Block means. */
+/* Multiversioning of the block pass (as motion_warm.c). Its sums and
+ * maxima are integers: the same results in every build. */
+#if defined(__x86_64__) && defined(__linux__) &&                         \
+    !defined(WL_NO_MULTIVERSION) &&                                       \
+    ((defined(__clang__) && __clang_major__ >= 14) ||                     \
+     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 11))
+#define STILL_MULTIVERSION                                                \
+  __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define STILL_MULTIVERSION
+#endif
+
+/* The mean and the maximum of each bp x bp block (clipped to the frame)
+ * into mean[] and bmax[] (bx x by): one pass, each block row's column
+ * sums and maxima (col, cmax: width) first. A block's sum is below 2^32
+ * (at most 256 pixels of 16 bits at bp = 16; any bp <= 256). */
+STILL_MULTIVERSION
+static void block_pass(const uint16_t *restrict img, int width, int height,
+                       int bp, int bx, int by, uint32_t *restrict col,
+                       uint16_t *restrict cmax, float *restrict mean,
+                       uint16_t *restrict bmax) {
   for (int j = 0; j < by; j++) {
     int y0 = j * bp, y1 = y0 + bp < height ? y0 + bp : height;
+    for (int x = 0; x < width; x++) {
+      col[x] = 0;
+      cmax[x] = 0;
+    }
+    for (int y = y0; y < y1; y++) {
+      const uint16_t *restrict row = img + (size_t)y * (size_t)width;
+      for (int x = 0; x < width; x++) {
+        uint16_t v = row[x];
+        col[x] += v;
+        cmax[x] = v > cmax[x] ? v : cmax[x];
+      }
+    }
     for (int i = 0; i < bx; i++) {
       int x0 = i * bp, x1 = x0 + bp < width ? x0 + bp : width;
       uint32_t sum = 0;
-      for (int y = y0; y < y1; y++) {
-        const uint16_t *row = img + (size_t)y * (size_t)width;
-        for (int x = x0; x < x1; x++) sum += row[x];
+      uint16_t m = 0;
+      for (int x = x0; x < x1; x++) {
+        sum += col[x];
+        m = cmax[x] > m ? cmax[x] : m;
       }
       mean[j * bx + i] = (float)sum / (float)((x1 - x0) * (y1 - y0));
+      bmax[j * bx + i] = m;
     }
   }
-  /* The background of a block: the median mean of its 3x3 blocks (a
-   * standing person covers a part of one or two). */
-  for (int j = 0; j < by; j++)
+}
+
+/* Integer minimum and maximum (branch-free; vectorised). */
+#define STILL_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define STILL_MAX(a, b) ((a) < (b) ? (b) : (a))
+
+/* low[] (bx x by): for each block, the median of the means of its 3x3
+ * neighbourhood of blocks within the frame (the upper one of an even
+ * count). Inside, the exact median of 9 without sorting: sort each
+ * column's 3 (once per block row, into tri: 3 x bx), then the median of
+ * (the largest low, the median middle, the smallest high). The means are
+ * floats >= +0, which order as their bit patterns do as integers. */
+STILL_MULTIVERSION
+static void block_medians(const float *restrict mean, float *restrict low,
+                          uint32_t *restrict tri, int bx, int by) {
+  uint32_t *restrict tlo = tri, *restrict tmi = tri + bx,
+           *restrict thi = tri + 2 * bx;
+  for (int j = 1; j < by - 1; j++) {
     for (int i = 0; i < bx; i++) {
+      uint32_t a, b, c;
+      memcpy(&a, &mean[(j - 1) * bx + i], sizeof a);
+      memcpy(&b, &mean[j * bx + i], sizeof b);
+      memcpy(&c, &mean[(j + 1) * bx + i], sizeof c);
+      uint32_t l = STILL_MIN(a, b), h = STILL_MAX(a, b);
+      tlo[i] = STILL_MIN(l, c);
+      uint32_t t = STILL_MAX(l, c);
+      tmi[i] = STILL_MIN(t, h);
+      thi[i] = STILL_MAX(t, h);
+    }
+    for (int i = 1; i < bx - 1; i++) {
+      uint32_t a = STILL_MAX(STILL_MAX(tlo[i - 1], tlo[i]), tlo[i + 1]);
+      uint32_t c = STILL_MIN(STILL_MIN(thi[i - 1], thi[i]), thi[i + 1]);
+      uint32_t p = tmi[i - 1], q = tmi[i], r = tmi[i + 1];
+      uint32_t l = STILL_MIN(p, q), h = STILL_MAX(p, q);
+      uint32_t b = STILL_MIN(STILL_MAX(l, r), h); /* median of p, q, r */
+      l = STILL_MIN(a, b);
+      h = STILL_MAX(a, b);
+      uint32_t m = STILL_MIN(STILL_MAX(l, c), h); /* median of a, b, c */
+      memcpy(&low[j * bx + i], &m, sizeof m);
+    }
+  }
+  /* The frame's border blocks (4 or 6 neighbours, or fewer): all of the
+   * first and last block rows, the first and last block of the others. */
+  for (int j = 0; j < by; j++) {
+    int inside = j > 0 && j < by - 1;
+    for (int i = 0; i < bx; i += inside && i == 0 && bx > 1 ? bx - 1 : 1) {
       float v[9];
       int n = 0;
       for (int dj = -1; dj <= 1; dj++)
@@ -505,33 +722,60 @@ void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
         }
       low[j * bx + i] = v[n / 2];
     }
+  }
+}
+
+void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
+                      int height, double noise, double k_per_dn) {
+  if (!(k_per_dn > 0)) return;
+  int bp = st->block_px, bx = st->bx, by = st->by;
+  float *mean = st->blk, *low = st->blk + (size_t)bx * (size_t)by;
+  st->search_frames++;
+  /* Block means and maxima; the background of a block: the median mean
+   * of its 3x3 blocks (a standing person covers a part of one or two). */
+  block_pass(img, width, height, bp, bx, by, st->col, st->cmax, mean,
+             st->bmax);
+  block_medians(mean, low, st->tri, bx, by);
   /* Candidates: 3x3 maxima at least still_min_k and still_min_snr x
-   * noise above their block's background. */
+   * noise above their block's background, row by row (the order decides
+   * which are kept when there are more than max_cand), in the blocks whose
+   * maximum reaches their limit (most hold no pixel that does). */
   double thr = fmax(st->still_min_k / k_per_dn, st->still_min_snr * noise);
+  int32_t *blim = st->blim;
+  for (int k = 0; k < bx * by; k++) {
+    /* ceil(low + thr) (> 0): the truncation, plus one when below. */
+    double l = low[k] + thr;
+    int32_t t = (int32_t)l;
+    blim[k] = t + (t < l);
+  }
   int n_cand = 0;
-  int32_t *lim = st->lim;
-  for (int y = 1; y < height - 1 && n_cand < st->max_cand; y++) {
-    const uint16_t *row = img + (size_t)y * (size_t)width;
-    if (y == 1 || y % bp == 0) {
-      const float *lrow = low + (size_t)(y / bp) * (size_t)bx;
-      for (int x = 0; x < width; x++)
-        lim[x] = (int32_t)ceil(lrow[x / bp] + thr);
-    }
-    /* Most rows hold no pixel above its limit: one vectorised count. */
-    int over = 0;
-    for (int x = 0; x < width; x++) over += (int32_t)row[x] >= lim[x];
-    if (over == 0) continue;
-    for (int x = 1; x < width - 1 && n_cand < st->max_cand; x++) {
-      int v = row[x];
-      if (v < lim[x]) continue;
-      if (v < row[x - 1] || v <= row[x + 1]) continue;
+  for (int j = 0; j < by && n_cand < st->max_cand; j++) {
+    /* The blocks of this block row that can hold a candidate. */
+    int n_on = 0, *on = st->on;
+    for (int i = 0; i < bx; i++)
+      if ((int32_t)st->bmax[j * bx + i] >= blim[j * bx + i]) on[n_on++] = i;
+    int y0 = j * bp > 1 ? j * bp : 1;
+    int y1 = (j + 1) * bp < height - 1 ? (j + 1) * bp : height - 1;
+    for (int y = y0; y < y1 && n_on > 0 && n_cand < st->max_cand; y++) {
+      const uint16_t *row = img + (size_t)y * (size_t)width;
       const uint16_t *up = row - width, *dn = row + width;
-      if (v < up[x - 1] || v < up[x] || v < up[x + 1] || v <= dn[x - 1] ||
-          v <= dn[x] || v <= dn[x + 1])
-        continue;
-      /* Contrast over the limit (DN, >= 0) above the pixel index. */
-      st->cand[n_cand++] = (uint64_t)(uint32_t)(v - lim[x]) << 32 |
-                           ((uint32_t)y * (uint32_t)width + (uint32_t)x);
+      for (int o = 0; o < n_on && n_cand < st->max_cand; o++) {
+        int i = on[o];
+        int32_t lim = blim[j * bx + i];
+        int x0 = i * bp > 1 ? i * bp : 1;
+        int x1 = (i + 1) * bp < width - 1 ? (i + 1) * bp : width - 1;
+        for (int x = x0; x < x1 && n_cand < st->max_cand; x++) {
+          int v = row[x];
+          if (v < lim) continue;
+          if (v < row[x - 1] || v <= row[x + 1]) continue;
+          if (v < up[x - 1] || v < up[x] || v < up[x + 1] || v <= dn[x - 1] ||
+              v <= dn[x] || v <= dn[x + 1])
+            continue;
+          /* Contrast over the limit (DN, >= 0) above the pixel index. */
+          st->cand[n_cand++] = (uint64_t)(uint32_t)(v - lim) << 32 |
+                               ((uint32_t)y * (uint32_t)width + (uint32_t)x);
+        }
+      }
     }
   }
   /* Strongest first, so that the hottest part of an object (a car's
