@@ -170,6 +170,33 @@ static void remember(wl__still_t *st, uint64_t id) {
   if (!vouched(st, id) && st->n_ids < st->cap) st->ids[st->n_ids++] = id;
 }
 
+/* The ring between box [x0, x1) x [y0, y1) grown by 1 px (inner) and
+ * grown by 1 + r px (outer, clipped to the image), walked row by row as at
+ * most two runs of columns, left and right of the inner box. */
+typedef struct ring {
+  int ix0, ix1, iy0, iy1, ox0, ox1, oy0, oy1;
+} ring_t;
+
+static ring_t ring_at(int width, int height, int x0, int x1, int y0, int y1,
+                      int r) {
+  ring_t g = {x0 - 1, x1 + 1, y0 - 1, y1 + 1, 0, 0, 0, 0};
+  g.ox0 = g.ix0 - r > 0 ? g.ix0 - r : 0;
+  g.oy0 = g.iy0 - r > 0 ? g.iy0 - r : 0;
+  g.ox1 = g.ix1 + r < width ? g.ix1 + r : width;
+  g.oy1 = g.iy1 + r < height ? g.iy1 + r : height;
+  return g;
+}
+
+/* Row y's runs [ra[s], rb[s]) of the ring; returns how many (1 or 2). */
+static int ring_runs(const ring_t *g, int y, int ra[2], int rb[2]) {
+  int inner = y >= g->iy0 && y < g->iy1;
+  ra[0] = g->ox0;
+  rb[0] = inner ? (g->ix0 < g->ox1 ? g->ix0 : g->ox1) : g->ox1;
+  ra[1] = inner && g->ix1 > g->ox0 ? g->ix1 : g->ox1;
+  rb[1] = g->ox1;
+  return 1 + inner;
+}
+
 /* Median, robust spread (1.4826 x the median absolute deviation) and
  * count of the ring between box [x0, x1) x [y0, y1) grown by 1 px and
  * grown by 1 + r px, clipped to the image: robust, so that another
@@ -178,25 +205,18 @@ static void remember(wl__still_t *st, uint64_t id) {
 static long ring_stats(wl__still_t *st, const uint16_t *img, int width,
                        int height, int x0, int x1, int y0, int y1, int r,
                        double *mean, double *sd) {
-  int ix0 = x0 - 1, ix1 = x1 + 1, iy0 = y0 - 1, iy1 = y1 + 1;
-  int ox0 = ix0 - r, ox1 = ix1 + r, oy0 = iy0 - r, oy1 = iy1 + r;
-  if (ox0 < 0) ox0 = 0;
-  if (oy0 < 0) oy0 = 0;
-  if (ox1 > width) ox1 = width;
-  if (oy1 > height) oy1 = height;
-  long all = (long)(ox1 - ox0) * (long)(oy1 - oy0);
+  ring_t g = ring_at(width, height, x0, x1, y0, y1, r);
+  long all = (long)(g.ox1 - g.ox0) * (long)(g.oy1 - g.oy0);
   long step = all / WL__STILL_RING + 1, skip = 0;
   /* The ring's pixels in row order, every step-th taken (at most
    * WL__STILL_RING: step > all / WL__STILL_RING), as runs left and right
    * of the inner box. */
   uint16_t *rs = st->ring16, lo = UINT16_MAX, hi = 0;
   size_t n = 0;
-  for (int y = oy0; y < oy1; y++) {
+  for (int y = g.oy0; y < g.oy1; y++) {
     const uint16_t *row = img + (size_t)y * (size_t)width;
-    int inner = y >= iy0 && y < iy1;
-    int ra[2] = {ox0, inner && ix1 > ox0 ? ix1 : ox1};
-    int rb[2] = {inner ? (ix0 < ox1 ? ix0 : ox1) : ox1, ox1};
-    for (int s = 0; s < 1 + inner; s++) {
+    int ra[2], rb[2], runs = ring_runs(&g, y, ra, rb);
+    for (int s = 0; s < runs; s++) {
       int xa = ra[s], xb = rb[s];
       if (xb <= xa) continue;
       if (step == 1) {
@@ -287,20 +307,13 @@ static uint32_t u_bound(int pol, double bg, double t, int at_least) {
 static long ring_high(const uint16_t *img, int width, int height, int x0,
                       int x1, int y0, int y1, int r, int pol, double mean,
                       double half) {
-  int ix0 = x0 - 1, ix1 = x1 + 1, iy0 = y0 - 1, iy1 = y1 + 1;
-  int ox0 = ix0 - r, ox1 = ix1 + r, oy0 = iy0 - r, oy1 = iy1 + r;
-  if (ox0 < 0) ox0 = 0;
-  if (oy0 < 0) oy0 = 0;
-  if (ox1 > width) ox1 = width;
-  if (oy1 > height) oy1 = height;
+  ring_t g = ring_at(width, height, x0, x1, y0, y1, r);
   uint32_t flip = pol > 0 ? 0 : 0xFFFF, ub = u_bound(pol, mean, half, 1);
   long n = 0;
-  for (int y = oy0; y < oy1; y++) {
+  for (int y = g.oy0; y < g.oy1; y++) {
     const uint16_t *row = img + (size_t)y * (size_t)width;
-    int inner = y >= iy0 && y < iy1;
-    int ra[2] = {ox0, inner && ix1 > ox0 ? ix1 : ox1};
-    int rb[2] = {inner ? (ix0 < ox1 ? ix0 : ox1) : ox1, ox1};
-    for (int s = 0; s < 1 + inner; s++) {
+    int ra[2], rb[2], runs = ring_runs(&g, y, ra, rb);
+    for (int s = 0; s < runs; s++) {
       int c = 0;
       for (int x = ra[s]; x < rb[s]; x++) c += ((uint32_t)row[x] ^ flip) >= ub;
       n += c;
