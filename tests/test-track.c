@@ -702,6 +702,30 @@ TEST_IMPL(track_hold_confirm) {
   return 0;
 }
 
+/* The first frame (of nf) in which a tracker with parameters p, given
+ * next(ctx, f) as frame f's only detection, has a confirmed track; -1 if
+ * none, -2 on an error. */
+static int first_confirmed(const wl_track_params_t *p, int nf,
+                           wl_detection_t (*next)(void *ctx, int f),
+                           void *ctx) {
+  wl_err_t err;
+  wl_tracker_t *tr = NULL;
+  if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
+  int first = -1;
+  for (int f = 0; f < nf && first < 0; f++) {
+    wl_detection_t d = next(ctx, f);
+    if (wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err) != WL_OK) {
+      first = -2;
+      break;
+    }
+    size_t n;
+    wl_tracker_confirmed(tr, &n);
+    if (n > 0) first = f;
+  }
+  wl_tracker_free(tr);
+  return first;
+}
+
 /* Run one strong detection per frame for nf frames, at a position made by
  * kind: 0 sways around (300, 200) like a bush outline (2.5 px, period
  * 1-4 s, random phase, 0.3 px noise), 1 a one-row streak
@@ -713,53 +737,51 @@ TEST_IMPL(track_hold_confirm) {
  * tall jumping along row 181 (a young model's horizon shimmer), 7 a 15x3
  * box (a far vehicle side-on, 5:1) going right at 0.5 px per frame.
  * Returns the first frame with a confirmed track, or -1. */
+typedef struct nuisance_script {
+  int kind;
+  rng_t r;
+  double period, phase;
+} nuisance_script_t;
+
+static wl_detection_t nuisance_det(void *ctx, int f) {
+  nuisance_script_t *c = ctx;
+  wl_detection_t d;
+  if (c->kind == 0) {
+    if (f == 0) {
+      c->period = FPS * (1.0 + 3.0 * rng_uniform(&c->r));
+      c->phase = 2.0 * M_PI * rng_uniform(&c->r);
+    }
+    d = det_at(300 + 2.5 * sin(2.0 * M_PI * f / c->period + c->phase) +
+                   0.3 * rng_gauss(&c->r),
+               200 + 0.3 * rng_gauss(&c->r), 1.5, 1.5, 10);
+  } else if (c->kind == 1)
+    d = det_at(300 + 8.0 * (rng_uniform(&c->r) - 0.5), 180.5,
+               3 + 9 * rng_uniform(&c->r), 1, 10);
+  else if (c->kind == 4)
+    d = det_at(300 + 8.0 * (rng_uniform(&c->r) - 0.5), 181,
+               8 + 12 * rng_uniform(&c->r),
+               1 + (rng_uniform(&c->r) < 0.5), 10);
+  else if (c->kind == 5)
+    d = det_at(300 + 0.5 * f, 200, 5, 2, 10);
+  else if (c->kind == 6)
+    d = det_at(300 + 8.0 * (rng_uniform(&c->r) - 0.5), 181,
+               20 + 40 * rng_uniform(&c->r),
+               3 + (int)(3 * rng_uniform(&c->r)), 10);
+  else if (c->kind == 7)
+    d = det_at(300 + 0.5 * f, 200, 15, 3, 10);
+  else if (c->kind == 2)
+    d = det_at(300 + 0.4 * f + 0.3 * rng_gauss(&c->r),
+               200 + 0.3 * rng_gauss(&c->r), 1.5, 1.5, 10);
+  else
+    d = det_at(300 + 0.5 * f, 200, 1, 1, 10);
+  return d;
+}
+
 static int nuisance_run(const wl_track_params_t *p, int kind, int nf,
                         uint64_t seed) {
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
-  rng_t r = {0x9E3779B97F4A7C15ULL + 7919 * seed + (uint64_t)kind};
-  int first = -1;
-  double period = FPS, phase = 0.0;
-  for (int f = 0; f < nf && first < 0; f++) {
-    wl_detection_t d;
-    if (kind == 0) {
-      if (f == 0) {
-        period = FPS * (1.0 + 3.0 * rng_uniform(&r));
-        phase = 2.0 * M_PI * rng_uniform(&r);
-      }
-      d = det_at(300 + 2.5 * sin(2.0 * M_PI * f / period + phase) +
-                     0.3 * rng_gauss(&r),
-                 200 + 0.3 * rng_gauss(&r), 1.5, 1.5, 10);
-    } else if (kind == 1)
-      d = det_at(300 + 8.0 * (rng_uniform(&r) - 0.5), 180.5,
-                 3 + 9 * rng_uniform(&r), 1, 10);
-    else if (kind == 4)
-      d = det_at(300 + 8.0 * (rng_uniform(&r) - 0.5), 181,
-                 8 + 12 * rng_uniform(&r), 1 + (rng_uniform(&r) < 0.5), 10);
-    else if (kind == 5)
-      d = det_at(300 + 0.5 * f, 200, 5, 2, 10);
-    else if (kind == 6)
-      d = det_at(300 + 8.0 * (rng_uniform(&r) - 0.5), 181,
-                 20 + 40 * rng_uniform(&r), 3 + (int)(3 * rng_uniform(&r)),
-                 10);
-    else if (kind == 7)
-      d = det_at(300 + 0.5 * f, 200, 15, 3, 10);
-    else if (kind == 2)
-      d = det_at(300 + 0.4 * f + 0.3 * rng_gauss(&r),
-                 200 + 0.3 * rng_gauss(&r), 1.5, 1.5, 10);
-    else
-      d = det_at(300 + 0.5 * f, 200, 1, 1, 10);
-    if (wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err) != WL_OK) {
-      first = -2;
-      break;
-    }
-    size_t n;
-    wl_tracker_confirmed(tr, &n);
-    if (n > 0) first = f;
-  }
-  wl_tracker_free(tr);
-  return first;
+  nuisance_script_t c = {kind, {0x9E3779B97F4A7C15ULL + 7919 * seed +
+                                (uint64_t)kind}, FPS, 0.0};
+  return first_confirmed(p, nf, nuisance_det, &c);
 }
 
 /*
@@ -861,24 +883,19 @@ TEST_IMPL(track_flat_streak_not_confirmed) {
 
 /* Frames (up to 90) until a strong w x h detection standing at (300, 200),
  * or going right at vx px per frame, is confirmed; -1 if never. */
+typedef struct box_script {
+  double w, h, vx;
+} box_script_t;
+
+static wl_detection_t box_det(void *ctx, int f) {
+  const box_script_t *c = ctx;
+  return det_at(300 + c->vx * f, 200, c->w, c->h, 20);
+}
+
 static int static_box_run(const wl_track_params_t *p, double w, double h,
                           double vx) {
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
-  int first = -1;
-  for (int f = 0; f < 90 && first < 0; f++) {
-    wl_detection_t d = det_at(300 + vx * f, 200, w, h, 20);
-    if (wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err) != WL_OK) {
-      first = -2;
-      break;
-    }
-    size_t n;
-    wl_tracker_confirmed(tr, &n);
-    if (n > 0) first = f;
-  }
-  wl_tracker_free(tr);
-  return first;
+  box_script_t c = {w, h, vx};
+  return first_confirmed(p, 90, box_det, &c);
 }
 
 /*
