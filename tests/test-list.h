@@ -214,7 +214,9 @@
   X(analyze_spatial8_continue) \
   X(analyze_spatial8_pipeline) \
   X(analyze_still_blob) \
-  X(analyze_still_pipeline)
+  X(analyze_still_pipeline) \
+  X(analyze_still_alone) \
+  X(analyze_still_early)
 
 #define TESTS_ACCURACY(X) \
   X(accuracy_oracle_perfect) \
