@@ -948,3 +948,111 @@ TEST_IMPL(analyze_still_pipeline) {
   }
   return 0;
 }
+
+/* A radiometric scene at 283 K: a person (4 x 16 px, +10 K) walking
+ * right at vx px per frame from x = 60 (rows 112-127), and a hot spot
+ * (6 x 6 px, +30 K) on a wide warm band (100 x 12 px, +5 K) at rows
+ * 180-191: a piece of a larger warm object. */
+static void early_scene(uint16_t *px, int f, double vx) {
+  int x0 = 60 + (int)floor(vx * f);
+  for (int y = 0; y < 256; y++)
+    for (int x = 0; x < 320; x++) {
+      int v = 28300 + (int)((unsigned)(x * 7 + y * 13 + f * 5) % 9) - 4;
+      if (x >= x0 && x < x0 + 4 && y >= 112 && y < 128) v += 1000;
+      if (x >= 150 && x < 250 && y >= 180 && y < 192) v += 500;
+      if (x >= 197 && x < 203 && y >= 183 && y < 189) v += 3000;
+      px[y * 320 + x] = (uint16_t)v;
+    }
+}
+
+/* wl__still_alone: the search's blob on the person closes at the low
+ * level (alone); the hot spot on the wide warm band, though a blob of its
+ * own, does not (a piece of a larger object, not fed as a spot). */
+TEST_IMPL(analyze_still_alone) {
+  wl_err_t err;
+  uint16_t *px = malloc(320 * 256 * sizeof *px);
+  ASSERT(px != NULL);
+  wl__still_t st;
+  ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
+  early_scene(px, 0, 0.0);
+  wl__still_search(&st, px, 320, 256, 3.0, 0.01);
+  int person = 0, hot = 0;
+  for (int k = 0; k < st.n_found; k++) {
+    const wl_detection_t *d = &st.found[k];
+    if (!st.found_ok[k]) continue;
+    if (fabs(d->cx - 62) < 1 && fabs(d->cy - 120) < 1) {
+      person++;
+      ASSERT_EQ(wl__still_alone(&st, px, 320, 256, 3.0, 0.01, d), 1);
+    } else if (fabs(d->cx - 200) < 2 && fabs(d->cy - 186) < 2) {
+      hot++;
+      ASSERT_EQ(wl__still_alone(&st, px, 320, 256, 3.0, 0.01, d), 0);
+    }
+  }
+  ASSERT_EQ(person, 1);
+  ASSERT_EQ(hot, 1);
+  /* Not radiometric (no kelvin scale): never alone. */
+  ASSERT_EQ(wl__still_alone(&st, px, 320, 256, 3.0, 0.0, &st.found[0]), 0);
+  wl__still_free(&st);
+  free(px);
+  return 0;
+}
+
+/* The first second in the pipeline. A person walking from frame 0 (too
+ * tall for the warm-up spots' 7 x 7 centre) is a confirmed track earlier
+ * with warm_blob_spots; the still scene's standing person and car are
+ * output before the spots end (25 frames) with still_early_hits 8, only
+ * after without; bad values are refused. */
+TEST_IMPL(analyze_still_early) {
+  wl_err_t err;
+  int first_walk[2], first_still[2];
+  for (int on = 0; on < 2; on++) {
+    wl_pipeline_params_t p;
+    wl_pipeline_default_params(&p);
+    ASSERT_EQ(p.warm_blob_spots, 1);
+    ASSERT_EQ(p.still_early_hits, 8);
+    p.warm_blob_spots = on;
+    p.still_early_hits = on ? 8 : 0;
+    for (int scene = 0; scene < 2; scene++) {
+      wl_pipeline_t *pl;
+      ASSERT_OK(wl_pipeline_new(&pl, NULL, NULL, &p, &err), &err);
+      wl_frame_t fr;
+      wl_frame_init(&fr);
+      ASSERT_OK(wl_frame_alloc(&fr, 320, 256, &err), &err);
+      int first = -1;
+      for (int f = 0; f < 60 && first < 0; f++) {
+        if (scene == 0) early_scene(fr.data, f, 0.3);
+        else still_scene(fr.data, f);
+        fr.t_ns = (int64_t)f * 33333333;
+        fr.seq = (uint64_t)f;
+        fr.bit_depth = 16;
+        fr.radiometry = wl_radiometry_centikelvin();
+        ASSERT_OK(wl_pipeline_process(pl, &fr, &err), &err);
+        size_t n;
+        const wl_track_t *tr = wl_pipeline_tracks(pl, &n);
+        for (size_t i = 0; i < n; i++)
+          if (scene == 0 ? fabs(tr[i].cy - 120) < 2 && tr[i].h > 10
+                         : n == 2)
+            first = f;
+      }
+      if (scene == 0) first_walk[on] = first;
+      else first_still[on] = first;
+      wl_frame_release(&fr);
+      wl_pipeline_free(pl);
+    }
+  }
+  fprintf(stderr, "walker first output: %d (off) %d (on); still: %d %d\n",
+          first_walk[0], first_walk[1], first_still[0], first_still[1]);
+  ASSERT(first_walk[1] >= 0 && first_walk[1] < 20);
+  ASSERT(first_walk[0] < 0 || first_walk[0] > first_walk[1]);
+  ASSERT(first_still[1] >= 0 && first_still[1] < 20);
+  ASSERT(first_still[0] >= 25);
+  wl_pipeline_params_t p;
+  wl_pipeline_t *pl;
+  wl_pipeline_default_params(&p);
+  p.warm_blob_spots = 2;
+  ASSERT_EQ(wl_pipeline_new(&pl, NULL, NULL, &p, &err), WL_EINVAL);
+  wl_pipeline_default_params(&p);
+  p.still_early_hits = -1;
+  ASSERT_EQ(wl_pipeline_new(&pl, NULL, NULL, &p, &err), WL_EINVAL);
+  return 0;
+}

@@ -218,6 +218,9 @@
   X(analyze_still_blocks) \
   X(analyze_still_cold_ring) \
   X(analyze_still_pipeline)
+  X(analyze_still_pipeline) \
+  X(analyze_still_alone) \
+  X(analyze_still_early)
 
 #define TESTS_ACCURACY(X) \
   X(accuracy_oracle_perfect) \

@@ -40,6 +40,19 @@ typedef struct wl_pipeline_params {
                           are found as warm blobs in the frame itself and
                           tracked on them (docs/DETECTION.md, "Targets
                           that stand still"); 0: off */
+  int warm_blob_spots; /* 1 (default; with still_targets): in the warm-up
+                          spot frames of radiometric video, those warm
+                          blobs are also fed to the tracker as spots, so
+                          that moving targets too large for the spots are
+                          tracked from the first frame (docs/DETECTION.md,
+                          "Targets that stand still"); 0: off */
+  int still_early_hits;/* 8 (default; with still_targets): in the warm-up
+                          spot frames, a warm blob found at one place in
+                          this many searches (and still_hit_frac of them),
+                          or a slow spot-born track on one for as many
+                          hits, is vouched for at once (confirmed as
+                          standing after static_vouched_hits), not only
+                          when the spots end; 0: only then */
 } wl_pipeline_params_t;
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p);

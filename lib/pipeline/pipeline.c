@@ -29,7 +29,11 @@
  * blobs clearly warmer than their surroundings that stay at one place
  * (spatial_still.c, from the warm-up spots on and then every few frames),
  * vouches for their tracks to the tracker (wl_tracker_vouch) and feeds
- * them the blobs as detections (still_targets, default on).
+ * them the blobs as detections (still_targets, default on). In the
+ * warm-up spot frames the blobs too large for the spots are fed to the
+ * tracker as spots (warm_blob_spots), and steady ones are vouched for as
+ * soon as still_early_hits searches show them (docs/DETECTION.md, "The
+ * first second: warm blobs as spots, early vouching").
  *
  * FFC: frozen or blank frames make the tracks coast; after a
  * fixed-pattern step the tracker confirms nothing new for
@@ -78,6 +82,8 @@ void wl_pipeline_default_params(wl_pipeline_params_t *p) {
   p->max_detections = 256;
   p->ffc_hold_frames = 15;
   p->still_targets = 1;
+  p->warm_blob_spots = 1;
+  p->still_early_hits = 8;
 }
 
 int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
@@ -100,6 +106,18 @@ int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
     free(pl);
     return wl_fail(err, WL_EINVAL, "pipeline: still_targets %d must be 0 or 1",
                    v);
+  }
+  if (pl->params.warm_blob_spots < 0 || pl->params.warm_blob_spots > 1) {
+    int v = pl->params.warm_blob_spots;
+    free(pl);
+    return wl_fail(err, WL_EINVAL,
+                   "pipeline: warm_blob_spots %d must be 0 or 1", v);
+  }
+  if (pl->params.still_early_hits < 0 || pl->params.still_early_hits > 1000) {
+    int v = pl->params.still_early_hits;
+    free(pl);
+    return wl_fail(err, WL_EINVAL,
+                   "pipeline: still_early_hits %d must be 0..1000", v);
   }
   if (max_det < 1 || max_det > 65536) {
     free(pl);
@@ -193,6 +211,7 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
       (rc = wl__still_init(&pl->still, width, height, (size_t)tp.max_tracks,
                            err)) != WL_OK)
     return rc;
+  pl->still.early_min_hits = pl->params.still_early_hits;
   pl->width = width;
   pl->height = height;
   return WL_OK;
@@ -201,6 +220,46 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
 /* Kelvin per DN of a radiometric frame, else 0. */
 static double k_per_dn(const wl_frame_t *frame) {
   return frame->radiometry.radiometric ? fabs(frame->radiometry.scale) : 0.0;
+}
+
+/* Is the centroid of d inside box b grown by 1 px? */
+static int centre_in(const wl_detection_t *d, const wl_detection_t *b) {
+  return d->cx >= b->x - 1 && d->cx < b->x + b->w + 1 && d->cy >= b->y - 1 &&
+         d->cy < b->y + b->h + 1;
+}
+
+/* Warm-up spot frames of radiometric video: the blobs the search for
+ * standing targets found in this frame (spatial_still.c: warm, closed,
+ * clearly above their ring, in kelvin), when alone (not a piece of a
+ * larger warm object, wl__still_alone), are fed to the tracker as spots
+ * of their own, so that targets too large for the spots' 7x7 centre
+ * (people 15-25 px tall) are tracked from the first frame, moving or not.
+ * A blob replaces the motion detector's spots whose centroid it holds
+ * (one target, one consistent detection from frame to frame); a blob
+ * holding the centroid of a temporal detection (dets[0 .. first)) is
+ * left out. */
+static void warm_blobs_to_spots(wl_pipeline_t *pl, const wl_frame_t *frame,
+                                size_t first) {
+  wl__still_t *st = &pl->still;
+  size_t max = (size_t)pl->params.max_detections;
+  int min_side = 2 * pl->params.motion.spot_inner + 1;
+  for (int k = 0; k < st->n_found; k++) {
+    if (!st->found_ok[k]) continue;
+    const wl_detection_t *b = &st->found[k];
+    if (fmax(b->w, b->h) <= (double)min_side) continue;
+    int covered = 0;
+    for (size_t j = 0; j < first && !covered; j++)
+      covered = centre_in(&pl->dets[j], b);
+    if (covered || !wl__still_alone(st, frame->data, frame->width,
+                                    frame->height, pl->pre_result.noise,
+                                    k_per_dn(frame), b))
+      continue;
+    size_t n = first;
+    for (size_t j = first; j < pl->n_dets; j++)
+      if (!centre_in(&pl->dets[j], b)) pl->dets[n++] = pl->dets[j];
+    pl->n_dets = n;
+    if (pl->n_dets < max) pl->dets[pl->n_dets++] = *b;
+  }
 }
 
 /* Start-up, the motion detector's warm-up told to the tracker. Its spots
@@ -224,10 +283,22 @@ static void warm_up_to_tracker(wl_pipeline_t *pl, const wl_frame_t *frame) {
   }
   pl->spotting = ms.spotting;
   if (ms.spotting && ms.spot_dets <= pl->n_dets) {
-    if (pl->still.ids)
+    size_t first = pl->n_dets - ms.spot_dets;
+    if (pl->still.ids) {
       wl__still_search(&pl->still, frame->data, frame->width, frame->height,
                        pl->pre_result.noise, k_per_dn(frame));
-    wl_tracker_mark_spots(pl->tracker, pl->n_dets - ms.spot_dets);
+      if (pl->params.warm_blob_spots) warm_blobs_to_spots(pl, frame, first);
+      /* Standing targets vouched for as soon as the searches show them
+       * steady (spots_end 2: still_early_hits searches), not only when the
+       * spots end. */
+      if (pl->still.early_min_hits > 0 &&
+          pl->still.search_frames >= pl->still.early_min_hits)
+        wl__still_vouch(&pl->still, pl->tracker, frame->data, frame->width,
+                        frame->height, pl->pre_result.noise, k_per_dn(frame),
+                        2, pl->dets, &pl->n_dets,
+                        (size_t)pl->params.max_detections);
+    }
+    wl_tracker_mark_spots(pl->tracker, first);
   }
   /* The full detector starts (docs/DETECTION.md, "Young model"). */
   if (pl->warming && !ms.warming_up) wl_tracker_restart_clutter(pl->tracker);

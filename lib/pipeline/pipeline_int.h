@@ -264,6 +264,8 @@ typedef struct wl__still {
   float still_hit_frac; /* ...in this fraction of their frames/searches */
   float still_max_speed;/* a track vouched for moves at most this, px/s */
   int late_min_hits;  /* later: a site found in this many searches */
+  int early_min_hits; /* during the spots (spots_end 2): this many (0: the
+                         spots' end only; set by the pipeline) */
   /* The search */
   int search_every;   /* after the spots: a search every this many usable
                          frames (0: none) */
@@ -288,7 +290,9 @@ typedef struct wl__still {
   wl__still_site_t sites[WL__STILL_SITES];
   int n_sites;
   wl_detection_t found[WL__STILL_FOUND];  /* one search's blobs, and the
-                         boxes of the refused ones */
+                         boxes of the refused ones... */
+  uint8_t found_ok[WL__STILL_FOUND];  /* ...1: a blob, 0: refused */
+  int n_found;        /* entries of found[] of the last search */
   /* Blob scratch */
   uint8_t *seen;      /* (2 max_blob_px + 1)^2: the blob's visited mask */
   uint32_t *stack;    /* the same: its pixels */
@@ -318,15 +322,24 @@ void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
                       int height, double noise, double k_per_dn);
 
 /* After a search: vouch for (wl_tracker_vouch) the tracks of tr on sites
- * found steadily (spots_end: the warm-up spots end, before
- * wl_tracker_end_spots; also the steady spot-born tentative tracks on a
- * warm blob), or append the site's blob to dets (*n_dets of at most
- * max_dets) for wl__still_resolve. Returns how many were vouched for or
- * appended. */
+ * found steadily (spots_end: 1 the warm-up spots end, before
+ * wl_tracker_end_spots, 2 a spot frame after early_min_hits searches;
+ * both also vouch for the steady spot-born tentative tracks on a warm
+ * blob, with still_min_hits or early_min_hits hits), or (not with 2)
+ * append the site's blob to dets (*n_dets of at most max_dets) for
+ * wl__still_resolve. Returns how many were vouched for or appended. */
 size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
                        int width, int height, double noise, double k_per_dn,
                        int spots_end, wl_detection_t *dets, size_t *n_dets,
                        size_t max_dets);
+
+/* Is blob d (a blob of the last search, warm) alone: do the pixels
+ * 8-connected to its peak down to the blob test's low level (the level
+ * its body is measured at) close within max_blob_px of the peak? A piece
+ * of a larger warm object (a close truck's wheel) does not. */
+int wl__still_alone(wl__still_t *st, const uint16_t *img, int width,
+                    int height, double noise, double k_per_dn,
+                    const wl_detection_t *d);
 
 /* After the tracker's update that followed wl__still_vouch: the tracks
  * born from the detections it appended are vouched for. */

@@ -28,7 +28,9 @@
  *    kept when the spots end, confirmed by the static rule after
  *    static_vouched_hits hits), or, when no track covers the site, the
  *    blob is appended as a detection and the track born from it is
- *    vouched for after the update (wl__still_resolve).
+ *    vouched for after the update (wl__still_resolve). Early (spots_end
+ *    2, in the spot frames from early_min_hits searches on): the same
+ *    with early_min_hits, but no blob is appended.
  *
  * 3. Continuation (wl__still_continue, before each update): every live
  *    vouched track (any state) is looked for at its prediction with the
@@ -54,6 +56,10 @@
  * kelvin, and at most max_ring_frac of the ring may reach half the body
  * level (nothing as warm beside it). The detection: the blob's box, area,
  * contrast-weighted centroid and peak contrast in kelvin.
+ *
+ * wl__still_alone tells the pipeline which of a search's blobs (found[],
+ * found_ok) are whole objects, not pieces of a larger warm one: fed to
+ * the tracker as warm-up spots (pipeline.c).
  *
  * Cost: a search is one pass over the frame (block sums and maxima,
  * memory-bound: about 40 us at 640 x 512) plus the scan of the few blocks
@@ -526,17 +532,53 @@ static int blob_at(wl__still_t *st, const uint16_t *img, int width,
   return 1;
 }
 
+int wl__still_alone(wl__still_t *st, const uint16_t *img, int width,
+                    int height, double noise, double k_per_dn,
+                    const wl_detection_t *d) {
+  if (!(k_per_dn > 0) || d->polarity <= 0) return 0;
+  int x0 = (int)d->x, y0 = (int)d->y;
+  int x1 = x0 + (int)d->w, y1 = y0 + (int)d->h;
+  if (x0 < 0) x0 = 0;
+  if (y0 < 0) y0 = 0;
+  if (x1 > width) x1 = width;
+  if (y1 > height) y1 = height;
+  int px = -1, py = -1, best = -1;
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      if (img[(size_t)y * (size_t)width + (size_t)x] > best) {
+        best = img[(size_t)y * (size_t)width + (size_t)x];
+        px = x;
+        py = y;
+      }
+  if (px < 0) return 0;
+  /* Against the search's coarse background, not the blob's ring (which a
+   * larger object may fill). */
+  const float *low = st->blk + (size_t)st->bx * (size_t)st->by;
+  double bg = low[(size_t)(py / st->block_px) * (size_t)st->bx +
+                  (size_t)(px / st->block_px)];
+  double peak = best - bg;
+  if (peak <= 0) return 0;
+  double t0 = fmax(3.0 * noise, fmin(0.25 * peak, 0.5 * st->still_min_k /
+                                                      k_per_dn));
+  int bx0, bx1, by0, by1, area;
+  return fill(st, img, width, height, px, py, 1, bg, t0, &bx0, &bx1, &by0,
+              &by1, &area);
+}
+
 size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
                        int width, int height, double noise, double k_per_dn,
                        int spots_end, wl_detection_t *dets, size_t *n_dets,
                        size_t max_dets) {
   size_t n_all, kept = 0;
   const wl_track_t *all = wl_tracker_tracks(tr, &n_all);
-  /* The spots end: steady spot-born tentative tracks on a warm blob. */
+  int min_hits = spots_end == 2 ? st->early_min_hits
+                 : spots_end   ? st->still_min_hits
+                               : st->late_min_hits;
+  /* The spots (end): steady spot-born tentative tracks on a warm blob. */
   for (size_t i = 0; i < n_all && spots_end; i++) {
     const wl_track_t *t = &all[i];
     wl_detection_t d;
-    if (t->state != WL_TRACK_TENTATIVE || t->hits < st->still_min_hits ||
+    if (t->state != WL_TRACK_TENTATIVE || t->hits < min_hits ||
         (double)t->hits < st->still_hit_frac * (double)t->age ||
         t->contrast <= 0 || hypot(t->vx, t->vy) > st->still_max_speed ||
         blob_at(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
@@ -549,7 +591,6 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
   /* Sites seen steadily: the slow track on the blob is vouched for, or
    * the blob becomes a detection (its track is known after the update:
    * wl__still_resolve). A site a vouched track covers is left alone. */
-  int min_hits = spots_end ? st->still_min_hits : st->late_min_hits;
   st->n_pending = 0;
   for (int k = 0; k < st->n_sites; k++) {
     const wl__still_site_t *site = &st->sites[k];
@@ -575,7 +616,8 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
       wl_tracker_vouch(tr, all[on].id);
       remember(st, all[on].id);
       kept++;
-    } else if (*n_dets < max_dets && st->n_pending < WL__STILL_SITES) {
+    } else if (spots_end != 2 && *n_dets < max_dets &&
+               st->n_pending < WL__STILL_SITES) {
       st->pending[st->n_pending++] = (int)*n_dets;
       dets[(*n_dets)++] = d;
       kept++;
@@ -740,6 +782,7 @@ static void block_medians(const float *restrict mean, float *restrict low,
 
 void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
                       int height, double noise, double k_per_dn) {
+  st->n_found = 0;
   if (!(k_per_dn > 0)) return;
   int bp = st->block_px, bx = st->bx, by = st->by;
   float *mean = st->blk, *low = st->blk + (size_t)bx * (size_t)by;
@@ -810,10 +853,10 @@ void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
                      bg, d);
     if (rc <= 0) {
       /* Examined and refused: later peaks in its box are skipped too. */
-      if (d->w > 0) n_found++;
+      if (d->w > 0) st->found_ok[n_found++] = 0;
       continue;
     }
-    n_found++;
+    st->found_ok[n_found++] = 1;
     int best = -1;
     double best_d2 = (double)st->site_px * st->site_px;
     for (int k = 0; k < st->n_sites; k++) {
@@ -840,6 +883,7 @@ void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
       site->born = site->last = st->search_frames;
     }
   }
+  st->n_found = n_found;
   /* Sites unseen for site_idle searches go. */
   int n = 0;
   for (int k = 0; k < st->n_sites; k++)
