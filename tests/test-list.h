@@ -217,7 +217,6 @@
   X(analyze_still_blob) \
   X(analyze_still_blocks) \
   X(analyze_still_cold_ring) \
-  X(analyze_still_pipeline)
   X(analyze_still_pipeline) \
   X(analyze_still_alone) \
   X(analyze_still_early)
