@@ -270,9 +270,14 @@ static float ground_pixel(const wl_sim_t *sim, const terrain_t *t, double u,
   double gl = hypot(g[0], g[1]);
   double ge = gl > 0 ? g[0] / gl : 0.0, gn = gl > 0 ? g[1] / gl : 1.0;
 
-  int k_samples = (int)ceil(along / (2.0 * across));
-  if (k_samples < 1) k_samples = 1;
-  if (k_samples > MAX_ALONG_SAMPLES) k_samples = MAX_ALONG_SAMPLES;
+  /* Compared before the cast: a camera on the ground (height 0) sees its
+   * own foot at range 0, where along / across is 0 / 0. */
+  double ratio = along / (2.0 * across);
+  int k_samples = 1;
+  if (ratio >= MAX_ALONG_SAMPLES)
+    k_samples = MAX_ALONG_SAMPLES;
+  else if (ratio > 1.0)
+    k_samples = (int)ceil(ratio);
   double f_eff = fmax(across, along / k_samples);
   double fbm = terrain_fbm(t, g[0], g[1], ge, gn, along, k_samples, f_eff);
   const wl__scene_spec_t *s = &sim->sc->scene;
