@@ -154,6 +154,7 @@
   X(motion_frozen_skipped) \
   X(motion_ffc_keeps_thresholds) \
   X(motion_jitter_weak) \
+  X(motion_runs_any_alignment) \
   X(motion_subpixel_box) \
   X(motion_subpixel_thin_top) \
   X(motion_crowd_no_trail) \

@@ -1369,6 +1369,50 @@ TEST_IMPL(motion_crowd_no_trail) {
   return 0;
 }
 
+/* Runs are found at any alignment: the run scan skips eight background
+ * pixels at a time and jumps to the first set one, so objects starting
+ * at every offset within a word, crossing word and block (64 px)
+ * boundaries and touching the image's right edge are each detected once,
+ * with their box. */
+TEST_IMPL(motion_runs_any_alignment) {
+  enum { W = 256, H = 48, N = 13 };
+  box_t b[N];
+  for (int i = 0; i < N - 3; i++)
+    b[i] = (box_t){3.0 + 19.0 * i + i % 8, 10.0, 2.0 + i % 4, 6.0, 400.0};
+  b[N - 3] = (box_t){62.0, 30.0, 4.0, 6.0, 400.0};  /* across a block */
+  b[N - 2] = (box_t){127.0, 30.0, 11.0, 6.0, 400.0}; /* across words */
+  b[N - 1] = (box_t){W - 3.0, 30.0, 3.0, 6.0, 400.0}; /* right edge */
+  scene_t s;
+  ASSERT_EQ(scene_init(&s, W, H, 29000, 300, 4.0, 57), 0);
+  pipe_t p;
+  ASSERT_EQ(pipe_init(&p, W, H), 0);
+  wl_frame_t f;
+  wl_frame_init(&f);
+  int shown = -1, checked = 0;
+  for (int t = 0; t < 400 && !checked; t++) {
+    int on = shown >= 0 && t >= shown;
+    ASSERT_EQ(scene_render(&s, &f, b, on ? N : 0, 1.0, 0.0, 65535), 0);
+    ASSERT_OK(pipe_run(&p, &f), &p.err);
+    if (shown < 0 && !pipe_warming(&p)) shown = t + 10;
+    if (shown < 0 || t != shown + 1) continue;
+    checked = 1;
+    for (int i = 0; i < N; i++) {
+      ASSERT_DBL_GE(best_iou(p.det, p.n, b[i].x, b[i].y, b[i].w, b[i].h, 1),
+                    0.5);
+      int near = 0;
+      for (size_t j = 0; j < p.n; j++)
+        near += p.det[j].polarity > 0 &&
+                near_box(&p.det[j], b[i].x, b[i].y, b[i].w, b[i].h, 0.0);
+      ASSERT_EQ(near, 1);
+    }
+  }
+  ASSERT_EQ(checked, 1);
+  pipe_free(&p);
+  wl_frame_release(&f);
+  scene_free(&s);
+  return 0;
+}
+
 /* Detection boxes are sub-pixel: for rectangles of fractional size, bright
  * and dim, sharp and blurred, every edge is nearly unbiased and closer to
  * the truth than whole-pixel bounds of the covered pixels. (The dim case:

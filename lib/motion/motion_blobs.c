@@ -99,8 +99,14 @@
  * (wl_motion_params_t.edge_psf_spill: for a Gaussian PSF of sigma 0.5 px,
  * exp(-1 / (2 sigma^2)) = 0.135) by this many noise sigmas. */
 #define OUT_MIN_SIGMAS 2.0
+/* edge_cover keeps the contrasts of edges up to this long for its second
+ * pass (longer ones are read again). */
+#define EDGE_KEEP 64
 
 /* ---- runs and union-find ---------------------------------------------- */
+
+/* WL__STATE_BITS in each byte of a 64-bit word (eight mask pixels). */
+#define STATE_BITS_X8 (0x0101010101010101ull * WL__STATE_BITS)
 
 static int32_t find_root(int32_t *parent, int32_t i) {
   while (parent[i] != i) {
@@ -133,6 +139,20 @@ static int collect_row_runs(wl_motion_t *m, int y, size_t *n_runs) {
     int end = x + WL__MOTION_BLOCK < w ? x + WL__MOTION_BLOCK : w;
     if (x < done) x = done;
     while (x < end) {
+      /* Skip eight background pixels at a time (no state bit set). */
+      if (x + 8 <= end) {
+        uint64_t word;
+        memcpy(&word, mask + x, sizeof word);
+        word &= STATE_BITS_X8;
+        if (!word) {
+          x += 8;
+          continue;
+        }
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                      \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        x += __builtin_ctzll(word) / 8; /* to the first pixel set */
+#endif
+      }
       uint8_t v = mask[x] & WL__STATE_BITS;
       if (!v) {
         x++;
@@ -216,17 +236,29 @@ static void shift_residuals(const wl_motion_t *m, int x, int y, int pol,
                             double f, double sigma, wl__motion_comp_t *c) {
   static const int dx[8] = {-1, 0, 1, -1, 1, -1, 0, 1};
   static const int dy[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
-  int mu0 = m->mu[(size_t)y * (size_t)m->w + (size_t)x];
+  int w = m->w;
+  const uint16_t *mu = m->mu + (size_t)y * (size_t)w + (size_t)x;
+  int mu0 = mu[0], mn[8];
+  if (x > 0 && y > 0 && x + 1 < w && y + 1 < m->h) {
+    for (int k = 0; k < 8; k++) mn[k] = mu[(ptrdiff_t)dy[k] * w + dx[k]];
+  } else {
+    for (int k = 0; k < 8; k++) {
+      int nx = x + dx[k], ny = y + dy[k];
+      if (nx < 0) nx = 0;
+      if (ny < 0) ny = 0;
+      if (nx >= w) nx = w - 1;
+      if (ny >= m->h) ny = m->h - 1;
+      mn[k] = m->mu[(size_t)ny * (size_t)w + (size_t)nx];
+    }
+  }
+  /* Branch-free: a residual r <= 0 adds +0 to shift_r (which holds +0 or
+   * more) and gives q = 0, which never exceeds shift_peak, exactly as
+   * skipping it. */
+  int warm = pol == WL__FG_WARM;
   for (int k = 0; k < 8; k++) {
-    int nx = x + dx[k], ny = y + dy[k];
-    if (nx < 0) nx = 0;
-    if (ny < 0) ny = 0;
-    if (nx >= m->w) nx = m->w - 1;
-    if (ny >= m->h) ny = m->h - 1;
-    int mn = m->mu[(size_t)ny * (size_t)m->w + (size_t)nx];
-    int hi = mn > mu0 ? mn : mu0, lo = mn < mu0 ? mn : mu0;
-    double r = pol == WL__FG_WARM ? f - hi : lo - f;
-    if (r <= 0) continue;
+    int hi = mn[k] > mu0 ? mn[k] : mu0, lo = mn[k] < mu0 ? mn[k] : mu0;
+    double r = warm ? f - hi : lo - f;
+    r = r > 0 ? r : 0.0;
     c->shift_r[k] += (float)r;
     double q = 8.0 * r / sigma;
     if (q > c->shift_peak[k]) c->shift_peak[k] = (uint8_t)(q < 255 ? q : 255);
@@ -255,8 +287,11 @@ static void boundary_edges(const wl_motion_t *m, const wl_frame_t *frame,
 }
 
 static size_t measure(wl_motion_t *m, const wl_frame_t *frame,
-                      const wl__motion_kparams_t *kp, int use_gain,
+                      const wl__motion_kparams_t *kp_in, int use_gain,
                       size_t n_runs) {
+  /* A local copy: the stores to the components cannot change it, so the
+   * compiler need not reload it at every pixel. */
+  const wl__motion_kparams_t kl = *kp_in, *kp = &kl;
   size_t nc = 0, cap = (size_t)m->p.max_components;
   m->st.dropped = 0;
   for (size_t i = 0; i < n_runs; i++) {
@@ -345,8 +380,9 @@ static int is_ghost(const wl_motion_t *m, const wl__motion_comp_t *c) {
 /* ---- second visit: absorb ghosts, core boxes ---------------------------- */
 
 static void second_visit(wl_motion_t *m, const wl_frame_t *frame,
-                         const wl__motion_kparams_t *kp, int use_gain,
+                         const wl__motion_kparams_t *kp_in, int use_gain,
                          size_t n_runs) {
+  const wl__motion_kparams_t kl = *kp_in, *kp = &kl; /* as in measure() */
   int w = m->w, h = m->h;
   double frac = m->p.box_frac;
   for (size_t i = 0; i < n_runs; i++) {
@@ -357,27 +393,37 @@ static void second_visit(wl_motion_t *m, const wl_frame_t *frame,
     const wl__motion_run_t *run = &m->runs[i];
     int y = run->y;
     size_t o = (size_t)y * (size_t)w;
-    for (int x = run->x0; x < run->x1; x++) {
-      if (c->state == WL__COMP_GHOST) {
+    if (c->state == WL__COMP_GHOST) {
+      for (int x = run->x0; x < run->x1; x++) {
         int v = wl__motion_ref_value(frame->data[o + x], kp, use_gain);
         m->mu[o + x] = (uint16_t)(v < 0 ? 0 : v > 65535 ? 65535 : v);
-        continue;
       }
-      double ad = fabs(pixel_d(m, frame, kp, use_gain, o + x));
+      continue;
+    }
+    /* |d| of the pixel and of its left and right neighbours slide along
+     * the run (nothing writes mu during it: it is not a ghost's). */
+    int x = run->x0;
+    double left = x > 0 ? fabs(pixel_d(m, frame, kp, use_gain, o + x - 1))
+                        : 0.0;
+    double ad = fabs(pixel_d(m, frame, kp, use_gain, o + x));
+    for (; x < run->x1; x++) {
+      double right =
+          x + 1 < w ? fabs(pixel_d(m, frame, kp, use_gain, o + x + 1)) : 0.0;
       double nb = ad;
-      if (x > 0)
-        nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x - 1)));
-      if (x + 1 < w)
-        nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x + 1)));
+      if (x > 0) nb = fmax(nb, left);
+      if (x + 1 < w) nb = fmax(nb, right);
       if (y > 0)
         nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x - w)));
       if (y + 1 < h)
         nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x + w)));
-      if (ad < frac * nb) continue;
-      if (x < c->cx0) c->cx0 = x;
-      if (x > c->cx1) c->cx1 = x;
-      if (y < c->cy0) c->cy0 = y;
-      if (y > c->cy1) c->cy1 = y;
+      if (!(ad < frac * nb)) {
+        if (x < c->cx0) c->cx0 = x;
+        if (x > c->cx1) c->cx1 = x;
+        if (y < c->cy0) c->cy0 = y;
+        if (y > c->cy1) c->cy1 = y;
+      }
+      left = ad;
+      ad = right;
     }
   }
 }
@@ -414,18 +460,25 @@ static void absorb(wl__motion_comp_t *a, const wl__motion_comp_t *b) {
 
 /* Merge reported components of one polarity whose boxes are within
  * merge_gap pixels, until no pair is left (a merged box may reach a third
- * component). Quadratic in the reported components, which are few. */
+ * component). Quadratic in the reported components, which are few: they
+ * are listed first (in index order, in comp_of, which is free once the
+ * second visit is done and holds a run per component at least), so the
+ * many weak components are not walked over on every pass. */
 static void merge_fragments(wl_motion_t *m, size_t nc) {
   int gap = m->p.merge_gap;
   if (gap < 0) return;
+  int32_t *pass = m->comp_of;
+  size_t np = 0;
+  for (size_t i = 0; i < nc; i++)
+    if (m->comps[i].state == WL__COMP_PASS) pass[np++] = (int32_t)i;
   int changed = 1;
   while (changed) {
     changed = 0;
-    for (size_t i = 0; i < nc; i++) {
-      wl__motion_comp_t *a = &m->comps[i];
+    for (size_t i = 0; i < np; i++) {
+      wl__motion_comp_t *a = &m->comps[pass[i]];
       if (a->state != WL__COMP_PASS) continue;
-      for (size_t j = i + 1; j < nc; j++) {
-        wl__motion_comp_t *b = &m->comps[j];
+      for (size_t j = i + 1; j < np; j++) {
+        wl__motion_comp_t *b = &m->comps[pass[j]];
         if (b->state != WL__COMP_PASS || b->pol != a->pol ||
             !boxes_near(a, b, gap))
           continue;
@@ -484,9 +537,18 @@ static double edge_cover(const wl__motion_sview_t *v, int vertical, int at,
                          int out, int in, int lo, int hi, double level) {
   double best = -1e30, max_at = 0.0;
   int best_t = lo;
+  /* The contrasts of the edge line and of the line outside, kept for the
+   * outward step below when the edge is short enough (else read again). */
+  double keep_at[EDGE_KEEP], keep_out[EDGE_KEEP];
+  int keep = hi - lo < EDGE_KEEP;
   for (int t = lo; t <= hi; t++) {
     double sa = vertical ? pol_s(v, at, t) : pol_s(v, t, at);
-    double sum = sa + (vertical ? pol_s(v, out, t) : pol_s(v, t, out));
+    double so = vertical ? pol_s(v, out, t) : pol_s(v, t, out);
+    double sum = sa + so;
+    if (keep) {
+      keep_at[t - lo] = sa;
+      keep_out[t - lo] = so;
+    }
     if (sum > best) {
       best = sum;
       best_t = t;
@@ -509,11 +571,15 @@ static double edge_cover(const wl__motion_sview_t *v, int vertical, int at,
       out < (vertical ? v->m->w : v->m->h)) {
     double sum_a = 0.0, sum_o = 0.0, var = 0.0;
     for (int t = lo; t <= hi; t++) {
-      double sa = vertical ? pol_s(v, at, t) : pol_s(v, t, at);
+      double sa = keep            ? keep_at[t - lo]
+                  : vertical ? pol_s(v, at, t)
+                             : pol_s(v, t, at);
       if (sa < 0.5 * max_at) continue;
       double sg = vertical ? view_sigma(v, out, t) : view_sigma(v, t, out);
       sum_a += sa;
-      sum_o += vertical ? pol_s(v, out, t) : pol_s(v, t, out);
+      sum_o += keep       ? keep_out[t - lo]
+               : vertical ? pol_s(v, out, t)
+                          : pol_s(v, t, out);
       var += sg * sg;
     }
     if (sum_o - q / (1.0 + q) * sum_a > OUT_MIN_SIGMAS * sqrt(var)) {

@@ -777,7 +777,8 @@ static int beside_confirmed(const wl_tracker_t *tr, int i, int *big) {
   double x0 = f->x - g, y0 = f->y - g;
   double x1 = f->x + f->w + g, y1 = f->y + f->h + g;
   int held = 0;
-  for (int j = 0; j < tr->n; j++) {
+  /* Once held beside a big one, nothing further can change the answer. */
+  for (int j = 0; j < tr->n && !(held && *big); j++) {
     const wl_track_t *t = &tr->tracks[j];
     if (j == i || t->state != WL_TRACK_CONFIRMED || t->det_index < 0 ||
         tr->trk[j].dead)
