@@ -48,18 +48,15 @@
  * increment exactly d / 2^n, so the 16-bit state follows changes far
  * smaller than one unit per frame without drifting.
  */
+#include "../core/clones_int.h"
 #include "motion_int.h"
 
-/* Three builds where the compiler knows x86-64-v4 (AVX-512 F/BW/DQ/VL:
- * GCC 11 and clang 14 on): twice the lanes of AVX2 and mask registers for
- * the selections make this kernel about twice as fast as the AVX2 build
- * (docs/BENCHMARKS.md). Same C, integer arithmetic: identical results. */
-#if defined(__x86_64__) && defined(__linux__) &&                         \
-    !defined(WL_NO_MULTIVERSION) &&                                       \
-    ((defined(__clang__) && __clang_major__ >= 14) ||                     \
-     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 11))
-#define WL__MULTIVERSION                                                  \
-  __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+/* Three builds where the compiler knows x86-64-v4 (WL__CLONES): twice the
+ * lanes of AVX2 and mask registers for the selections make this kernel
+ * about twice as fast as the AVX2 build (docs/BENCHMARKS.md). Same C,
+ * integer arithmetic: identical results. Older GCC: AVX2 and baseline. */
+#if defined(WL__CLONES_ON)
+#define WL__MULTIVERSION WL__CLONES
 #elif defined(__x86_64__) && defined(__linux__) &&                       \
     !defined(WL_NO_MULTIVERSION) && !defined(__clang__) &&                \
     defined(__GNUC__) && __GNUC__ >= 8

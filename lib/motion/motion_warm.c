@@ -51,22 +51,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/clones_int.h"
 #include "motion_int.h"
 
-/* Multiversioning of the per-row vector pass (as motion_kernel.c). Its
- * sums are integers; its float spread test keeps margins far above any
- * rounding (or contraction), so every build flags a superset of the
- * candidates and the exact double test (not cloned) decides: the same
- * results everywhere. */
-#if defined(__x86_64__) && defined(__linux__) &&                         \
-    !defined(WL_NO_MULTIVERSION) &&                                       \
-    ((defined(__clang__) && __clang_major__ >= 14) ||                     \
-     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 11))
-#define WARM_MULTIVERSION                                                 \
-  __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define WARM_MULTIVERSION
-#endif
+/* The per-row vector pass is multiversioned (WL__CLONES). Its sums are
+ * integers; its float spread test keeps margins far above any rounding
+ * (or contraction), so every build flags a superset of the candidates and
+ * the exact double test (not cloned) decides: the same results
+ * everywhere. */
 #if defined(__GNUC__)
 #define WARM_INLINE static inline __attribute__((always_inline))
 #else
@@ -292,7 +284,7 @@ WARM_INLINE void row_flags(const spot_pass_t *sp, const uint16_t *px, int w,
 
 /* The vector work of row y: the column sums moved down to it (from row
  * y - 1; y == ro: set up), its ring sums and its prefilter flags. */
-WARM_MULTIVERSION
+WL__CLONES
 static void row_pass(const spot_pass_t *sp, const uint16_t *px, int w, int y) {
   int ro = sp->ro, ri = sp->ri;
   for (int pass = 0; pass < 2; pass++) {
@@ -315,7 +307,7 @@ static void row_pass(const spot_pass_t *sp, const uint16_t *px, int w, int y) {
 }
 
 /* The frame's minimum and maximum. */
-WARM_MULTIVERSION
+WL__CLONES
 static void frame_range(const uint16_t *px, size_t n, uint16_t *lo,
                         uint16_t *hi) {
   uint16_t a = UINT16_MAX, b = 0;

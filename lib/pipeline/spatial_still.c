@@ -80,6 +80,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/clones_int.h"
 #include "../core/select_int.h"
 #include "pipeline_int.h"
 
@@ -671,23 +672,14 @@ static int by_contrast_desc(const void *a, const void *b) {
   return u < v ? -1 : u > v;
 }
 
-/* Multiversioning of the block pass (as motion_warm.c). Its sums and
- * maxima are integers: the same results in every build. */
-#if defined(__x86_64__) && defined(__linux__) &&                         \
-    !defined(WL_NO_MULTIVERSION) &&                                       \
-    ((defined(__clang__) && __clang_major__ >= 14) ||                     \
-     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 11))
-#define STILL_MULTIVERSION                                                \
-  __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define STILL_MULTIVERSION
-#endif
+/* The block pass and the block medians are multiversioned (WL__CLONES):
+ * integer sums, maxima and compares, the same results in every build. */
 
 /* The mean and the maximum of each bp x bp block (clipped to the frame)
  * into mean[] and bmax[] (bx x by): one pass, each block row's column
  * sums and maxima (col, cmax: width) first. A block's sum is below 2^32
  * (at most 256 pixels of 16 bits at bp = 16; any bp <= 256). */
-STILL_MULTIVERSION
+WL__CLONES
 static void block_pass(const uint16_t *restrict img, int width, int height,
                        int bp, int bx, int by, uint32_t *restrict col,
                        uint16_t *restrict cmax, float *restrict mean,
@@ -730,7 +722,7 @@ static void block_pass(const uint16_t *restrict img, int width, int height,
  * column's 3 (once per block row, into tri: 3 x bx), then the median of
  * (the largest low, the median middle, the smallest high). The means are
  * floats >= +0, which order as their bit patterns do as integers. */
-STILL_MULTIVERSION
+WL__CLONES
 static void block_medians(const float *restrict mean, float *restrict low,
                           uint32_t *restrict tri, int bx, int by) {
   uint32_t *restrict tlo = tri, *restrict tmi = tri + bx,
