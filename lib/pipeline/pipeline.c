@@ -86,44 +86,37 @@ void wl_pipeline_default_params(wl_pipeline_params_t *p) {
   p->still_early_hits = 8;
 }
 
+/* An integer parameter within lo..hi, else an error naming it. */
+static int check_int(const char *name, int v, int lo, int hi, wl_err_t *err) {
+  if (v >= lo && v <= hi) return WL_OK;
+  if (lo == 0 && hi == 1)
+    return wl_fail(err, WL_EINVAL, "pipeline: %s %d must be 0 or 1", name, v);
+  return wl_fail(err, WL_EINVAL, "pipeline: %s %d must be %d..%d", name, v,
+                 lo, hi);
+}
+
 int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
                     const wl_badpix_t *badpix, const wl_pipeline_params_t *p,
                     wl_err_t *err) {
   *out = NULL;
+  wl_pipeline_params_t params;
+  if (p) params = *p;
+  else wl_pipeline_default_params(&params);
+  int rc;
+  if ((rc = check_int("ffc_hold_frames", params.ffc_hold_frames, 0, 100000,
+                      err)) != WL_OK ||
+      (rc = check_int("still_targets", params.still_targets, 0, 1, err)) !=
+          WL_OK ||
+      (rc = check_int("warm_blob_spots", params.warm_blob_spots, 0, 1,
+                      err)) != WL_OK ||
+      (rc = check_int("still_early_hits", params.still_early_hits, 0, 1000,
+                      err)) != WL_OK ||
+      (rc = check_int("max_detections", params.max_detections, 1, 65536,
+                      err)) != WL_OK)
+    return rc;
   wl_pipeline_t *pl = calloc(1, sizeof *pl);
   if (!pl) return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
-  if (p) pl->params = *p;
-  else wl_pipeline_default_params(&pl->params);
-  int max_det = pl->params.max_detections;
-  int hold = pl->params.ffc_hold_frames;
-  if (hold < 0 || hold > 100000) {
-    free(pl);
-    return wl_fail(err, WL_EINVAL,
-                   "pipeline: ffc_hold_frames %d must be 0..100000", hold);
-  }
-  if (pl->params.still_targets < 0 || pl->params.still_targets > 1) {
-    int v = pl->params.still_targets;
-    free(pl);
-    return wl_fail(err, WL_EINVAL, "pipeline: still_targets %d must be 0 or 1",
-                   v);
-  }
-  if (pl->params.warm_blob_spots < 0 || pl->params.warm_blob_spots > 1) {
-    int v = pl->params.warm_blob_spots;
-    free(pl);
-    return wl_fail(err, WL_EINVAL,
-                   "pipeline: warm_blob_spots %d must be 0 or 1", v);
-  }
-  if (pl->params.still_early_hits < 0 || pl->params.still_early_hits > 1000) {
-    int v = pl->params.still_early_hits;
-    free(pl);
-    return wl_fail(err, WL_EINVAL,
-                   "pipeline: still_early_hits %d must be 0..1000", v);
-  }
-  if (max_det < 1 || max_det > 65536) {
-    free(pl);
-    return wl_fail(err, WL_EINVAL,
-                   "pipeline: max_detections %d must be 1..65536", max_det);
-  }
+  pl->params = params;
   if (cam) {
     pl->cam = *cam;
     pl->has_camera = 1;
@@ -305,14 +298,20 @@ static void warm_up_to_tracker(wl_pipeline_t *pl, const wl_frame_t *frame) {
   pl->warming = ms.warming_up;
 }
 
+/* Seconds since the last frame, for predicting a track to this one (0
+ * when the clock went back or jumped by more than a second). */
+static double frame_dt(const wl_pipeline_t *pl, const wl_frame_t *frame) {
+  double dt = (double)(frame->t_ns - pl->t_prev_ns) * 1e-9;
+  return dt < 0 || dt > 1.0 ? 0.0 : dt;
+}
+
 /* 8-bit AGC video: live tracks that have been output and that the motion
  * detector lost in this frame get a spatial detection (spatial_8bit.c)
  * when their target is still a compact spot here. */
 static void spatial_8bit(wl_pipeline_t *pl, const wl_frame_t *frame) {
-  double dt = (double)(frame->t_ns - pl->t_prev_ns) * 1e-9;
+  double dt = frame_dt(pl, frame);
   size_t n_all;
   const wl_track_t *all = wl_tracker_tracks(pl->tracker, &n_all);
-  if (dt < 0 || dt > 1.0) dt = 0;
   pl->n_dets = wl__spatial8_continue(
       &pl->sp8, frame->data, frame->width, frame->height, pl->pre_result.noise,
       dt, all, n_all, pl->dets, pl->n_dets,
@@ -324,7 +323,7 @@ static void spatial_8bit(wl_pipeline_t *pl, const wl_frame_t *frame) {
  * vouched for); then every vouched track gets a single-image detection
  * when its target is still a blob here. */
 static void spatial_still(wl_pipeline_t *pl, const wl_frame_t *frame) {
-  double dt = (double)(frame->t_ns - pl->t_prev_ns) * 1e-9;
+  double dt = frame_dt(pl, frame);
   wl__still_t *st = &pl->still;
   /* After the spots: a search every search_every frames. */
   if (!pl->spotting && st->search_every > 0 &&
@@ -338,7 +337,6 @@ static void spatial_still(wl_pipeline_t *pl, const wl_frame_t *frame) {
   }
   size_t n_all;
   const wl_track_t *all = wl_tracker_tracks(pl->tracker, &n_all);
-  if (dt < 0 || dt > 1.0) dt = 0;
   pl->n_dets = wl__still_continue(
       &pl->still, frame->data, frame->width, frame->height,
       pl->pre_result.noise, k_per_dn(frame), dt, all, n_all, pl->dets,
