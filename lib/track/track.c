@@ -1048,9 +1048,10 @@ static double place_part(double x, double w, double lo, double span,
 }
 
 /* The tracks (indices into idx, at most SPLIT_MAX_PARTS) that get a part
- * of detection m; returns their number. */
+ * of detection m; returns their number, and in box[4] (x0, x1, y0, y1) the
+ * union of their predicted boxes. */
 static int split_tracks(const wl_tracker_t *tr, const wl__meas_t *m,
-                        int *idx) {
+                        int *idx, double box[4]) {
   int cnt = 0;
   for (int i = 0; i < tr->n && cnt < SPLIT_MAX_PARTS; i++) {
     if (!split_candidate(tr, i, m)) continue;
@@ -1064,21 +1065,31 @@ static int split_tracks(const wl_tracker_t *tr, const wl__meas_t *m,
     if (!dup) idx[cnt++] = i; /* ids ascend: the older track stays */
   }
   if (cnt < 2) return 0;
-  /* The predicted boxes, clipped to the detection, must span it. */
-  double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+  box[0] = box[2] = INFINITY;
+  box[1] = box[3] = -INFINITY;
   for (int a = 0; a < cnt; a++) {
     const wl_track_t *t = &tr->tracks[idx[a]];
-    x0 = fmin(x0, t->x);
-    x1 = fmax(x1, t->x + t->w);
-    y0 = fmin(y0, t->y);
-    y1 = fmax(y1, t->y + t->h);
+    box[0] = fmin(box[0], t->x);
+    box[1] = fmax(box[1], t->x + t->w);
+    box[2] = fmin(box[2], t->y);
+    box[3] = fmax(box[3], t->y + t->h);
   }
-  x0 = fmax(x0, m->x);
-  x1 = fmin(x1, m->x + m->w);
-  y0 = fmax(y0, m->y);
-  y1 = fmin(y1, m->y + m->h);
-  if (x1 - x0 < SPLIT_COVER * m->w || y1 - y0 < SPLIT_COVER * m->h) return 0;
+  /* The predicted boxes, clipped to the detection, must span it. */
+  if (fmin(box[1], m->x + m->w) - fmax(box[0], m->x) < SPLIT_COVER * m->w ||
+      fmin(box[3], m->y + m->h) - fmax(box[2], m->y) < SPLIT_COVER * m->h)
+    return 0;
   return cnt;
+}
+
+/* The gating arrays' padding up to the cost matrix's stride: no
+ * detection there. */
+static void pad_meas_gates(wl_tracker_t *tr) {
+  tr->n_meas_pad = (tr->n_meas + WL__GATE_BLOCK - 1) / WL__GATE_BLOCK *
+                   WL__GATE_BLOCK;
+  for (int j = tr->n_meas; j < tr->n_meas_pad; j++) {
+    tr->gate_cx[j] = tr->gate_cy[j] = NAN;
+    tr->gate_lnw[j] = tr->gate_lnh[j] = tr->gate_lnlam[j] = 0.0f;
+  }
 }
 
 static void split_merged(wl_tracker_t *tr) {
@@ -1087,18 +1098,12 @@ static void split_merged(wl_tracker_t *tr) {
     wl__meas_t *m = &tr->meas[j];
     if (!m->valid) continue;
     int idx[SPLIT_MAX_PARTS];
-    int cnt = split_tracks(tr, m, idx);
+    double box[4];
+    int cnt = split_tracks(tr, m, idx, box);
     if (cnt < 2 || tr->n_meas + cnt > tr->p.max_detections) continue;
-    double sum_a = 0, x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY,
-           y1 = -INFINITY;
-    for (int a = 0; a < cnt; a++) {
-      const wl_track_t *t = &tr->tracks[idx[a]];
-      sum_a += t->w * t->h;
-      x0 = fmin(x0, t->x);
-      x1 = fmax(x1, t->x + t->w);
-      y0 = fmin(y0, t->y);
-      y1 = fmax(y1, t->y + t->h);
-    }
+    double sum_a = 0;
+    for (int a = 0; a < cnt; a++)
+      sum_a += tr->tracks[idx[a]].w * tr->tracks[idx[a]].h;
     for (int a = 0; a < cnt; a++) {
       const wl_track_t *t = &tr->tracks[idx[a]];
       const wl__trk_t *k = &tr->trk[idx[a]];
@@ -1106,10 +1111,10 @@ static void split_merged(wl_tracker_t *tr) {
       *q = *m;
       q->w = fmin(t->w, m->w);
       q->h = fmin(t->h, m->h);
-      q->x = place_part(t->x, q->w, m->x, m->w, t->x == x0,
-                        t->x + t->w == x1);
-      q->y = place_part(t->y, q->h, m->y, m->h, t->y == y0,
-                        t->y + t->h == y1);
+      q->x = place_part(t->x, q->w, m->x, m->w, t->x == box[0],
+                        t->x + t->w == box[1]);
+      q->y = place_part(t->y, q->h, m->y, m->h, t->y == box[2],
+                        t->y + t->h == box[3]);
       q->cx = q->x + 0.5 * q->w - k->ox;
       q->cy = q->y + 0.5 * q->h - k->oy;
       q->ln_w = logf((float)(q->w + SIZE_SOFT_PX));
@@ -1123,12 +1128,6 @@ static void split_merged(wl_tracker_t *tr) {
     m->valid = 0; /* replaced by its parts */
     set_meas_gate(tr, j);
     tr->stats.merge_splits++;
-  }
-  tr->n_meas_pad = (tr->n_meas + WL__GATE_BLOCK - 1) / WL__GATE_BLOCK *
-                   WL__GATE_BLOCK;
-  for (int j = tr->n_meas; j < tr->n_meas_pad; j++) {
-    tr->gate_cx[j] = tr->gate_cy[j] = NAN;
-    tr->gate_lnw[j] = tr->gate_lnh[j] = tr->gate_lnlam[j] = 0.0f;
   }
 }
 
@@ -1152,15 +1151,10 @@ int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
     m->ln_lambda = m->valid ? clutter_ln_density(tr, m->cx, m->cy) : 0.0;
     set_meas_gate(tr, j);
   }
-  tr->n_meas_pad = (tr->n_meas + WL__GATE_BLOCK - 1) / WL__GATE_BLOCK *
-                   WL__GATE_BLOCK;
-  for (int j = tr->n_meas; j < tr->n_meas_pad; j++) {
-    tr->gate_cx[j] = tr->gate_cy[j] = NAN;
-    tr->gate_lnw[j] = tr->gate_lnh[j] = tr->gate_lnlam[j] = 0.0f;
-  }
 
   predict_all(tr, dt);
   if (tr->p.merge_split) split_merged(tr);
+  pad_meas_gates(tr);
   int rc = wl__track_associate(tr, err);
   if (rc < 0) return rc;
   for (int i = 0; i < tr->n; i++) {
