@@ -520,6 +520,13 @@ static inline double view_sigma(const wl__motion_sview_t *v, int x, int y) {
   return pixel_sigma(v->m, v->kp, (size_t)y * (size_t)v->m->w + (size_t)x);
 }
 
+/* pol_s at position t along line `line`: a column when vertical, else a
+ * row. */
+static inline double line_s(const wl__motion_sview_t *v, int vertical,
+                            int line, int t) {
+  return vertical ? pol_s(v, line, t) : pol_s(v, t, line);
+}
+
 /* The coverage of the outermost line (column or row) `at` beyond which
  * lies `out` (at - 1 or at + 1), inward `in` (or -1 when the box is too
  * thin to have an inward line of its own), over the positions [lo, hi]
@@ -542,8 +549,7 @@ static double edge_cover(const wl__motion_sview_t *v, int vertical, int at,
   double keep_at[EDGE_KEEP], keep_out[EDGE_KEEP];
   int keep = hi - lo < EDGE_KEEP;
   for (int t = lo; t <= hi; t++) {
-    double sa = vertical ? pol_s(v, at, t) : pol_s(v, t, at);
-    double so = vertical ? pol_s(v, out, t) : pol_s(v, t, out);
+    double sa = line_s(v, vertical, at, t), so = line_s(v, vertical, out, t);
     double sum = sa + so;
     if (keep) {
       keep_at[t - lo] = sa;
@@ -571,15 +577,11 @@ static double edge_cover(const wl__motion_sview_t *v, int vertical, int at,
       out < (vertical ? v->m->w : v->m->h)) {
     double sum_a = 0.0, sum_o = 0.0, var = 0.0;
     for (int t = lo; t <= hi; t++) {
-      double sa = keep            ? keep_at[t - lo]
-                  : vertical ? pol_s(v, at, t)
-                             : pol_s(v, t, at);
+      double sa = keep ? keep_at[t - lo] : line_s(v, vertical, at, t);
       if (sa < 0.5 * max_at) continue;
       double sg = vertical ? view_sigma(v, out, t) : view_sigma(v, t, out);
       sum_a += sa;
-      sum_o += keep       ? keep_out[t - lo]
-               : vertical ? pol_s(v, out, t)
-                          : pol_s(v, t, out);
+      sum_o += keep ? keep_out[t - lo] : line_s(v, vertical, out, t);
       var += sg * sg;
     }
     if (sum_o - q / (1.0 + q) * sum_a > OUT_MIN_SIGMAS * sqrt(var)) {
@@ -590,7 +592,7 @@ static double edge_cover(const wl__motion_sview_t *v, int vertical, int at,
   }
   double den = level;
   if (in >= 0) {
-    den = vertical ? pol_s(v, in, best_t) : pol_s(v, best_t, in);
+    den = line_s(v, vertical, in, best_t);
     if (den < DEN_FLOOR * level) den = DEN_FLOOR * level;
   }
   double f = best / den;
