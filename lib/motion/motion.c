@@ -257,10 +257,13 @@ static int clamp_int(double v, int lo, int hi) {
 
 /* Kernel parameters for this frame. `rate_shift` is the per-frame learning
  * shift of background pixels; the per-update shifts subtract
- * log2(stride) because each pixel is learned once per `stride` frames. */
+ * log2(stride) because each pixel is learned once per `stride` frames.
+ * scale_thr: a faster rate speeds thr up only as much as mu
+ * (ffc_relearn_scales_thr), not to mu's own rate. */
 static void kernel_params(const wl_motion_t *m, double gain, double offset,
                           double noise, int rate_shift, int stride,
-                          int selective, wl__motion_kparams_t *kp) {
+                          int selective, int scale_thr,
+                          wl__motion_kparams_t *kp) {
   double scale = (double)(1 << m->shift);
   int ls = ilog2(stride);
   kp->shift = m->shift;
@@ -279,7 +282,7 @@ static void kernel_params(const wl_motion_t *m, double gain, double offset,
    * (ffc_relearn_scales_thr). */
   if (rate_shift < m->p.mu_shift && mt > mb) {
     int faster = mt - (m->p.mu_shift - rate_shift);
-    mt = m->relearn_scale_thr && faster > mb ? faster : mb;
+    mt = scale_thr && faster > mb ? faster : mb;
   }
   kp->thr_shift = mt < 1 ? 1 : mt;
   int mtf = m->p.thr_flicker_shift - ls;
@@ -518,7 +521,7 @@ int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
   if (!m->initialised) {
     m->shift = shift_for_depth(frame->bit_depth);
     m->radiometry = frame->radiometry;
-    kernel_params(m, gain, offset, noise, 1, 1, 0, &kp);
+    kernel_params(m, gain, offset, noise, 1, 1, 0, 0, &kp);
     init_model(m, frame, &kp, use_gain);
     m->st.warming_up = 1;
     *n_out = warm_detections(m, frame, &kp, use_gain, 0, noise, out, max_out);
@@ -526,7 +529,7 @@ int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
   }
   m->frames++;
   if (pre && pre->ffc_step) {
-    kernel_params(m, gain, offset, noise, m->p.mu_shift, 1, 1, &kp);
+    kernel_params(m, gain, offset, noise, m->p.mu_shift, 1, 1, 0, &kp);
     reanchor(m, frame, &kp, use_gain, noise * (double)(1 << m->shift));
     m->relearn_left = m->p.relearn_frames;
     m->relearn_selective = 1;
@@ -534,6 +537,7 @@ int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
   }
   int warm = m->frames <= (uint64_t)m->p.warmup_frames;
   int rate = m->p.mu_shift, stride = m->p.update_stride, selective = 1;
+  int scale_thr = 0;
   if (warm) {
     /* Running-average rates (1/2, 1/4, ...), every row each frame, and
      * every pixel learned as background: each pixel's mean and spread
@@ -547,11 +551,11 @@ int wl_motion_process(wl_motion_t *m, const wl_frame_t *frame,
   } else if (m->relearn_left > 0) {
     rate = rate > 3 ? rate - 2 : 1;
     selective = m->relearn_selective;
-    m->relearn_scale_thr = ffc_relearn_scales_thr(m);
+    scale_thr = ffc_relearn_scales_thr(m);
     m->relearn_left--;
   }
-  kernel_params(m, gain, offset, noise, rate, stride, selective, &kp);
-  m->relearn_scale_thr = 0;
+  kernel_params(m, gain, offset, noise, rate, stride, selective, scale_thr,
+                &kp);
   size_t fg = model_pass(m, frame, &kp, use_gain, stride);
   m->st.fg_pixels = fg;
   size_t npx = (size_t)m->w * (size_t)m->h;

@@ -119,8 +119,6 @@ struct wl_motion {
   uint64_t frames;      /* usable frames modelled since initialisation */
   int relearn_left;     /* frames of fast learning left */
   int relearn_selective;
-  int relearn_scale_thr; /* this frame's relearn speeds thr up only as
-                            much as mu (ffc_relearn_scales_thr) */
   wl_motion_stats_t st;
 };
 
