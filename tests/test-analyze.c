@@ -665,6 +665,27 @@ TEST_IMPL(analyze_spatial8_pipeline) {
   return 0;
 }
 
+/* The 320 x 256 ground of the standing-target scenes in frame f: 28300
+ * DN with a +-4 DN pattern that moves from frame to frame. */
+static void scene_ground(uint16_t *px, int f) {
+  for (int y = 0; y < 256; y++)
+    for (int x = 0; x < 320; x++)
+      px[y * 320 + x] =
+          (uint16_t)(28300 + (int)((unsigned)(x * 7 + y * 13 + f * 5) % 9) -
+                     4);
+}
+
+/* dv DN added over [x0, x1) x [y0, y1) of a scene (clipped to it). */
+static void scene_add(uint16_t *px, int x0, int x1, int y0, int y1, int dv) {
+  if (x0 < 0) x0 = 0;
+  if (y0 < 0) y0 = 0;
+  if (x1 > 320) x1 = 320;
+  if (y1 > 256) y1 = 256;
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      px[y * 320 + x] = (uint16_t)(px[y * 320 + x] + dv);
+}
+
 /* A radiometric (centikelvin) scene at 283 K with a little noise: a
  * standing person (4 x 16 px, +10 K) centred at (100, 120), a parked car
  * (30 x 10 px, +7 K) centred at (220, 150) with a hot engine (6 x 4 px,
@@ -672,16 +693,12 @@ TEST_IMPL(analyze_spatial8_pipeline) {
  * warm clutter (3 x 3 px, +2 K) at (60, 60) and a warm line (+10 K)
  * across row 200. */
 static void still_scene(uint16_t *px, int f) {
-  for (int y = 0; y < 256; y++)
-    for (int x = 0; x < 320; x++) {
-      int v = 28300 + (int)((unsigned)(x * 7 + y * 13 + f * 5) % 9) - 4;
-      if (x >= 98 && x < 102 && y >= 112 && y < 128) v += 1000;
-      if (x >= 205 && x < 235 && y >= 145 && y < 155) v += 700;
-      if (x >= 212 && x < 218 && y >= 147 && y < 151) v += 3000;
-      if (x >= 59 && x < 62 && y >= 59 && y < 62) v += 200;
-      if (y == 200) v += 1000;
-      px[y * 320 + x] = (uint16_t)v;
-    }
+  scene_ground(px, f);
+  scene_add(px, 98, 102, 112, 128, 1000);
+  scene_add(px, 205, 235, 145, 155, 700);
+  scene_add(px, 212, 218, 147, 151, 3000);
+  scene_add(px, 59, 62, 59, 62, 200);
+  scene_add(px, 0, 320, 200, 201, 1000);
 }
 
 /* The standing-target search finds the person and the whole car (not its
@@ -955,14 +972,10 @@ TEST_IMPL(analyze_still_pipeline) {
  * 180-191: a piece of a larger warm object. */
 static void early_scene(uint16_t *px, int f, double vx) {
   int x0 = 60 + (int)floor(vx * f);
-  for (int y = 0; y < 256; y++)
-    for (int x = 0; x < 320; x++) {
-      int v = 28300 + (int)((unsigned)(x * 7 + y * 13 + f * 5) % 9) - 4;
-      if (x >= x0 && x < x0 + 4 && y >= 112 && y < 128) v += 1000;
-      if (x >= 150 && x < 250 && y >= 180 && y < 192) v += 500;
-      if (x >= 197 && x < 203 && y >= 183 && y < 189) v += 3000;
-      px[y * 320 + x] = (uint16_t)v;
-    }
+  scene_ground(px, f);
+  scene_add(px, x0, x0 + 4, 112, 128, 1000);
+  scene_add(px, 150, 250, 180, 192, 500);
+  scene_add(px, 197, 203, 183, 189, 3000);
 }
 
 /* wl__still_alone: the search's blob on the person closes at the low
