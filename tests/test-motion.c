@@ -1840,7 +1840,10 @@ TEST_IMPL(motion_sim_nuisance) {
  * the same row processed one pixel at a time, detect and update, with and
  * without gain, learning selectively or not, on random values over the
  * whole range (clamps), random mask bytes (every flicker count and
- * polarity bit) and 8- and 16-bit shifts. */
+ * polarity bit) and 8- and 16-bit shifts. In every other group of 8
+ * trials the second block is background only (f' within its threshold of
+ * mu), which the block path handles by a shorter route: that route is
+ * checked too (at least 100 such blocks). */
 TEST_IMPL(motion_kernel_blocks) {
   enum { N = 2 * WL__MOTION_BLOCK };
   uint16_t f[N], mu0[N], thr0[N], rnd[N + 64];
@@ -1848,11 +1851,12 @@ TEST_IMPL(motion_kernel_blocks) {
   uint16_t mu_a[N], thr_a[N], mu_b[N], thr_b[N];
   uint8_t mask_a[N], mask_b[N], act_a[4], act_b[1];
   uint64_t s = 99;
+  int quiet_blocks = 0;
   for (int trial = 0; trial < 400; trial++) {
     wl__motion_kparams_t k;
     memset(&k, 0, sizeof k);
     int variant = trial % 8, update = variant & 1;
-    int use_gain = (variant >> 1) & 1;
+    int use_gain = (variant >> 1) & 1, quiet = (trial >> 3) & 1;
     k.shift = (variant >> 2) & 1 ? 8 : 0;
     k.gain_q12 = use_gain ? 2048 + trial * 37 % 8192 : 4096;
     k.offset = (int)(trial * 7919 % 4001) - 2000;
@@ -1876,6 +1880,16 @@ TEST_IMPL(motion_kernel_blocks) {
       f[i] = (uint16_t)(fv < 0 ? 0 : fv > fmax ? fmax : fv);
       thr0[i] = (uint16_t)(r % 7 == 0 ? 65535 - r % 100 : (r >> 3) % 400);
       mask0[i] = (uint8_t)(s >> 13);
+      if (quiet && i >= WL__MOTION_BLOCK) {
+        /* mu within 20 (<= floor_thr) of f' as the kernel computes it,
+         * f in [fmax / 8, fmax / 4] so that no clamp is reached */
+        f[i] = (uint16_t)(fmax / 8 + (int)((r >> 8) % (uint32_t)(fmax / 8)));
+        int v = (int)f[i] << k.shift;
+        if (use_gain) v = (v * k.gain_q12) >> 12;
+        v = v - k.offset + (int)((r >> 16) % 41) - 20;
+        mu0[i] = (uint16_t)(v < 0 ? 0 : v > 65535 ? 65535 : v);
+        thr0[i] = (uint16_t)((r >> 3) % 400);
+      }
     }
     for (int i = 0; i < N + 64; i++) {
       s = s * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -1916,6 +1930,7 @@ TEST_IMPL(motion_kernel_blocks) {
     }
     ASSERT_EQ(na, nb);
     ASSERT(na > 0 && na < N); /* both kinds of pixel were tested */
+    quiet_blocks += quiet && !act_a[1];
     ASSERT(memcmp(mask_a, mask_b, sizeof mask_a) == 0);
     ASSERT(memcmp(mu_a, mu_b, sizeof mu_a) == 0);
     ASSERT(memcmp(thr_a, thr_b, sizeof thr_a) == 0);
@@ -1924,5 +1939,6 @@ TEST_IMPL(motion_kernel_blocks) {
       ASSERT(memcmp(thr_a, thr0, sizeof thr0) == 0);
     }
   }
+  ASSERT(quiet_blocks >= 100);
   return 0;
 }

@@ -133,7 +133,17 @@ static int collect_row_runs(wl_motion_t *m, int y, size_t *n_runs) {
   const uint8_t *act = m->active + (size_t)y * (size_t)m->blocks_per_row;
   size_t n = *n_runs;
   int done = 0; /* pixels before this are scanned */
-  for (int b = 0; b < m->blocks_per_row; b++) {
+  int nb = m->blocks_per_row;
+  for (int b = 0; b < nb; b++) {
+    /* Most blocks hold no foreground: skip eight flags at a time. */
+    if (b + 8 <= nb) {
+      uint64_t flags;
+      memcpy(&flags, act + b, sizeof flags);
+      if (!flags) {
+        b += 7;
+        continue;
+      }
+    }
     if (!act[b]) continue;
     int x = b * WL__MOTION_BLOCK;
     int end = x + WL__MOTION_BLOCK < w ? x + WL__MOTION_BLOCK : w;
@@ -253,14 +263,20 @@ static void shift_residuals(const wl_motion_t *m, int x, int y, int pol,
   }
   /* Branch-free: a residual r <= 0 adds +0 to shift_r (which holds +0 or
    * more) and gives q = 0, which never exceeds shift_peak, exactly as
-   * skipping it. */
+   * skipping it. The division q = 8 r / sigma (sigma > 0) is skipped when
+   * 8 r is below peak x sigma by more than that product's rounding: then
+   * q <= peak (rounding is monotonic and peak an integer), and q > peak
+   * cannot hold. */
   int warm = pol == WL__FG_WARM;
+  double below = sigma * (1.0 - 1e-9);
   for (int k = 0; k < 8; k++) {
     int hi = mn[k] > mu0 ? mn[k] : mu0, lo = mn[k] < mu0 ? mn[k] : mu0;
     double r = warm ? f - hi : lo - f;
     r = r > 0 ? r : 0.0;
     c->shift_r[k] += (float)r;
-    double q = 8.0 * r / sigma;
+    double r8 = 8.0 * r;
+    if (r8 <= c->shift_peak[k] * below) continue;
+    double q = r8 / sigma;
     if (q > c->shift_peak[k]) c->shift_peak[k] = (uint8_t)(q < 255 ? q : 255);
   }
 }
@@ -379,6 +395,10 @@ static int is_ghost(const wl_motion_t *m, const wl__motion_comp_t *c) {
 
 /* ---- second visit: absorb ghosts, core boxes ---------------------------- */
 
+/* The larger of two |d| (never NaN: differences of integers), as fmax()
+ * gives it but inline (fmax() is a library call without -ffast-math). */
+static inline double max_ad(double a, double b) { return b > a ? b : a; }
+
 static void second_visit(wl_motion_t *m, const wl_frame_t *frame,
                          const wl__motion_kparams_t *kp_in, int use_gain,
                          size_t n_runs) {
@@ -410,12 +430,12 @@ static void second_visit(wl_motion_t *m, const wl_frame_t *frame,
       double right =
           x + 1 < w ? fabs(pixel_d(m, frame, kp, use_gain, o + x + 1)) : 0.0;
       double nb = ad;
-      if (x > 0) nb = fmax(nb, left);
-      if (x + 1 < w) nb = fmax(nb, right);
+      if (x > 0) nb = max_ad(nb, left);
+      if (x + 1 < w) nb = max_ad(nb, right);
       if (y > 0)
-        nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x - w)));
+        nb = max_ad(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x - w)));
       if (y + 1 < h)
-        nb = fmax(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x + w)));
+        nb = max_ad(nb, fabs(pixel_d(m, frame, kp, use_gain, o + x + w)));
       if (!(ad < frac * nb)) {
         if (x < c->cx0) c->cx0 = x;
         if (x > c->cx1) c->cx1 = x;
@@ -499,6 +519,32 @@ static int cmp_comp(const void *a, const void *b) {
   int pp = p->state == WL__COMP_PASS, qp = q->state == WL__COMP_PASS;
   if (pp != qp) return qp - pp;
   return (p->snr < q->snr) - (p->snr > q->snr);
+}
+
+/* The reported components' indices (idx[0, n), in index order) sorted by
+ * snr, largest first, stably (ties keep index order): a bottom-up merge
+ * sort through tmp (n entries). Returns the array that holds the result
+ * (idx or tmp). The same order as a stable sort of all the components
+ * by cmp_comp (glibc's qsort is a merge sort: the order emit() had), but
+ * without moving the 150-byte components or allocating. */
+static int32_t *sort_by_snr(const wl__motion_comp_t *comps, int32_t *idx,
+                            int32_t *tmp, size_t n) {
+  int32_t *src = idx, *dst = tmp;
+  for (size_t width = 1; width < n; width *= 2) {
+    for (size_t lo = 0; lo < n; lo += 2 * width) {
+      size_t mid = lo + width < n ? lo + width : n;
+      size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+      size_t i = lo, j = mid, k = lo;
+      while (i < mid && j < hi)
+        dst[k++] = comps[src[j]].snr > comps[src[i]].snr ? src[j++] : src[i++];
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    int32_t *t = src;
+    src = dst;
+    dst = t;
+  }
+  return src;
 }
 
 /* ---- sub-pixel box ------------------------------------------------------ */
@@ -667,18 +713,29 @@ static void fill_detection(const wl_motion_t *m, const wl_frame_t *frame,
   }
 }
 
-/* The max_out strongest reported components, strongest first. The
- * components are no longer needed afterwards, so they are sorted in
- * place. */
+/* The max_out strongest reported components, strongest first. Their
+ * indices are sorted in comp_of and parent, free at this stage (their
+ * cap_runs entries hold the reported components but for an unusually
+ * large max_components; then the components themselves are sorted, in
+ * place: they are no longer needed afterwards). */
 static size_t emit(wl_motion_t *m, const wl_frame_t *frame,
                    const wl__motion_kparams_t *kp, int use_gain, size_t nc,
                    wl_detection_t *out, size_t max_out) {
-  qsort(m->comps, nc, sizeof *m->comps, cmp_comp);
-  size_t n = 0;
-  while (n < nc && n < max_out && m->comps[n].state == WL__COMP_PASS) {
-    fill_detection(m, frame, kp, use_gain, &m->comps[n], &out[n]);
-    n++;
+  size_t np = 0, n = 0;
+  for (size_t i = 0; i < nc; i++) np += m->comps[i].state == WL__COMP_PASS;
+  if (np > m->cap_runs) {
+    qsort(m->comps, nc, sizeof *m->comps, cmp_comp);
+    for (; n < np && n < max_out; n++)
+      fill_detection(m, frame, kp, use_gain, &m->comps[n], &out[n]);
+    return n;
   }
+  int32_t *idx = m->comp_of;
+  np = 0;
+  for (size_t i = 0; i < nc; i++)
+    if (m->comps[i].state == WL__COMP_PASS) idx[np++] = (int32_t)i;
+  idx = sort_by_snr(m->comps, idx, m->parent, np);
+  for (; n < np && n < max_out; n++)
+    fill_detection(m, frame, kp, use_gain, &m->comps[idx[n]], &out[n]);
   return n;
 }
 

@@ -13,9 +13,13 @@
  * the contrast test and the mu/thr update need 32-bit lanes, but the mask
  * byte's bookkeeping (state, flicker counter, polarity bits) runs on byte
  * lanes, four times as many per vector, through a per-block state array
- * on the stack. The tail of a row (fewer than WL__MOTION_BLOCK pixels)
- * uses the one-loop segment(); both compute the same thing (test
- * motion_kernel_blocks checks them bit for bit).
+ * on the stack. A block without foreground (most blocks of a frame)
+ * then takes a shorter route: its mask bytes need no state, polarity or
+ * flicker flag, and its update only the background steps of mu and thr
+ * (as every block while the model learns non-selectively). The tail of a
+ * row (fewer than WL__MOTION_BLOCK pixels) uses the one-loop segment();
+ * all compute the same thing (test motion_kernel_blocks checks them bit
+ * for bit).
  *
  * The update, per pixel, with d = f' - mu and r a uniform 16-bit dither:
  *   flicker counter (mask bits 2..5): +1 whenever the state
@@ -170,6 +174,20 @@ WL__INLINE int segment_detect(const uint16_t *restrict f,
     count += fg;
     st[j] = (uint8_t)(fg ? (d < 0 ? WL__FG_COLD : WL__FG_WARM) : 0);
   }
+  if (count == 0) {
+    /* The loop below with state 0 everywhere (most blocks). */
+    for (int j = 0; j < len; j++) {
+      uint8_t old = mask[j];
+      uint8_t changed = (old & WL__STATE_BITS) != 0;
+      uint8_t cnt = (old >> WL__COUNT_SHIFT) & WL__COUNT_MAX;
+      cnt = (uint8_t)(cnt + changed);
+      cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
+      mask[j] = (uint8_t)((old & WL__LAST_COLD) |
+                          (changed << WL__CHANGED_SHIFT) |
+                          (cnt << WL__COUNT_SHIFT));
+    }
+    return count;
+  }
   for (int j = 0; j < len; j++) {
     uint8_t state = st[j], old = mask[j];
     uint8_t fg = state != 0, cold = state == WL__FG_COLD;
@@ -213,26 +231,68 @@ WL__INLINE int segment_update(const uint16_t *restrict f,
     int r = rnd[j] ^ salt;
     dec[j] = (uint8_t)((((r >> 5) ^ (r >> 11)) & 63) == 0);
   }
-  for (int j = 0; j < len; j++) {
-    uint8_t state = st[j], old = mask[j];
-    uint8_t fg = state != 0, cold = state == WL__FG_COLD;
-    uint8_t last_cold = (old >> WL__LAST_COLD_SHIFT) & 1;
-    uint8_t changed = (old & WL__STATE_BITS) != state;
-    uint8_t cnt = (old >> WL__COUNT_SHIFT) & WL__COUNT_MAX;
-    cnt = (uint8_t)(cnt + changed); /* as segment() */
-    cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
-    cnt = (uint8_t)(cnt - (dec[j] & (cnt > 0)));
-    uint8_t keep_cold = fg ? cold : last_cold;
-    mask[j] = (uint8_t)(state | (keep_cold << WL__LAST_COLD_SHIFT) |
-                        (changed << WL__CHANGED_SHIFT) |
-                        (cnt << WL__COUNT_SHIFT));
-    fl[j] = cnt >= WL__FLICKER_ON;
+  if (count == 0) {
+    /* The loop below with state 0 everywhere (most blocks); fl is not
+     * needed (only foreground pixels read it). */
+    for (int j = 0; j < len; j++) {
+      uint8_t old = mask[j];
+      uint8_t changed = (old & WL__STATE_BITS) != 0;
+      uint8_t cnt = (old >> WL__COUNT_SHIFT) & WL__COUNT_MAX;
+      cnt = (uint8_t)(cnt + changed);
+      cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
+      cnt = (uint8_t)(cnt - (dec[j] & (cnt > 0)));
+      mask[j] = (uint8_t)((old & WL__LAST_COLD) |
+                          (changed << WL__CHANGED_SHIFT) |
+                          (cnt << WL__COUNT_SHIFT));
+    }
+  } else {
+    for (int j = 0; j < len; j++) {
+      uint8_t state = st[j], old = mask[j];
+      uint8_t fg = state != 0, cold = state == WL__FG_COLD;
+      uint8_t last_cold = (old >> WL__LAST_COLD_SHIFT) & 1;
+      uint8_t changed = (old & WL__STATE_BITS) != state;
+      uint8_t cnt = (old >> WL__COUNT_SHIFT) & WL__COUNT_MAX;
+      cnt = (uint8_t)(cnt + changed); /* as segment() */
+      cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
+      cnt = (uint8_t)(cnt - (dec[j] & (cnt > 0)));
+      uint8_t keep_cold = fg ? cold : last_cold;
+      mask[j] = (uint8_t)(state | (keep_cold << WL__LAST_COLD_SHIFT) |
+                          (changed << WL__CHANGED_SHIFT) |
+                          (cnt << WL__COUNT_SHIFT));
+      fl[j] = cnt >= WL__FLICKER_ON;
+    }
   }
   const int nb = k.mu_shift_bg, nf = k.mu_shift_fg, mt = k.thr_shift;
   const int nw = k.mu_shift_weak, mtf = k.thr_flicker_shift;
   const int rmb = (1 << nb) - 1, rmf = (1 << nf) - 1, rts = 16 - mt;
   const int rmw = (1 << nw) - 1;
   const int rtf = 16 - mtf;
+  if (count == 0 || !k.selective) {
+    /* No pixel learns as foreground (sel == 0 in every lane: most blocks
+     * of a frame, and all while the model is learned non-selectively):
+     * the loop below with slow = weak = sel = 0, i.e. only the background
+     * steps. The same values; about half the work. */
+    for (int j = 0; j < len; j++) {
+      int m = mu[j];
+      int fv = (int)f[j] << k.shift;
+      if (use_gain) fv = (fv * k.gain_q12) >> 12;
+      int d = fv - k.offset - m;
+      int ad = d < 0 ? -d : d;
+      int tt = thr[j];
+      int r = rnd[j] ^ salt;
+      int mn = m + ((d + (r & rmb)) >> nb);
+      mn = mn < 0 ? 0 : mn;
+      mn = mn > 65535 ? 65535 : mn;
+      mu[j] = (uint16_t)mn;
+      int v = (ad * k.thr_gain_q4) >> 4;
+      v = v > k.thr_cap ? k.thr_cap : v;
+      int tn = tt + ((v - tt + (r >> rts)) >> mt);
+      tn = tn < 0 ? 0 : tn;
+      tn = tn > 65535 ? 65535 : tn;
+      thr[j] = (uint16_t)tn;
+    }
+    return count;
+  }
   for (int j = 0; j < len; j++) {
     int m = mu[j];
     int fv = (int)f[j] << k.shift;

@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/clones_int.h"
 #include "../core/hash_int.h"
 #include "../core/prefetch_int.h"
 #include "../core/select_int.h"
@@ -311,21 +312,26 @@ static float iqr_of(float *v, size_t n) {
 
 /* ---- sums ------------------------------------------------------------- */
 
-/* Ask the cache for the n pixels at r (a hint: no effect on results). */
 /* Column sums and row sums over the profile rows (y % PROFILE_STEP == 0;
  * rest == 0) or over all the other rows (rest == 1). Blocks of BLOCK
- * pixels keep the inner trip count fixed so that GCC vectorises them. */
+ * pixels keep the inner trip count fixed so that GCC vectorises them;
+ * integer sums, so every clone (WL__CLONES) gives the same. */
+WL__CLONES
 static void sum_rows(const uint16_t *px, int w, int h, int rest,
                      uint32_t *col, uint32_t *row) {
   memset(col, 0, (size_t)w * sizeof *col);
+  size_t step = (size_t)PROFILE_STEP * (size_t)w;
   for (int y = 0; y < h; y++) {
     if ((y % PROFILE_STEP == 0) == rest) continue;
     const uint16_t *r = px + (size_t)y * (size_t)w;
     /* The next profile row is PROFILE_STEP rows on: a stride the hardware
      * prefetcher does not follow, so ask for it while this one is summed
-     * (the frame usually comes from main memory). */
-    if (!rest && y + PROFILE_STEP < h)
-      wl__prefetch_row(r + (size_t)PROFILE_STEP * (size_t)w, w);
+     * (the frame usually comes from main memory), and for the one after
+     * it into L2: two rows in flight, without holding up the L1 fill
+     * buffers the next row needs first. */
+    if (!rest && y + PROFILE_STEP < h) wl__prefetch_row(r + step, w);
+    if (!rest && y + 2 * PROFILE_STEP < h)
+      wl__prefetch_row_l2(r + 2 * step, w);
     uint32_t s = 0;
     int x = 0;
     for (; x + BLOCK <= w; x += BLOCK) {
