@@ -177,6 +177,7 @@
   X(track_spots_end) \
   X(track_spots_keep_point_like) \
   X(track_vouch_static) \
+  X(track_vouch_gate) \
   X(track_box_unbiased) \
   X(track_dim_confirm) \
   X(track_coast_freeze) \

@@ -529,6 +529,66 @@ TEST_IMPL(track_vouch_static) {
   return 0;
 }
 
+/* vouched_gate_px: a standing target the caller vouched for loses its own
+ * detection for 20 frames (frames 40-59: a passer-by hides it) while a
+ * walker passes 2 px below it, seen twice (a temporal detection and a
+ * blob; the walker's own track takes one of them). With the gate the
+ * vouched track stays where it stands, coasting, and takes the standing
+ * target back at frame 60; without it (0) it takes the walker's second
+ * detection and walks off with it. */
+TEST_IMPL(track_vouch_gate) {
+  wl_err_t err;
+  for (int gate = 0; gate < 2; gate++) {
+    wl_track_params_t p;
+    wl_track_default_params(&p);
+    p.width = 640;
+    p.height = 512;
+    ASSERT(p.vouched_gate_px == 1.5);
+    if (!gate) p.vouched_gate_px = 0;
+    wl_tracker_t *tr = NULL;
+    ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
+    uint64_t id = 0;
+    double max_dev = 0;
+    for (int f = 0; f < 80; f++) {
+      double xw = 170 + 0.75 * f;
+      wl_detection_t d[3];
+      size_t n = 0;
+      if (f < 40 || f >= 60) d[n++] = det_at(200, 200, 4, 16, 20);
+      d[n++] = det_at(xw, 202, 4, 16, 20);
+      if (f >= 40 && f < 60) d[n++] = det_at(xw + 0.3, 202.2, 4, 15, 15);
+      ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, n, &err), &err);
+      size_t all;
+      const wl_track_t *a = wl_tracker_tracks(tr, &all);
+      if (f == 0) {
+        ASSERT(all >= 1 && a[0].cx == 200);
+        id = a[0].id;
+        wl_tracker_vouch(tr, id);
+      }
+      const wl_track_t *t = find_id(a, all, id);
+      if (f < 60) {
+        ASSERT(t != NULL);
+        if (fabs(t->cx - 200) > max_dev) max_dev = fabs(t->cx - 200);
+      }
+      if (f == 79 && gate) {
+        /* Back on its own detection (index 0), confirmed, never moved. */
+        ASSERT(t != NULL);
+        ASSERT_EQ(t->det_index, 0);
+        ASSERT_EQ(t->state, WL_TRACK_CONFIRMED);
+        ASSERT(max_dev < 0.5);
+      }
+    }
+    if (!gate) ASSERT(max_dev > 3); /* the premise: dragged off */
+    wl_tracker_free(tr);
+  }
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.vouched_gate_px = -1;
+  wl_tracker_t *tr = NULL;
+  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  ASSERT(tr == NULL);
+  return 0;
+}
+
 TEST_IMPL(track_slow_drift_confirm) {
   wl_err_t err;
   for (int mode = 0; mode < 5; mode++) {

@@ -260,6 +260,13 @@ typedef struct wl_track_params {
                                (people merged into one blob) is split
                                into one part per track (its predicted box
                                kept inside the detection's); 0: off */
+  double vouched_gate_px;   /* 1.5: a track the caller vouched for
+                               (wl_tracker_vouch: a standing target) takes
+                               no detection whose centroid lies farther
+                               than this from its prediction on either
+                               axis, unless the only other tracks that may
+                               take it stand still too (under 6 px/s):
+                               not a passer-by's blob; 0: no such gate */
   double classify_interval_s; /* 0.1: class evidence at most this often */
   int contrast_in_kelvin;   /* 1: detections' peak_contrast is in kelvin
                                (radiometric frames) and the classifier may

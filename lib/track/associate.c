@@ -5,8 +5,12 @@
  *   1. costs: for every (track, detection) pair the negative log-likelihood
  *      ratio of "this detection is that track" against "it is clutter"
  *      (see track.h), or +inf when the centroid is outside the track's
- *      chi-square gate, the box size changed beyond size_gate_ratio, or
- *      (polarity_gate) the detection's polarity is not the track's;
+ *      chi-square gate, the box size changed beyond size_gate_ratio,
+ *      (polarity_gate) the detection's polarity is not the track's, or
+ *      (vouched_gate_px, gate_vouched) the track is a standing target
+ *      the caller vouched for, the centroid lies farther than that from
+ *      its prediction on either axis and the detection is a passer-by's
+ *      or new (not shared only with other standing tracks);
  *   2. clusters: tracks and detections joined by an allowed pair form
  *      connected components (union-find), which cannot influence each
  *      other's best assignment;
@@ -52,6 +56,45 @@ static int cost_row(const float *restrict mcx, const float *restrict mcy,
     n_allowed += allowed;
   }
   return n_allowed;
+}
+
+/* vouched_gate_px: a standing target the caller vouched for does not take
+ * a detection farther than that from its prediction (on either axis)
+ * unless the only other tracks that may take it stand still too (slower
+ * than PASSER_PX_S). A detection in the gate of a moving track is a
+ * passer-by's (when the target is hidden, the still path's blob at its
+ * place is the passer-by's too), and one in no other track's gate is
+ * something new beside it: taking either, the vouched track walked off
+ * with the passer-by. Standing animals that touch (a flock) share their
+ * blobs, whose centroid lies between them: there the vouched track keeps
+ * taking them. */
+#define PASSER_PX_S 6.0
+static void gate_vouched(wl_tracker_t *tr) {
+  const double g = tr->p.vouched_gate_px;
+  const int stride = tr->n_meas_pad;
+  if (!(g > 0)) return;
+  for (int i = 0; i < tr->n; i++) {
+    wl__trk_t *t = &tr->trk[i];
+    if (!t->vouched) continue;
+    float *row = tr->cost + (size_t)i * stride;
+    for (int j = 0; j < tr->n_meas && t->n_allowed > 0; j++) {
+      if (!(row[j] < INFINITY) || (fabs(tr->meas[j].cx - t->ax.pos) <= g &&
+                                   fabs(tr->meas[j].cy - t->ay.pos) <= g))
+        continue;
+      int n_still = 0, n_moving = 0;
+      for (int k = 0; k < tr->n; k++) {
+        if (k == i || !(tr->cost[(size_t)k * stride + j] < INFINITY)) continue;
+        if (hypot(tr->tracks[k].vx, tr->tracks[k].vy) >= PASSER_PX_S)
+          n_moving++;
+        else
+          n_still++;
+      }
+      if (n_moving > 0 || n_still == 0) {
+        row[j] = INFINITY;
+        t->n_allowed--;
+      }
+    }
+  }
 }
 
 /* Gating and costs, row-major n x n_meas_pad. */
@@ -171,6 +214,7 @@ int wl__track_associate(wl_tracker_t *tr, wl_err_t *err) {
   for (int j = 0; j < tr->n_meas; j++) tr->meas[j].track = -1;
   if (tr->n == 0 || tr->n_meas == 0) return WL_OK;
   fill_costs(tr);
+  gate_vouched(tr);
   build_clusters(tr);
   const int n = tr->n, nodes = n + tr->n_meas;
   for (int r = 0; r < nodes; r++) {
