@@ -81,7 +81,13 @@
  *              or, when static_confirm_hits > 0 (30 by default), a
  *              strong track with a detection of at least static_min_area
  *              pixels (and none over static_max_area: a ghost) after
- *              static_confirm_hits hits without moving.
+ *              static_confirm_hits hits without moving (static_small_hits
+ *              when none of its detections covered more than
+ *              static_small_area pixels and it is not vouched for). A
+ *              possible ghost (ghost_max_area: a small cold track once
+ *              seen beside a warm confirmed track) confirms as moving or
+ *              drifting only once fragment_release_px from where it was
+ *              first seen so, as static only after static_small_hits.
  *              So a strong moving target confirms after ~3 hits, a dim one
  *              (SNR ~3) after ~8-15 consistent hits; noise, which does not
  *              come back inside a small gate, and static flicker, which
@@ -315,6 +321,27 @@ typedef struct wl_track_params {
                                still detected) does not set it apart;
                                0: off (the fragment test then only runs
                                in frames where the track could confirm) */
+  int static_small_area;    /* 12: a track not vouched for none of whose
+                               detections covered more pixels than this
+                               (the edge of a swaying bush, a shimmer
+                               blob, a warm residue) confirms as static
+                               only after... */
+  int static_small_hits;    /* 60: ...this many hits since the last FFC
+                               step (at least static_confirm_hits); 0:
+                               static_confirm_hits for all */
+  int ghost_max_area;       /* 30: a cold tentative track none of whose
+                               detections covered more pixels than this,
+                               seen in some frame with its box, grown by
+                               fragment_gap_px, meeting the box of a warm
+                               confirmed track matched in that frame (a
+                               ghost: the background a warm animal stood
+                               on while the model learned it, cold once
+                               the animal moves off), confirms as moving
+                               or drifting
+                               only once its filtered position is
+                               fragment_release_px from where it was first
+                               seen so, and as static (not vouched for)
+                               only after static_small_hits; 0: off */
 } wl_track_params_t;
 
 void wl_track_default_params(wl_track_params_t *p);

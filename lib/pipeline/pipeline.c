@@ -5,8 +5,9 @@
  *
  * The first frame also decides whether the input is 8-bit AGC video
  * (bit_depth <= 8, non-radiometric). For such video static confirmation
- * and the tracker's flat-streak test are off (static_confirm_hits = 0,
- * flat_aspect = 0 whatever the parameters say), because a
+ * and the tracker's flat-streak and ghost tests are off
+ * (static_confirm_hits = 0, flat_aspect = 0, ghost_max_area = 0 whatever
+ * the parameters say), because a
  * steady blob is almost always compression or AGC texture, and the
  * confirmed tracks pass the clutter gate (clutter_gate.c): tracks where
  * the detector keeps firing (waves, trees in wind) are held back until
@@ -157,11 +158,14 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
    * flicker, not a standing target; only moving tracks confirm. The
    * flat-streak test (a young radiometric model's horizon shimmer) is off
    * there: the clutter gate handles that video's clutter, and in a
-   * panning clip the test only changed which clutter confirmed. */
+   * panning clip the test only changed which clutter confirmed. The
+   * ghost test (ghost_max_area: a radiometric model's warm-up ghosts
+   * beside an animal) is off there too: it was not tuned on that video. */
   pl->agc8 = frame->bit_depth <= 8 && !frame->radiometry.radiometric;
   if (pl->agc8) {
     tp.static_confirm_hits = 0;
     tp.flat_aspect = 0.0;
+    tp.ghost_max_area = 0;
   }
   if (tp.max_detections < pl->params.max_detections)
     tp.max_detections = pl->params.max_detections;

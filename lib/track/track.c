@@ -101,6 +101,9 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->fragment_gap_px = 3.0;
   p->fragment_max_area = 12;
   p->fragment_release_px = 6.0;
+  p->static_small_area = 12;
+  p->static_small_hits = 60;
+  p->ghost_max_area = 30;
   p->contrast_in_kelvin = 1;
 }
 
@@ -182,6 +185,9 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->fragment_gap_px, -1, WL_MAX_DIM, "fragment_gap_px"},
       {p->fragment_max_area, 0, 1e9, "fragment_max_area"},
       {p->fragment_release_px, 0, WL_MAX_DIM, "fragment_release_px"},
+      {p->static_small_area, 0, 1e9, "static_small_area"},
+      {p->static_small_hits, 0, 1e6, "static_small_hits"},
+      {p->ghost_max_area, 0, 1e9, "ghost_max_area"},
       {p->contrast_in_kelvin, 0, 1, "contrast_in_kelvin"},
       {p->birth_inside_suppress, 0, 1, "birth_inside_suppress"},
       {p->polarity_gate, 0, 1, "polarity_gate"},
@@ -732,14 +738,45 @@ static int flat_streak(const wl_track_params_t *p, const wl__trk_t *k) {
          k->sum_w >= p->flat_aspect * k->sum_h;
 }
 
+/* Has a possible ghost (ghost_beside()) gone fragment_release_px from
+ * where it was first seen beside a warm confirmed track? A ghost stays
+ * where the animal stood; a cold target walking beside a warm one goes
+ * on. */
+static int ghost_released(const wl_track_params_t *p, const wl__trk_t *k) {
+  if (!k->ghost_seen) return 1;
+  double dx = k->ax.pos - k->ghost_x, dy = k->ay.pos - k->ghost_y;
+  return dx * dx + dy * dy >= p->fragment_release_px * p->fragment_release_px;
+}
+
+/* Hits a strong track that does not move needs to be confirmed as static:
+ * static_vouched_hits when vouched for; static_small_hits (when larger than
+ * static_confirm_hits) when none of its detections covered more than
+ * static_small_area pixels or it may be a ghost; else static_confirm_hits.
+ * Small unvouched ones are mostly the edges of swaying bushes and shimmer
+ * in a background model too young to know them (nuisance: confirmed at the
+ * end of the first FFC hold and between the FFCs of the storm); one second
+ * of steadiness does not tell them from a standing target, two do better
+ * (docs/DETECTION.md, tuning log "Nuisance: small static tracks and
+ * ghosts"). */
+static int static_hits_needed(const wl_track_params_t *p,
+                              const wl__trk_t *k) {
+  if (k->vouched) return p->static_vouched_hits;
+  if ((k->max_area <= p->static_small_area || k->ghost_seen) &&
+      p->static_small_hits > p->static_confirm_hits)
+    return p->static_small_hits;
+  return p->static_confirm_hits;
+}
+
 /* May a tentative track that was just matched be confirmed? Its score and
  * hits must suffice, and it must move (a little when strong, clearly when
  * dim) and go somewhere, drift steadily (strong and small, drifted()),
  * or be a strong, extended (but at most static_max_area: larger static
  * blobs are ghosts, unless the caller vouched for the track as a warm blob
  * in the frame) detection seen for static_confirm_hits (static_vouched_hits
- * when vouched for); a row or flat
- * streak (horizon shimmer) never. Static confirmation counts only the hits
+ * when vouched for, static_small_hits when small or a possible ghost:
+ * static_hits_needed()); a possible ghost confirms as moving or drifting
+ * only once released (ghost_released()); a row or flat streak (horizon
+ * shimmer) never. Static confirmation counts only the hits
  * since the last FFC step (hits_at_step, wl_tracker_hold_confirmations):
  * it rests on an object staying put for a second, and hits gathered before
  * a freeze and the re-anchoring of the background after it do not show
@@ -754,11 +791,10 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
     return 0;
   if (row_streak(p, k) || flat_streak(p, k)) return 0;
   if (has_moved(p, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
-    return goes_somewhere(p, k);
-  if (drifted(p, t, k)) return 1;
+    return goes_somewhere(p, k) && ghost_released(p, k);
+  if (drifted(p, t, k)) return ghost_released(p, k);
   return strong && p->static_confirm_hits > 0 &&
-         t->hits - k->hits_at_step >= (k->vouched ? p->static_vouched_hits
-                                                  : p->static_confirm_hits) &&
+         t->hits - k->hits_at_step >= static_hits_needed(p, k) &&
          k->max_area >= p->static_min_area &&
          (k->vouched || p->static_max_area <= 0 ||
           k->max_area <= p->static_max_area);
@@ -810,6 +846,37 @@ static int fragment_released(const wl_track_params_t *p, const wl__trk_t *k) {
   return dx * dx + dy * dy >= p->fragment_release_px * p->fragment_release_px;
 }
 
+/* Is tentative track i a possible ghost: cold, none of its detections
+ * covered more than ghost_max_area pixels, and its box, grown by
+ * fragment_gap_px, meets the box of a warm confirmed track matched in this
+ * frame? A warm animal that stood while the background model learned (the
+ * warm-up) leaves a cold ghost where it stood once it moves off, right
+ * beside its own track; the polarity gate keeps the animal's track off it,
+ * and its centroid shifts as the model relearns it, so it seems to move
+ * 2-3 px (nuisance: the flock's ghosts, confirmed after the first FFC and
+ * output for up to 17 s). Only cold ones: warm tracks beside a cold
+ * confirmed one (often such a ghost) are mostly the animals themselves
+ * (nuisance recall 0.590 -> 0.561 with either polarity). */
+static int ghost_beside(const wl_tracker_t *tr, int i) {
+  const wl__trk_t *k = &tr->trk[i];
+  double g = tr->p.fragment_gap_px;
+  if (tr->p.ghost_max_area <= 0 || g < 0 || k->polarity >= 0 ||
+      k->max_area > tr->p.ghost_max_area)
+    return 0;
+  const wl_track_t *f = &tr->tracks[i];
+  double x0 = f->x - g, y0 = f->y - g;
+  double x1 = f->x + f->w + g, y1 = f->y + f->h + g;
+  for (int j = 0; j < tr->n; j++) {
+    const wl_track_t *t = &tr->tracks[j];
+    if (j == i || t->state != WL_TRACK_CONFIRMED || t->det_index < 0 ||
+        tr->trk[j].dead || tr->trk[j].polarity <= 0)
+      continue;
+    if (x0 < t->x + t->w && t->x < x1 && y0 < t->y + t->h && t->y < y1)
+      return 1;
+  }
+  return 0;
+}
+
 /* Out of the image by more than its own size (only with a known size). */
 static int left_image(const wl_track_params_t *p, const wl_track_t *t) {
   if (p->width <= 0 || p->height <= 0) return 0;
@@ -828,6 +895,11 @@ static void advance_states(wl_tracker_t *tr) {
     case WL_TRACK_TENTATIVE: {
       /* With fragment_release_px the fragment test runs in every frame, so
        * that a track held beside a bigger confirmed one is remembered. */
+      if (!k->ghost_seen && ghost_beside(tr, i)) {
+        k->ghost_seen = 1;
+        k->ghost_x = k->ax.pos;
+        k->ghost_y = k->ay.pos;
+      }
       int may = tr->hold_confirm <= 0 && may_confirm(p, t, k);
       int big = 0;
       int held = (may || p->fragment_release_px > 0) &&

@@ -108,6 +108,9 @@ typedef struct wl__trk {
   int frag_held;          /* was held as a fragment in some frame
                              (beside_confirmed(); fragment_release_px) */
   double frag_x, frag_y;  /* its filtered position when last held */
+  int ghost_seen;         /* was seen beside a confirmed track of the
+                             other polarity (ghost_beside(); ghost_max_area) */
+  double ghost_x, ghost_y;/* its filtered position when first seen so */
   int spot_born;          /* born from a warm-up spot detection
                              (wl_tracker_mark_spots); 2: vouched for,
                              kept when the spots end */
