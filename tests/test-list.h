@@ -178,6 +178,7 @@
   X(track_spots_keep_point_like) \
   X(track_vouch_static) \
   X(track_vouch_gate) \
+  X(track_confirm_now) \
   X(track_box_unbiased) \
   X(track_dim_confirm) \
   X(track_coast_freeze) \
@@ -223,7 +224,10 @@
   X(analyze_still_cold_ring) \
   X(analyze_still_pipeline) \
   X(analyze_still_alone) \
-  X(analyze_still_early)
+  X(analyze_still_early) \
+  X(analyze_still_sure) \
+  X(analyze_still_sure_pipeline) \
+  X(analyze_still_subpixel)
 
 #define TESTS_ACCURACY(X) \
   X(accuracy_oracle_perfect) \

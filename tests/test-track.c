@@ -586,6 +586,48 @@ TEST_IMPL(track_vouch_gate) {
   wl_tracker_t *tr = NULL;
   ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
   ASSERT(tr == NULL);
+/* wl_tracker_confirm: a tentative track matched in the last update is
+ * confirmed at once (and listed by wl_tracker_confirmed); an unknown id,
+ * a track missed in the last update and a hold after an FFC step change
+ * nothing. */
+TEST_IMPL(track_confirm_now) {
+  wl_err_t err;
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  wl_tracker_t *tr = NULL;
+  ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
+  wl_detection_t d[2] = {det_at(200, 200, 4, 16, 20),
+                         det_at(400, 300, 4, 16, 20)};
+  ASSERT_OK(wl_tracker_update(tr, 0, d, 2, &err), &err);
+  size_t n, all;
+  wl_tracker_confirmed(tr, &n);
+  ASSERT_EQ(n, 0);
+  ASSERT_EQ(wl_tracker_confirm(tr, 999), 0);
+  wl_tracker_hold_confirmations(tr, 1);
+  ASSERT_EQ(wl_tracker_confirm(tr, 1), 0);
+  wl_tracker_hold_confirmations(tr, 0);
+  ASSERT_EQ(wl_tracker_confirm(tr, 1), 1);
+  ASSERT_EQ(wl_tracker_confirm(tr, 1), 0); /* not tentative any more */
+  const wl_track_t *c = wl_tracker_confirmed(tr, &n);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(c[0].id, 1);
+  ASSERT_EQ(c[0].state, WL_TRACK_CONFIRMED);
+  /* The second one missed in the next update: not confirmed. */
+  ASSERT_OK(wl_tracker_update(tr, FRAME_NS, d, 1, &err), &err);
+  const wl_track_t *a = wl_tracker_tracks(tr, &all);
+  ASSERT_EQ(all, 2);
+  ASSERT_EQ(a[1].misses, 1);
+  ASSERT_EQ(wl_tracker_confirm(tr, 2), 0);
+  c = wl_tracker_confirmed(tr, &n);
+  ASSERT_EQ(n, 1);
+  /* The confirmed one stays confirmed on its detections. */
+  ASSERT_OK(wl_tracker_update(tr, 2 * FRAME_NS, d, 1, &err), &err);
+  c = wl_tracker_confirmed(tr, &n);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(c[0].id, 1);
+  wl_tracker_free(tr);
   return 0;
 }
 

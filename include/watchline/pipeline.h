@@ -53,6 +53,17 @@ typedef struct wl_pipeline_params {
                           hits, is vouched for at once (confirmed as
                           standing after static_vouched_hits), not only
                           when the spots end; 0: only then */
+  int sure_hits;       /* 1 (default; with still_targets and a camera): in
+                          the warm-up spot frames of radiometric video, a
+                          tentative track hit in each of its first this
+                          many frames (3 when its blob is wider than a
+                          person is tall), at least 5 K warm, on a blob
+                          that passes the standing targets' blob test, is
+                          alone and is of a size a target could have on
+                          its row, is confirmed at once
+                          (wl_tracker_confirm) instead of after 3 hits and
+                          2 px of motion (docs/DETECTION.md, "Targets that
+                          stand still", Sure warm targets); 0: off */
 } wl_pipeline_params_t;
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p);

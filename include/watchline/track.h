@@ -438,6 +438,18 @@ void wl_tracker_end_spots(wl_tracker_t *tr);
 void wl_tracker_vouch(wl_tracker_t *tr, uint64_t id);
 
 /*
+ * Confirm the TENTATIVE track with this id now, after an update that
+ * matched it (returns 1; 0 and no change for an unknown id, a track in
+ * another state or missed in the last update, or while confirmations are
+ * held, wl_tracker_hold_confirmations). The track is also vouched for
+ * (wl_tracker_vouch). For a caller that has checked the target in the
+ * image itself: the pipeline, in the first frames of radiometric video, a
+ * clearly warm blob of a target's size (docs/DETECTION.md, "The first
+ * second: sure warm targets"). wl_tracker_confirmed() includes it at once.
+ */
+int wl_tracker_confirm(wl_tracker_t *tr, uint64_t id);
+
+/*
  * The detector's output changes character: the clutter map forgets what
  * it learned and, from the next update on, is again the plain mean over
  * the frames seen (until clutter_frames of them). The pipeline calls it

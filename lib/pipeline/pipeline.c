@@ -32,9 +32,12 @@
  * vouches for their tracks to the tracker (wl_tracker_vouch) and feeds
  * them the blobs as detections (still_targets, default on). In the
  * warm-up spot frames the blobs too large for the spots are fed to the
- * tracker as spots (warm_blob_spots), and steady ones are vouched for as
- * soon as still_early_hits searches show them (docs/DETECTION.md, "The
- * first second: warm blobs as spots, early vouching").
+ * tracker as spots (warm_blob_spots; they replace the early temporal
+ * detections they hold whole), steady ones are vouched for as soon as
+ * still_early_hits searches show them (docs/DETECTION.md, "The first
+ * second: warm blobs as spots, early vouching"), and young tracks on an
+ * alone blob of a target's size are confirmed at once (sure_hits; "The
+ * first second: sure warm targets, whole blobs, sub-pixel blob boxes").
  *
  * FFC: frozen or blank frames make the tracks coast; after a
  * fixed-pattern step the tracker confirms nothing new for
@@ -85,6 +88,7 @@ void wl_pipeline_default_params(wl_pipeline_params_t *p) {
   p->still_targets = 1;
   p->warm_blob_spots = 1;
   p->still_early_hits = 8;
+  p->sure_hits = 1;
 }
 
 /* An integer parameter within lo..hi, else an error naming it. */
@@ -112,6 +116,8 @@ int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
                       err)) != WL_OK ||
       (rc = check_int("still_early_hits", params.still_early_hits, 0, 1000,
                       err)) != WL_OK ||
+      (rc = check_int("sure_hits", params.sure_hits, 0, 1000, err)) !=
+          WL_OK ||
       (rc = check_int("max_detections", params.max_detections, 1, 65536,
                       err)) != WL_OK)
     return rc;
@@ -209,6 +215,7 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
                            err)) != WL_OK)
     return rc;
   pl->still.early_min_hits = pl->params.still_early_hits;
+  pl->still.sure_hits = pl->params.sure_hits;
   pl->width = width;
   pl->height = height;
   return WL_OK;
@@ -225,18 +232,30 @@ static int centre_in(const wl_detection_t *d, const wl_detection_t *b) {
          d->cy < b->y + b->h + 1;
 }
 
+/* Does box q lie inside box b grown by 1 px? */
+static int box_in(const wl_detection_t *q, const wl_detection_t *b) {
+  return q->x >= b->x - 1 && q->y >= b->y - 1 &&
+         q->x + q->w <= b->x + b->w + 1 && q->y + q->h <= b->y + b->h + 1;
+}
+
 /* Warm-up spot frames of radiometric video: the blobs the search for
  * standing targets found in this frame (spatial_still.c: warm, closed,
  * clearly above their ring, in kelvin), when alone (not a piece of a
  * larger warm object, wl__still_alone), are fed to the tracker as spots
  * of their own, so that targets too large for the spots' 7x7 centre
  * (people 15-25 px tall) are tracked from the first frame, moving or not.
- * A blob replaces the motion detector's spots whose centroid it holds
- * (one target, one consistent detection from frame to frame); a blob
- * holding the centroid of a temporal detection (dets[0 .. first)) is
- * left out. */
-static void warm_blobs_to_spots(wl_pipeline_t *pl, const wl_frame_t *frame,
-                                size_t first) {
+ * A blob replaces the detections whose centroid it holds (one target, one
+ * consistent detection from frame to frame): the motion detector's spots,
+ * and its early temporal detections (dets[0 .. first)) when it holds
+ * their boxes whole. In the running-mean warm-up a moving target is
+ * smeared into the background along its path, so its early temporal
+ * detection is the part it has just moved onto (the front of a car,
+ * IoU 0.2-0.4 for 15 frames), and the frame's blob is the whole target.
+ * A blob that holds only a part of a temporal detection (a distant
+ * truck's hot engine) is left out. Returns the new number of temporal
+ * detections (they stay first). */
+static size_t warm_blobs_to_spots(wl_pipeline_t *pl, const wl_frame_t *frame,
+                                  size_t first) {
   wl__still_t *st = &pl->still;
   size_t max = (size_t)pl->params.max_detections;
   int min_side = 2 * pl->params.motion.spot_inner + 1;
@@ -244,19 +263,22 @@ static void warm_blobs_to_spots(wl_pipeline_t *pl, const wl_frame_t *frame,
     if (!st->found_ok[k]) continue;
     const wl_detection_t *b = &st->found[k];
     if (fmax(b->w, b->h) <= (double)min_side) continue;
-    int covered = 0;
-    for (size_t j = 0; j < first && !covered; j++)
-      covered = centre_in(&pl->dets[j], b);
-    if (covered || !wl__still_alone(st, frame->data, frame->width,
-                                    frame->height, pl->pre_result.noise,
-                                    k_per_dn(frame), b))
+    int part = 0;
+    for (size_t j = 0; j < first && !part; j++)
+      part = centre_in(&pl->dets[j], b) && !box_in(&pl->dets[j], b);
+    if (part || !wl__still_alone(st, frame->data, frame->width,
+                                 frame->height, pl->pre_result.noise,
+                                 k_per_dn(frame), b))
       continue;
-    size_t n = first;
-    for (size_t j = first; j < pl->n_dets; j++)
+    size_t n = 0, n_first = first;
+    for (size_t j = 0; j < pl->n_dets; j++)
       if (!centre_in(&pl->dets[j], b)) pl->dets[n++] = pl->dets[j];
+      else if (j < first) n_first--;
+    first = n_first;
     pl->n_dets = n;
     if (pl->n_dets < max) pl->dets[pl->n_dets++] = *b;
   }
+  return first;
 }
 
 /* Start-up, the motion detector's warm-up told to the tracker. Its spots
@@ -284,7 +306,8 @@ static void warm_up_to_tracker(wl_pipeline_t *pl, const wl_frame_t *frame) {
     if (pl->still.ids) {
       wl__still_search(&pl->still, frame->data, frame->width, frame->height,
                        pl->pre_result.noise, k_per_dn(frame));
-      if (pl->params.warm_blob_spots) warm_blobs_to_spots(pl, frame, first);
+      if (pl->params.warm_blob_spots)
+        first = warm_blobs_to_spots(pl, frame, first);
       /* Standing targets vouched for as soon as the searches show them
        * steady (spots_end 2: still_early_hits searches), not only when the
        * spots end. */
@@ -397,6 +420,9 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
    * output. */
   if (pl->pre_result.ffc_step)
     wl_tracker_hold_confirmations(pl->tracker, pl->params.ffc_hold_frames);
+  pl->still.motion = pl->motion;
+  pl->still.frame = frame;
+  pl->still.person_px = pl->person_px;
   warm_up_to_tracker(pl, frame);
   if (pl->agc8) spatial_8bit(pl, frame);
   else if (pl->still.ids) spatial_still(pl, frame);
@@ -404,6 +430,10 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
                               err)) != WL_OK)
     return rc;
   if (pl->still.n_pending > 0) wl__still_resolve(&pl->still, pl->tracker);
+  if (pl->spotting && pl->still.ids)
+    wl__still_sure(&pl->still, pl->tracker, frame->data, frame->width,
+                   frame->height, pl->pre_result.noise, k_per_dn(frame),
+                   pl->person_px);
   if (pl->agc8) {
     gate_tracks(pl, 1);
     wl__spatial8_spots(&pl->sp8, frame->data, frame->width, frame->height,

@@ -253,6 +253,15 @@ typedef struct wl__still_site {
 
 typedef struct wl__still {
   /* The blob test */
+  const struct wl_motion *motion; /* with frame (the frame being
+                         processed, whose pixels the calls get): blob
+                         boxes are made sub-pixel (wl__motion_refine_box);
+                         NULL: whole pixels. Set by the pipeline */
+  const wl_frame_t *frame;
+  const float *person_px; /* the camera's person height per row (px), or
+                         NULL: see sub_max_w and wl__still_sure */
+  float sub_max_w;    /* only blobs at most this many person heights wide
+                         are made sub-pixel (every one without person_px) */
   float max_ring_frac;/* at most this fraction of the blob's ring may
                          reach half its body level (compact) */
   int max_blob_px;    /* the blob must close within this of its peak */
@@ -266,6 +275,15 @@ typedef struct wl__still {
   int late_min_hits;  /* later: a site found in this many searches */
   int early_min_hits; /* during the spots (spots_end 2): this many (0: the
                          spots' end only; set by the pipeline) */
+  int sure_hits;      /* during the spots: a tentative track hit in each
+                         of its first this many frames on a warm blob of a
+                         target's size is confirmed (0: off; set by the
+                         pipeline; wl__still_sure)... */
+  float sure_min_h, sure_max_h; /* ...a blob between these many person
+                         heights tall at its bottom row... */
+  float sure_max_w;   /* ...and at most this many wide... */
+  float sure_narrow_w;/* ...and when wider than this many... */
+  int sure_wide_hits; /* ...after this many hits */
   /* The search */
   int search_every;   /* after the spots: a search every this many usable
                          frames (0: none) */
@@ -340,6 +358,21 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
 int wl__still_alone(wl__still_t *st, const uint16_t *img, int width,
                     int height, double noise, double k_per_dn,
                     const wl_detection_t *d);
+
+/* After the tracker's update of a warm-up spot frame (after a search of
+ * this frame: wl__still_alone's background): confirm
+ * (wl_tracker_confirm) every tentative track hit in every frame since its
+ * birth, sure_hits times (sure_wide_hits for a blob wider than
+ * sure_narrow_w person heights), of warm contrast at least still_min_k,
+ * on a blob that passes the blob test at its position, is alone and is
+ * between sure_min_h and sure_max_h person heights tall and at most
+ * sure_max_w wide at its bottom row (above the horizon: at most 7 px a
+ * side). person_px: the pixel height of a 1.7 m person per row (none
+ * confirmed without it). At most 64 per call. Its blob is not continued
+ * (not remembered as a standing target). Returns how many. */
+size_t wl__still_sure(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
+                      int width, int height, double noise, double k_per_dn,
+                      const float *person_px);
 
 /* After the tracker's update that followed wl__still_vouch: the tracks
  * born from the detections it appended are vouched for. */

@@ -61,6 +61,14 @@
  * found_ok) are whole objects, not pieces of a larger warm one: fed to
  * the tracker as warm-up spots (pipeline.c).
  *
+ * The blob's box is made sub-pixel like the motion detector's
+ * (wl__motion_refine_box against the ring's level) when the pipeline
+ * gives the motion detector and the frame, for blobs at most sub_max_w
+ * person heights wide. wl__still_sure confirms, in the warm-up spot
+ * frames, young tracks on an alone blob of a target's size (the camera's
+ * person height per row): targets in view at start-up are output from
+ * the first frame instead of after 3 hits and 2 px of motion.
+ *
  * Cost: a search is one pass over the frame (block sums and maxima,
  * memory-bound: about 40 us at 640 x 512) plus the scan of the few blocks
  * that can hold a candidate and O(blob + ring) per candidate outside the
@@ -82,6 +90,7 @@
 
 #include "../core/clones_int.h"
 #include "../core/select_int.h"
+#include "../motion/motion_int.h"
 #include "pipeline_int.h"
 
 int wl__still_init(wl__still_t *st, int width, int height,
@@ -98,6 +107,12 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->site_idle = 4;
   st->search_every = 8;
   st->late_min_hits = 5;
+  st->sure_max_h = 1.3f;
+  st->sure_max_w = 4.0f;
+  st->sure_min_h = 0.15f;
+  st->sure_narrow_w = 1.0f;
+  st->sure_wide_hits = 3;
+  st->sub_max_w = 1.0f;
   st->block_px = 16;
   st->bx = (width + st->block_px - 1) / st->block_px;
   st->by = (height + st->block_px - 1) / st->block_px;
@@ -530,6 +545,26 @@ static int blob_at(wl__still_t *st, const uint16_t *img, int width,
   d->polarity = pol;
   d->peak_contrast = pol * peak * (k_per_dn > 0 ? k_per_dn : 1.0);
   d->snr = peak / sd;
+  /* Sub-pixel box, as the motion detector's and the warm-up spots': each
+   * edge by the covered part of its outer line, or outward by the part of
+   * the line beyond it, against the ring's level with its spread as the
+   * noise. Only for blobs at most sub_max_w person heights wide (people,
+   * animals; every blob without person_px): a wide blob is mostly a
+   * vehicle, whose half-body-level blob (the hot engine's level) already
+   * misses its cooler parts, so moving its edges in made it worse. */
+  int narrow = 1;
+  if (st->person_px) {
+    double ph = st->person_px[by1 < height ? by1 : height - 1];
+    narrow = !(ph > 0) || bwid <= st->sub_max_w * ph;
+  }
+  if (st->motion && st->frame && st->frame->data == img && narrow) {
+    wl__motion_sview_t v = {st->motion, st->frame, NULL, 0,
+                            pol > 0 ? WL__FG_WARM : WL__FG_COLD, mean, sd};
+    /* Its level (the contrast of the edges' inward neighbours is floored
+     * at half of it) is the body's, not a hot engine's. */
+    wl__motion_refine_box(&v, fmin(peak, 2.0 * level), d->cx, d->cy, bx0,
+                          bx1, by0, by1, d);
+  }
   return 1;
 }
 
@@ -624,6 +659,62 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
       kept++;
     }
   }
+  return kept;
+}
+
+/* How many hits (one in each of its first frames) a track on blob d
+ * needs to be confirmed as a sure warm target, or 0 when d is of no size
+ * a target could have where it stands. With person_px (the pixel height
+ * of a 1.7 m person whose feet are on each row, 0 at and above the
+ * horizon): at least sure_min_h and at most sure_max_h person heights
+ * tall and at most sure_max_w wide at its bottom row (in the sky: at most
+ * the spots' 7 px a side, a bird, not a cloud's edge); sure_hits when at
+ * most sure_narrow_w person heights wide (a person, an animal), else
+ * sure_wide_hits (a vehicle, or a group: early blobs of those are often
+ * partly learned into the background, and a track confirmed on one kept
+ * the wrong box). */
+static int sure_needs(const wl__still_t *st, const float *person_px,
+                      int height, const wl_detection_t *d) {
+  int yb = (int)ceil(d->y + d->h) - 1;
+  if (yb < 0) yb = 0;
+  if (yb >= height) yb = height - 1;
+  double ph = person_px[yb];
+  if (!(ph > 0)) return d->w <= 7.0 && d->h <= 7.0 ? st->sure_hits : 0;
+  if (d->h > st->sure_max_h * ph || d->w > st->sure_max_w * ph ||
+      d->h < st->sure_min_h * ph)
+    return 0;
+  return d->w <= st->sure_narrow_w * ph ? st->sure_hits
+         : st->sure_wide_hits > st->sure_hits ? st->sure_wide_hits
+                                              : st->sure_hits;
+}
+
+size_t wl__still_sure(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
+                      int width, int height, double noise, double k_per_dn,
+                      const float *person_px) {
+  size_t n_all, kept = 0;
+  if (st->sure_hits <= 0 || !person_px || !(k_per_dn > 0)) return 0;
+  int most = st->sure_wide_hits > st->sure_hits ? st->sure_wide_hits
+                                                : st->sure_hits;
+  const wl_track_t *all = wl_tracker_tracks(tr, &n_all);
+  uint64_t ids[64];
+  int n_ids = 0;
+  for (size_t i = 0; i < n_all; i++) {
+    const wl_track_t *t = &all[i];
+    wl_detection_t d;
+    if (t->state != WL_TRACK_TENTATIVE || t->hits < st->sure_hits ||
+        t->hits > most || t->age != t->hits || t->det_index < 0 ||
+        t->contrast < st->still_min_k ||
+        blob_at(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
+                t->h, 1, st->still_min_snr, st->still_min_k, NAN, &d) <= 0)
+      continue;
+    int need = sure_needs(st, person_px, height, &d);
+    if (need > 0 && t->hits >= need && n_ids < 64 &&
+        wl__still_alone(st, img, width, height, noise, k_per_dn, &d))
+      ids[n_ids++] = t->id;
+  }
+  /* Confirming re-collects the tracker's lists: ids first. */
+  for (int k = 0; k < n_ids; k++)
+    kept += (size_t)wl_tracker_confirm(tr, ids[k]);
   return kept;
 }
 

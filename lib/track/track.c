@@ -1030,6 +1030,23 @@ static void collect_confirmed(wl_tracker_t *tr) {
   tr->n_confirmed = c;
 }
 
+/* Start-up (track.h): the caller has seen the target itself. */
+int wl_tracker_confirm(wl_tracker_t *tr, uint64_t id) {
+  if (tr->hold_confirm > 0) return 0;
+  for (int i = 0; i < tr->n; i++) {
+    wl_track_t *t = &tr->tracks[i];
+    if (t->id != id || t->state != WL_TRACK_TENTATIVE || t->misses > 0 ||
+        tr->trk[i].dead)
+      continue;
+    wl_tracker_vouch(tr, id);
+    t->state = WL_TRACK_CONFIRMED;
+    tr->stats.confirmations++;
+    collect_confirmed(tr);
+    return 1;
+  }
+  return 0;
+}
+
 /* Move the clock to t_ns (never backwards); returns the step in s. */
 static double advance_time(wl_tracker_t *tr, int64_t t_ns) {
   double dt = 0.0;
