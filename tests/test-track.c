@@ -586,6 +586,9 @@ TEST_IMPL(track_vouch_gate) {
   wl_tracker_t *tr = NULL;
   ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
   ASSERT(tr == NULL);
+  return 0;
+}
+
 /* wl_tracker_confirm: a tentative track matched in the last update is
  * confirmed at once (and listed by wl_tracker_confirmed); an unknown id,
  * a track missed in the last update and a hold after an FFC step change
