@@ -34,7 +34,7 @@
 #define CEIL_NUISANCE_FALSE_TRACKS  14      /* 11 in 10 s */
 #define FLOOR_CLASS_ACCURACY        0.90    /* 0.971 (33 of 34 tracks) */
 #define FLOOR_HALMSTAD_CM_RECALL    0.78    /* 0.843 */
-#define FLOOR_HALMSTAD_CM_F1        0.52    /* 0.574 */
+#define FLOOR_HALMSTAD_CM_F1        0.72    /* 0.754 */
 #define FLOOR_HALMSTAD_DISTANT_RECALL 0.87  /* 0.922 */
 #define FLOOR_HALMSTAD_DISTANT_F1   0.91    /* 0.960 */
 

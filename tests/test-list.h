@@ -215,6 +215,7 @@
   X(analyze_clutter_gate_pass) \
   X(analyze_clutter_gate_slow) \
   X(analyze_clutter_gate_strength) \
+  X(analyze_clutter_gate_strength_clutter) \
   X(analyze_global_motion) \
   X(analyze_spatial8_spots) \
   X(analyze_spatial8_continue) \

@@ -5,8 +5,8 @@
  *
  *   wl-accuracy sim [--presets A,B,...] [--seeds 101-105] [--frames N]
  *                   [--no-camera] [--oracle] [--threads N] [--verbose]
- *   wl-accuracy halmstad DATA_DIR [--limit N] [--every K] [--frames N]
- *                   [--peer PATH] [--threads N] [--per-clip]
+ *   wl-accuracy halmstad DATA_DIR [--limit N] [--every K] [--half odd|even]
+ *                   [--frames N] [--peer PATH] [--threads N] [--per-clip]
  *
  * Design. Each scenario-and-seed or clip is one job, scored by
  * accuracy_run.c; jobs run on a small pool of threads (default 2), each
@@ -32,8 +32,9 @@
 static const char USAGE[] =
     "usage: wl-accuracy sim [--presets A,B,...] [--seeds 101-105] [--frames N]\n"
     "                       [--no-camera] [--oracle] [--threads N] [--verbose]\n"
-    "       wl-accuracy halmstad DATA_DIR [--limit N] [--every K] [--frames N]\n"
-    "                       [--peer PATH] [--threads N] [--per-clip]\n"
+    "       wl-accuracy halmstad DATA_DIR [--limit N] [--every K]\n"
+    "                       [--half odd|even] [--frames N] [--peer PATH]\n"
+    "                       [--threads N] [--per-clip]\n"
     "\n"
     "sim       render each preset with each seed in memory, run the pipeline\n"
     "          (with the scenario's camera unless --no-camera) and score its\n"
@@ -46,9 +47,12 @@ static const char USAGE[] =
     "halmstad  run the pipeline (no camera) on DATA_DIR/videos/*.mp4 as listed\n"
     "          in DATA_DIR/videos.csv and score it against DATA_DIR/labels:\n"
     "          precision, recall, F1 per class and distance bin (centre and\n"
-    "          overlap rules) and track fragmentation. --every K takes every\n"
-    "          K-th clip, --limit N at most N clips, --frames N the first N\n"
-    "          frames of each. --peer PATH also runs `PATH VIDEO OUT.txt`\n"
+    "          overlap rules) and track fragmentation. --half odd (even)\n"
+    "          takes the clips at odd (even) positions, 1-based, of the list\n"
+    "          sorted by name (odd: the half the 8-bit rules are tuned on,\n"
+    "          even: the check); then --every K takes every K-th clip,\n"
+    "          --limit N at most N clips; --frames N the first N frames of\n"
+    "          each. --peer PATH also runs `PATH VIDEO OUT.txt`\n"
     "          (MOT rows, 1-based) per clip and scores it alongside.\n"
     "--threads N  worker threads (default 2)\n";
 
@@ -569,10 +573,14 @@ static void print_clip(const acc_clip_result_t *r, int has_peer) {
   printf("\n");
 }
 
+static int clip_name_cmp(const void *a, const void *b) {
+  return strcmp(((const acc_clip_t *)a)->video, ((const acc_clip_t *)b)->video);
+}
+
 static int cmd_halmstad(int argc, char **argv) {
   const char *data_dir = NULL, *peer = NULL;
   long limit = 0, every = 1, max_frames = 0, threads = 2;
-  int per_clip = 0;
+  int per_clip = 0, half = 0; /* 1 odd, 2 even positions; 0 all */
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     int has = i + 1 < argc;
@@ -582,6 +590,10 @@ static int cmd_halmstad(int argc, char **argv) {
     } else if (strcmp(a, "--every") == 0 && has) {
       if (parse_long(argv[++i], 1, 1000000, &every))
         return usage_error("--every %s: expected a count", argv[i]);
+    } else if (strcmp(a, "--half") == 0 && has) {
+      const char *v = argv[++i];
+      half = strcmp(v, "odd") == 0 ? 1 : strcmp(v, "even") == 0 ? 2 : -1;
+      if (half < 0) return usage_error("--half %s: expected odd or even", v);
     } else if (strcmp(a, "--frames") == 0 && has) {
       if (parse_long(argv[++i], 1, 10000000, &max_frames))
         return usage_error("--frames %s: expected a count", argv[i]);
@@ -612,6 +624,13 @@ static int cmd_halmstad(int argc, char **argv) {
   if (acc_clips_read(data_dir, &all_clips, &n_all, &err) != WL_OK) {
     fprintf(stderr, "wl-accuracy: %s\n", err.msg);
     return 1;
+  }
+  if (half) {
+    /* Positions in the list sorted by name (videos.csv is). */
+    qsort(all_clips, n_all, sizeof *all_clips, clip_name_cmp);
+    size_t k = 0;
+    for (size_t i = half - 1; i < n_all; i += 2) all_clips[k++] = all_clips[i];
+    n_all = k;
   }
   size_t n = 0;
   for (size_t i = 0; i < n_all; i += (size_t)every) {

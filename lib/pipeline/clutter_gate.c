@@ -57,7 +57,15 @@
  * quiet neighbourhood, waves drifting out of the busy cells) never
  * reach SNR 10 while the real targets nearly all do at some point; with
  * this rule max_clutter could be raised from 0.5 to 1 (fewer real
- * targets held back by a busy neighbourhood).
+ * targets held back by a busy neighbourhood). The bar rises with the
+ * clutter where the track is: min_peak_snr + snr_per_clutter x the
+ * excess rate (the 3x3 rate less the track's own share, when above 0;
+ * the same excess the clutter rule uses), evaluated every frame. A busy
+ * neighbourhood makes strong noise peaks too, so a track there must
+ * have been clearer (5 per detection per frame: SNR 15 at an excess of
+ * 1, the clutter bound), while a target alone on the sky keeps the bar
+ * of 10; passed tracks are held to it as well (a wave or a branch that
+ * drifted 40 px is rarely strong).
  *
  * Then one object, one track: a close helicopter or airplane makes several
  * components (rotor, body, exhaust) that the tracker may follow as
@@ -99,6 +107,7 @@ int wl__clutter_gate_init(wl__clutter_gate_t *g, int width, int height,
   g->slow_cos = 0.9f;
   g->slow_clutter = 4;
   g->min_peak_snr = 10;
+  g->snr_per_clutter = 5;
   g->cap = max_tracks;
   g->rate = calloc((size_t)g->cols * (size_t)g->rows, sizeof *g->rate);
   g->mem = calloc(max_tracks, sizeof *g->mem);
@@ -289,13 +298,16 @@ void wl__clutter_gate_filter(wl__clutter_gate_t *g, const wl_track_t *all,
     while (j < g->n_mem && g->mem[j].id < conf[i].id) j++;
     int known = j < g->n_mem && g->mem[j].id == conf[i].id;
     int passed = known && g->mem[j].passed;
-    /* Strength: a track that never matched a clear detection is clutter
-     * (compression blocks, texture flicker), wherever it goes. */
-    if (g->min_peak_snr > 0 &&
-        !(known && g->mem[j].peak_snr >= g->min_peak_snr))
-      continue;
     double excess = clutter_at(g, conf[i].cx, conf[i].cy) -
                     own_detections(g, &conf[i], dets, n_dets);
+    /* Strength: a track that never matched a clear detection is clutter
+     * (compression blocks, texture flicker), wherever it goes; the
+     * busier its neighbourhood, the clearer it must have been. */
+    if (g->min_peak_snr > 0 &&
+        !(known && g->mem[j].peak_snr >=
+                       g->min_peak_snr +
+                           g->snr_per_clutter * (excess > 0 ? excess : 0)))
+      continue;
     if (pan && excess > g->pan_clutter &&
         hypot(conf[i].vx - g->vx, conf[i].vy - g->vy) <
             g->pan_match * pan_speed)

@@ -107,7 +107,10 @@ typedef struct wl__clutter_gate {
                          clutter rate is at most slow_clutter */
   float slow_cos, slow_clutter;
   float min_peak_snr; /* a track is output only once it has matched a
-                         detection of at least this SNR (0: off) */
+                         detection of at least this SNR (0: off)... */
+  float snr_per_clutter; /* ...plus this much per detection per frame by
+                         which the clutter rate where it is (less its own
+                         share) is above 0 (0: a fixed bar) */
   size_t cap;         /* capacity of the arrays below (max_tracks) */
   wl__gate_track_t *mem, *mem_next;
   size_t n_mem;
