@@ -150,6 +150,25 @@ WL__INLINE int segment(const uint16_t *restrict f, uint16_t *restrict mu,
   return count;
 }
 
+/* The mask bytes of a block without foreground (most blocks): the
+ * per-pixel loops of segment_detect and segment_update with state 0
+ * everywhere, so no polarity or flicker flag is needed. dec: the
+ * update's flicker-counter decay draws, NULL in detection. */
+WL__INLINE void quiet_mask(uint8_t *restrict mask,
+                           const uint8_t *restrict dec, int len) {
+  for (int j = 0; j < len; j++) {
+    uint8_t old = mask[j];
+    uint8_t changed = (old & WL__STATE_BITS) != 0;
+    uint8_t cnt = (old >> WL__COUNT_SHIFT) & WL__COUNT_MAX;
+    cnt = (uint8_t)(cnt + changed);
+    cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
+    if (dec) cnt = (uint8_t)(cnt - (dec[j] & (cnt > 0)));
+    mask[j] = (uint8_t)((old & WL__LAST_COLD) |
+                        (changed << WL__CHANGED_SHIFT) |
+                        (cnt << WL__COUNT_SHIFT));
+  }
+}
+
 /* Detect only, pixels [0, len): the same outputs as segment() with
  * update == 0, in two loops so that the mask byte's bookkeeping runs on
  * byte lanes (four times as many per vector as the 32-bit contrast
@@ -175,17 +194,7 @@ WL__INLINE int segment_detect(const uint16_t *restrict f,
     st[j] = (uint8_t)(fg ? (d < 0 ? WL__FG_COLD : WL__FG_WARM) : 0);
   }
   if (count == 0) {
-    /* The loop below with state 0 everywhere (most blocks). */
-    for (int j = 0; j < len; j++) {
-      uint8_t old = mask[j];
-      uint8_t changed = (old & WL__STATE_BITS) != 0;
-      uint8_t cnt = (old >> WL__COUNT_SHIFT) & WL__COUNT_MAX;
-      cnt = (uint8_t)(cnt + changed);
-      cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
-      mask[j] = (uint8_t)((old & WL__LAST_COLD) |
-                          (changed << WL__CHANGED_SHIFT) |
-                          (cnt << WL__COUNT_SHIFT));
-    }
+    quiet_mask(mask, NULL, len);
     return count;
   }
   for (int j = 0; j < len; j++) {
@@ -232,19 +241,8 @@ WL__INLINE int segment_update(const uint16_t *restrict f,
     dec[j] = (uint8_t)((((r >> 5) ^ (r >> 11)) & 63) == 0);
   }
   if (count == 0) {
-    /* The loop below with state 0 everywhere (most blocks); fl is not
-     * needed (only foreground pixels read it). */
-    for (int j = 0; j < len; j++) {
-      uint8_t old = mask[j];
-      uint8_t changed = (old & WL__STATE_BITS) != 0;
-      uint8_t cnt = (old >> WL__COUNT_SHIFT) & WL__COUNT_MAX;
-      cnt = (uint8_t)(cnt + changed);
-      cnt = cnt > WL__COUNT_MAX ? WL__COUNT_MAX : cnt;
-      cnt = (uint8_t)(cnt - (dec[j] & (cnt > 0)));
-      mask[j] = (uint8_t)((old & WL__LAST_COLD) |
-                          (changed << WL__CHANGED_SHIFT) |
-                          (cnt << WL__COUNT_SHIFT));
-    }
+    /* fl is not needed: only foreground pixels read it. */
+    quiet_mask(mask, dec, len);
   } else {
     for (int j = 0; j < len; j++) {
       uint8_t state = st[j], old = mask[j];
