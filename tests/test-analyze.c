@@ -1068,6 +1068,54 @@ TEST_IMPL(analyze_still_alone) {
   return 0;
 }
 
+/* wl__still_vouch: the person's site of still_scene, found in 20
+ * searches, vouches for a slow warm track whose box holds it, not for a
+ * cold one there (a ghost beside a warm target is not the warm target). */
+TEST_IMPL(analyze_still_vouch_polarity) {
+  wl_err_t err;
+  uint16_t *px = malloc(320 * 256 * sizeof *px);
+  ASSERT(px != NULL);
+  for (int warm = 0; warm < 2; warm++) {
+    wl__still_t st;
+    ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
+    for (int f = 0; f < 20; f++) {
+      still_scene(px, f);
+      wl__still_search(&st, px, 320, 256, 3.0, 0.01);
+    }
+    ASSERT_EQ(st.n_sites, 2);
+    wl_track_params_t tp;
+    wl_track_default_params(&tp);
+    tp.width = 320;
+    tp.height = 256;
+    wl_tracker_t *tr = NULL;
+    ASSERT_OK(wl_tracker_new(&tr, &tp, &err), &err);
+    wl_detection_t d;
+    memset(&d, 0, sizeof d);
+    d.x = 98; d.y = 112; d.w = 4; d.h = 16;
+    d.cx = 100; d.cy = 120;
+    d.area = d.w * d.h;
+    d.polarity = warm ? 1 : -1;
+    d.peak_contrast = warm ? 10.0 : -10.0;
+    d.snr = 30;
+    for (int f = 0; f < 3; f++)
+      ASSERT_OK(wl_tracker_update(tr, (int64_t)f * 33333333, &d, 1, &err),
+                &err);
+    wl_detection_t dets[4];
+    size_t n_dets = 0;
+    size_t kept = wl__still_vouch(&st, tr, px, 320, 256, 3.0, 0.01, 0, dets,
+                                  &n_dets, 4);
+    fprintf(stderr, "%s track: %zu vouched or appended, %zu blobs\n",
+            warm ? "warm" : "cold", kept, n_dets);
+    /* The car's site holds no track: its blob is appended either way. */
+    ASSERT_EQ(n_dets, 1);
+    ASSERT_EQ(kept, warm ? 2u : 1u);
+    wl_tracker_free(tr);
+    wl__still_free(&st);
+  }
+  free(px);
+  return 0;
+}
+
 /* The first second in the pipeline. A person walking from frame 0 (too
  * tall for the warm-up spots' 7 x 7 centre) is a confirmed track earlier
  * with warm_blob_spots; the still scene's standing person and car are

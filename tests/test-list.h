@@ -225,6 +225,7 @@
   X(analyze_still_cold_ring) \
   X(analyze_still_pipeline) \
   X(analyze_still_alone) \
+  X(analyze_still_vouch_polarity) \
   X(analyze_still_early) \
   X(analyze_still_sure) \
   X(analyze_still_sure_pipeline) \

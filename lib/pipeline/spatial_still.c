@@ -648,7 +648,11 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
                 &d) <= 0)
       continue;
     if (on >= 0) {
-      if (hypot(all[on].vx, all[on].vy) > st->still_max_speed) continue;
+      /* A warm site vouches for a warm track only: a cold one whose box
+       * holds it (a ghost beside a warm animal) is not the warm target. */
+      if (hypot(all[on].vx, all[on].vy) > st->still_max_speed ||
+          all[on].contrast <= 0)
+        continue;
       wl_tracker_vouch(tr, all[on].id);
       remember(st, all[on].id);
       kept++;
