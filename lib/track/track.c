@@ -104,6 +104,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->static_small_area = 12;
   p->static_small_hits = 60;
   p->ghost_max_area = 30;
+  p->cold_ghost_max_h = 4;
   p->contrast_in_kelvin = 1;
 }
 
@@ -188,6 +189,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->static_small_area, 0, 1e9, "static_small_area"},
       {p->static_small_hits, 0, 1e6, "static_small_hits"},
       {p->ghost_max_area, 0, 1e9, "ghost_max_area"},
+      {p->cold_ghost_max_h, 0, WL_MAX_DIM, "cold_ghost_max_h"},
       {p->contrast_in_kelvin, 0, 1, "contrast_in_kelvin"},
       {p->birth_inside_suppress, 0, 1, "birth_inside_suppress"},
       {p->polarity_gate, 0, 1, "polarity_gate"},
@@ -738,13 +740,35 @@ static int flat_streak(const wl_track_params_t *p, const wl__trk_t *k) {
          k->sum_w >= p->flat_aspect * k->sum_h;
 }
 
-/* Has a possible ghost (ghost_beside()) gone fragment_release_px from
- * where it was first seen beside a warm confirmed track? A ghost stays
- * where the animal stood; a cold target walking beside a warm one goes
- * on. */
+/* Is a track small and cold from its birth on: cold, none of its
+ * detections covering more than ghost_max_area pixels nor taller than
+ * cold_ghost_max_h rows? In the simulator every such track is a ghost (the
+ * ground where a warm animal or person stood while the background model
+ * learned it, often with no confirmed track beside it yet) or clutter,
+ * never a target: the one cold target, a person colder than the sunlit
+ * ground at 205 m (border-day), is 50 px, its pieces mostly 5 rows or
+ * taller. */
+static int cold_small(const wl_track_params_t *p, const wl__trk_t *k) {
+  return p->cold_ghost_max_h > 0 && p->ghost_max_area > 0 &&
+         k->polarity < 0 && k->max_area <= p->ghost_max_area &&
+         k->max_h <= p->cold_ghost_max_h;
+}
+
+/* Has a possible ghost gone fragment_release_px from where it was first
+ * seen so: beside a warm confirmed track (ghost_beside()), else, when
+ * cold_small(), at its birth detection? A ghost stays where the animal
+ * stood; a cold target walking beside a warm one goes on. */
 static int ghost_released(const wl_track_params_t *p, const wl__trk_t *k) {
-  if (!k->ghost_seen) return 1;
-  double dx = k->ax.pos - k->ghost_x, dy = k->ay.pos - k->ghost_y;
+  double dx, dy;
+  if (k->ghost_seen) {
+    dx = k->ax.pos - k->ghost_x;
+    dy = k->ay.pos - k->ghost_y;
+  } else if (cold_small(p, k)) {
+    dx = k->ax.pos - k->birth_x;
+    dy = k->ay.pos - k->birth_y;
+  } else {
+    return 1;
+  }
   return dx * dx + dy * dy >= p->fragment_release_px * p->fragment_release_px;
 }
 
@@ -761,7 +785,8 @@ static int ghost_released(const wl_track_params_t *p, const wl__trk_t *k) {
 static int static_hits_needed(const wl_track_params_t *p,
                               const wl__trk_t *k) {
   if (k->vouched) return p->static_vouched_hits;
-  if ((k->max_area <= p->static_small_area || k->ghost_seen) &&
+  if ((k->max_area <= p->static_small_area || k->ghost_seen ||
+       cold_small(p, k)) &&
       p->static_small_hits > p->static_confirm_hits)
     return p->static_small_hits;
   return p->static_confirm_hits;
