@@ -2143,6 +2143,17 @@ TEST_IMPL(track_small_static_needs_more_hits) {
   return 0;
 }
 
+/* How many of the tracker's confirmed tracks hold (x, y) in their box. */
+static int confirmed_holding(const wl_tracker_t *tr, double x, double y) {
+  size_t n = 0;
+  const wl_track_t *c = wl_tracker_confirmed(tr, &n);
+  int on = 0;
+  for (size_t i = 0; i < n; i++)
+    on += x >= c[i].x && x < c[i].x + c[i].w && y >= c[i].y &&
+          y < c[i].y + c[i].h;
+  return on;
+}
+
 /* A warm animal (6x4 px, strong) walks right at 20 px/s from (100, 200);
  * a cold blob (5x4 px, 20 px: more than fragment_max_area) starts 1.5 px
  * below its box and moves right at `speed` px/s plus a drift of 3 px over
@@ -2167,12 +2178,7 @@ static int ghost_run(const wl_track_params_t *p, double speed) {
       return -1;
     }
   }
-  size_t n = 0;
-  const wl_track_t *c = wl_tracker_confirmed(tr, &n);
-  int on = 0;
-  for (size_t i = 0; i < n; i++)
-    on += gx >= c[i].x && gx < c[i].x + c[i].w && gy >= c[i].y &&
-          gy < c[i].y + c[i].h;
+  int on = confirmed_holding(tr, gx, gy);
   wl_tracker_free(tr);
   return on;
 }
@@ -2224,12 +2230,7 @@ static int cold_ghost_run(const wl_track_params_t *p, double w, double h,
       return -1;
     }
   }
-  size_t n = 0;
-  const wl_track_t *c = wl_tracker_confirmed(tr, &n);
-  int on = 0;
-  for (size_t i = 0; i < n; i++)
-    on += gx >= c[i].x && gx < c[i].x + c[i].w && gy >= c[i].y &&
-          gy < c[i].y + c[i].h;
+  int on = confirmed_holding(tr, gx, gy);
   wl_tracker_free(tr);
   return on;
 }
