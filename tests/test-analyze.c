@@ -1181,19 +1181,24 @@ TEST_IMPL(analyze_still_early) {
  * about that tall (person_px 14); not where a person is 5 px tall (the
  * blob would be 5 m tall), nor in the sky above the horizon (0: only
  * blobs up to 7 px), nor without person_px, nor with sure_hits 0, nor
- * on the wide warm band (its 30 K hot spot, not alone); a wide blob (a vehicle)
- * needs sure_wide_hits. */
+ * on the wide warm band (its 30 K hot spot, not alone), nor where a person
+ * is 24 px tall (4 px is under sure_min_w: a hot strip of a vehicle); a
+ * wide blob (a vehicle) needs sure_wide_hits. */
 TEST_IMPL(analyze_still_sure) {
   wl_err_t err;
   uint16_t *px = malloc(320 * 256 * sizeof *px);
   float *person = malloc(256 * sizeof *person);
   ASSERT(px != NULL && person != NULL);
   early_scene(px, 0, 0.0);
-  for (int mode = 0; mode < 7; mode++) {
+  for (int mode = 0; mode < 8; mode++) {
     /* 0: fits, 1: too tall, 2: sky, 3: no prior, 4: off, 5: the band,
      * 6: the person as a wide blob (person_px 3.5: 16 px is 1.14 heights
-     * tall, 4 px 1.14 wide > sure_narrow_w) */
-    double ph = mode == 1 ? 5.0 : mode == 2 ? 0.0 : mode == 6 ? 12.5 : 14.0;
+     * tall, 4 px 1.14 wide > sure_narrow_w), 7: too thin */
+    double ph = mode == 1   ? 5.0
+                : mode == 2 ? 0.0
+                : mode == 6 ? 12.5
+                : mode == 7 ? 24.0
+                            : 14.0;
     for (int y = 0; y < 256; y++) person[y] = (float)ph;
     wl__still_t st;
     ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);

@@ -179,6 +179,7 @@
   X(track_vouch_static) \
   X(track_vouch_gate) \
   X(track_confirm_now) \
+  X(track_grow_whole) \
   X(track_box_unbiased) \
   X(track_dim_confirm) \
   X(track_coast_freeze) \

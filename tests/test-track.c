@@ -634,6 +634,79 @@ TEST_IMPL(track_confirm_now) {
   return 0;
 }
 
+/* A young confirmed track grows to its whole target (grow_young_frames):
+ * (A) a car confirmed on its whole 16 x 10 detection, later seen as its
+ * front and rear (a 3 px gap): one track takes both, no second track is
+ * born; (B) a track confirmed on a 7 x 10 piece takes the larger
+ * detection that holds the piece and its centroid. Neither with
+ * grow_young_frames 0; (A) not for a small target (mean box under
+ * grow_min_area) nor for a cold piece. */
+static int grow_case(int mode, int grow, size_t *n_all, double *w,
+                     int *det_index) {
+  wl_err_t err;
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  if (!grow) p.grow_young_frames = 0;
+  wl_tracker_t *tr = NULL;
+  ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
+  double s = mode == 2 ? 0.3 : 1.0; /* mode 2: a small target */
+  double cx = 480.0;
+  int f = 0;
+  for (; f < 5; f++, cx -= 1.0) {
+    wl_detection_t d = mode == 1 ? det_at(cx - 4.5, 295, 7, 10, 20)
+                                 : det_at(cx, 295, 16 * s, 10 * s, 20);
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err), &err);
+    if (f == 0) ASSERT_EQ(wl_tracker_confirm(tr, 1), 1);
+  }
+  wl_detection_t d[2];
+  if (mode == 1) {
+    d[0] = det_at(cx - 4.5, 295, 7, 10, 20);
+    d[1] = det_at(cx, 295, 16, 10, 20);
+  } else {
+    /* Front 7 wide and rear 5 wide of the 16-wide car, 3 px apart. */
+    d[0] = det_at(cx - 4.5 * s, 295, 7 * s, 10 * s, 20);
+    d[1] = det_at(cx + 5.5 * s, 295, 5 * s, 10 * s, 20);
+    if (mode == 3) d[1].polarity = -1;
+  }
+  ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, 2, &err), &err);
+  const wl_track_t *a = wl_tracker_tracks(tr, n_all);
+  ASSERT(*n_all >= 1);
+  ASSERT_EQ(a[0].id, 1);
+  *w = a[0].w;
+  *det_index = a[0].det_index;
+  wl_tracker_free(tr);
+  return 0;
+}
+
+TEST_IMPL(track_grow_whole) {
+  size_t n;
+  double w;
+  int di;
+  /* (A) front and rear: one track, its box wider than the front. */
+  ASSERT_EQ(grow_case(0, 1, &n, &w, &di), 0);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(di, 0);
+  ASSERT_DBL_GT(w, 14.0);
+  ASSERT_EQ(grow_case(0, 0, &n, &w, &di), 0);
+  ASSERT_EQ(n, 2); /* the rear is born as a second track */
+  ASSERT_DBL_LT(w, 14.0);
+  /* (B) the whole detection holding the piece. */
+  ASSERT_EQ(grow_case(1, 1, &n, &w, &di), 0);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(di, 1);
+  ASSERT_EQ(grow_case(1, 0, &n, &w, &di), 0);
+  ASSERT_EQ(di, 0);
+  ASSERT_EQ(n, 2);
+  /* A small target's pieces and a cold piece are not taken. */
+  ASSERT_EQ(grow_case(2, 1, &n, &w, &di), 0);
+  ASSERT_EQ(n, 2);
+  ASSERT_EQ(grow_case(3, 1, &n, &w, &di), 0);
+  ASSERT_EQ(n, 2);
+  return 0;
+}
+
 TEST_IMPL(track_slow_drift_confirm) {
   wl_err_t err;
   for (int mode = 0; mode < 5; mode++) {

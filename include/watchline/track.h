@@ -261,6 +261,17 @@ typedef struct wl_track_params {
   int birth_inside_suppress;/* 1: no birth from a detection whose centroid
                                lies inside the box of a track matched in
                                the same frame (fragments of one object) */
+  int grow_young_frames;    /* 60: a confirmed track at most this many
+                               frames old, matched to a piece of its
+                               target, takes instead a larger unmatched
+                               detection that holds the piece whole and
+                               its predicted centroid (and no other
+                               confirmed track's); 0: off */
+  double grow_min_area;     /* 40: ... only a track whose mean box (mean
+                               width x mean height of its detections)
+                               covers at least this many px^2 (pieces
+                               beside a distant target are as often
+                               other targets) */
   int polarity_gate;        /* 1: a track only takes detections of the
                                polarity it was born with; 0: any */
   int merge_split;          /* 1: a detection that holds the predicted

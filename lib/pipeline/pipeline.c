@@ -166,12 +166,16 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
    * there: the clutter gate handles that video's clutter, and in a
    * panning clip the test only changed which clutter confirmed. The
    * ghost test (ghost_max_area: a radiometric model's warm-up ghosts
-   * beside an animal) is off there too: it was not tuned on that video. */
+   * beside an animal) is off there too: it was not tuned on that video.
+   * So is growing a young track to its whole target (grow_young_frames:
+   * a running-mean warm-up's pieces of a vehicle): the 8-bit path has no
+   * such warm-up. */
   pl->agc8 = frame->bit_depth <= 8 && !frame->radiometry.radiometric;
   if (pl->agc8) {
     tp.static_confirm_hits = 0;
     tp.flat_aspect = 0.0;
     tp.ghost_max_area = 0;
+    tp.grow_young_frames = 0;
   }
   if (tp.max_detections < pl->params.max_detections)
     tp.max_detections = pl->params.max_detections;

@@ -285,6 +285,8 @@ typedef struct wl__still {
   float sure_min_h, sure_max_h; /* ...a blob between these many person
                          heights tall at its bottom row... */
   float sure_max_w;   /* ...and at most this many wide... */
+  float sure_min_w;   /* ...and at least this many wide (0.2: not a thin
+                         strip, a hot edge of a vehicle)... */
   float sure_narrow_w;/* ...and when wider than this many... */
   int sure_wide_hits; /* ...after this many hits */
   /* The search */
@@ -368,8 +370,8 @@ int wl__still_alone(wl__still_t *st, const uint16_t *img, int width,
  * birth, sure_hits times (sure_wide_hits for a blob wider than
  * sure_narrow_w person heights), of warm contrast at least still_min_k,
  * on a blob that passes the blob test at its position, is alone and is
- * between sure_min_h and sure_max_h person heights tall and at most
- * sure_max_w wide at its bottom row (above the horizon: at most 7 px a
+ * between sure_min_h and sure_max_h person heights tall and between
+ * sure_min_w and sure_max_w wide at its bottom row (above the horizon: at most 7 px a
  * side). person_px: the pixel height of a 1.7 m person per row (none
  * confirmed without it). At most 64 per call. Its blob is not continued
  * (not remembered as a standing target). Returns how many. */

@@ -109,6 +109,7 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->late_min_hits = 5;
   st->sure_max_h = 1.3f;
   st->sure_max_w = 4.0f;
+  st->sure_min_w = 0.2f;
   st->sure_min_h = 0.15f;
   st->sure_narrow_w = 1.0f;
   st->sure_wide_hits = 3;
@@ -671,7 +672,8 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
  * a target could have where it stands. With person_px (the pixel height
  * of a 1.7 m person whose feet are on each row, 0 at and above the
  * horizon): at least sure_min_h and at most sure_max_h person heights
- * tall and at most sure_max_w wide at its bottom row (in the sky: at most
+ * tall and between sure_min_w and sure_max_w wide at its bottom row (a
+ * thinner blob is a hot strip of a vehicle, a truck's; in the sky: at most
  * the spots' 7 px a side, a bird, not a cloud's edge); sure_hits when at
  * most sure_narrow_w person heights wide (a person, an animal), else
  * sure_wide_hits (a vehicle, or a group: early blobs of those are often
@@ -685,7 +687,7 @@ static int sure_needs(const wl__still_t *st, const float *person_px,
   double ph = person_px[yb];
   if (!(ph > 0)) return d->w <= 7.0 && d->h <= 7.0 ? st->sure_hits : 0;
   if (d->h > st->sure_max_h * ph || d->w > st->sure_max_w * ph ||
-      d->h < st->sure_min_h * ph)
+      d->h < st->sure_min_h * ph || d->w < st->sure_min_w * ph)
     return 0;
   return d->w <= st->sure_narrow_w * ph ? st->sure_hits
          : st->sure_wide_hits > st->sure_hits ? st->sure_wide_hits

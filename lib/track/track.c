@@ -87,6 +87,8 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->coast_frames = 2;
   p->max_lost_frames = 45;
   p->birth_inside_suppress = 1;
+  p->grow_young_frames = 60;
+  p->grow_min_area = 40;
   p->polarity_gate = 1;
   p->merge_split = 1;
   p->vouched_gate_px = 1.5;
@@ -192,6 +194,8 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->cold_ghost_max_h, 0, WL_MAX_DIM, "cold_ghost_max_h"},
       {p->contrast_in_kelvin, 0, 1, "contrast_in_kelvin"},
       {p->birth_inside_suppress, 0, 1, "birth_inside_suppress"},
+      {p->grow_young_frames, 0, 100000, "grow_young_frames"},
+      {p->grow_min_area, 0, 1e9, "grow_min_area"},
       {p->polarity_gate, 0, 1, "polarity_gate"},
       {p->merge_split, 0, 1, "merge_split"},
       {p->vouched_gate_px, 0, WL_MAX_DIM, "vouched_gate_px"},
@@ -1015,6 +1019,99 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
   tr->stats.births++;
 }
 
+/* Does box (x, y, w, h) lie inside detection b's box grown by 1 px? */
+static int box_inside_meas(double x, double y, double w, double h,
+                           const wl__meas_t *b) {
+  return x >= b->x - 1 && y >= b->y - 1 && x + w <= b->x + b->w + 1 &&
+         y + h <= b->y + b->h + 1;
+}
+
+/* A young track grows to the whole target (grow_young_frames; track.h,
+ * docs/DETECTION.md, "Association"): a young confirmed track matched to a
+ * piece of its target (the hot front of a distant car while the running
+ * mean still holds the rest, a piece of a truck) takes, instead, a larger
+ * unmatched detection of its polarity that holds the piece's box whole
+ * and the track's predicted centroid, and holds no other confirmed
+ * track's. Without this the whole target's detection is born as a second
+ * track that takes over a little later (an identity switch). The piece is
+ * then inside a matched box and is not born (birth_inside_suppress). */
+static void grow_to_whole(wl_tracker_t *tr) {
+  for (int i = 0; i < tr->n; i++) {
+    const wl_track_t *t = &tr->tracks[i];
+    wl__trk_t *k = &tr->trk[i];
+    int jp = k->det;
+    if (jp < 0 || k->dead || t->state != WL_TRACK_CONFIRMED ||
+        t->age > tr->p.grow_young_frames || t->hits < 1 ||
+        k->sum_w * k->sum_h <
+            tr->p.grow_min_area * (double)t->hits * (double)t->hits)
+      continue;
+    const wl__meas_t *pc = &tr->meas[jp];
+    int best = -1;
+    double best_area = pc->w * pc->h;
+    for (int j = 0; j < tr->n_meas; j++) {
+      const wl__meas_t *m = &tr->meas[j];
+      if (!m->valid || m->track >= 0 || m->part ||
+          m->polarity != k->polarity || !(m->w * m->h > best_area) ||
+          !box_inside_meas(pc->x, pc->y, pc->w, pc->h, m) ||
+          !box_inside_meas(k->ax.pos, k->ay.pos, 0.0, 0.0, m))
+        continue;
+      int other = 0;
+      for (int o = 0; o < tr->n && !other; o++) {
+        const wl__trk_t *ko = &tr->trk[o];
+        other = o != i && !ko->dead &&
+                tr->tracks[o].state == WL_TRACK_CONFIRMED &&
+                box_inside_meas(ko->ax.pos, ko->ay.pos, 0.0, 0.0, m);
+      }
+      if (other) continue;
+      best = j;
+      best_area = m->w * m->h;
+    }
+    if (best >= 0) {
+      tr->meas[jp].track = -1;
+      tr->meas[best].track = i;
+      k->det = jp = best;
+    }
+    /* A track wider than tall (a vehicle: its front and rear apart while
+     * the running mean learns its body): the unmatched pieces that, with
+     * its detection, fit in the largest box it has had (+1 px) become one
+     * detection, their union (crowd: not for people, whose largest box
+     * may be a merge). O(detections x tracks) per young track. */
+    wl__meas_t *u = &tr->meas[jp];
+    for (int j = 0; j < tr->n_meas && k->max_w > k->max_h; j++) {
+      wl__meas_t *m = &tr->meas[j];
+      if (!m->valid || m->track >= 0 || m->part ||
+          m->polarity != k->polarity)
+        continue;
+      double x0 = fmin(u->x, m->x), y0 = fmin(u->y, m->y);
+      double x1 = fmax(u->x + u->w, m->x + m->w);
+      double y1 = fmax(u->y + u->h, m->y + m->h);
+      if (x1 - x0 > k->max_w + 1.0 || y1 - y0 > k->max_h + 1.0) continue;
+      int other = 0;
+      for (int o = 0; o < tr->n && !other; o++) {
+        const wl__trk_t *ko = &tr->trk[o];
+        other = o != i && !ko->dead &&
+                tr->tracks[o].state == WL_TRACK_CONFIRMED &&
+                box_inside_meas(ko->ax.pos, ko->ay.pos, 0.0, 0.0, m);
+      }
+      if (other) continue;
+      double au = u->area > 0 ? u->area : 1, am = m->area > 0 ? m->area : 1;
+      u->cx = (au * u->cx + am * m->cx) / (au + am);
+      u->cy = (au * u->cy + am * m->cy) / (au + am);
+      u->x = x0;
+      u->y = y0;
+      u->w = x1 - x0;
+      u->h = y1 - y0;
+      u->area += m->area;
+      u->snr = fmax(u->snr, m->snr);
+      u->contrast = fabs(m->contrast) > fabs(u->contrast) ? m->contrast
+                                                          : u->contrast;
+      u->ln_w = logf((float)(u->w + SIZE_SOFT_PX));
+      u->ln_h = logf((float)(u->h + SIZE_SOFT_PX));
+      m->track = i;
+    }
+  }
+}
+
 /* Start a tentative track from every detection nobody took. */
 static void births(wl_tracker_t *tr, int64_t t_ns) {
   for (int j = 0; j < tr->n_meas; j++) {
@@ -1273,6 +1370,7 @@ int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
   pad_meas_gates(tr);
   int rc = wl__track_associate(tr, err);
   if (rc < 0) return rc;
+  if (tr->p.grow_young_frames > 0) grow_to_whole(tr);
   for (int i = 0; i < tr->n; i++) {
     if (tr->trk[i].det >= 0)
       update_hit(tr, i, t_ns);
