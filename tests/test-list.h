@@ -195,6 +195,7 @@
   X(track_small_static_needs_more_hits) \
   X(track_ghost_not_confirmed) \
   X(track_cold_ghost_not_confirmed) \
+  X(track_cold_ghost_mean_height) \
   X(track_irregular_dt) \
   X(track_no_alloc_per_frame) \
   X(track_capacity_and_bad_input) \

@@ -89,7 +89,7 @@
  *              drifting only once fragment_release_px from where it was
  *              first seen so, as static only after static_small_hits;
  *              so does a cold track of at most ghost_max_area pixels and
- *              cold_ghost_max_h rows from its birth on.
+ *              on average cold_ghost_max_h rows from its birth on.
  *              So a strong moving target confirms after ~3 hits, a dim one
  *              (SNR ~3) after ~8-15 consistent hits; noise, which does not
  *              come back inside a small gate, and static flicker, which
@@ -355,13 +355,16 @@ typedef struct wl_track_params {
                                fragment_release_px from where it was first
                                seen so, and as static (not vouched for)
                                only after static_small_hits; 0: off */
-  double cold_ghost_max_h;  /* 4: so is, from its birth on (first seen at
+  double cold_ghost_max_h;  /* 5: so is, from its birth on (first seen at
                                its birth detection), a cold tentative
                                track none of whose detections covered
-                               more than ghost_max_area pixels or was
-                               taller than this many rows, beside a warm
-                               track or not (the ghost of an animal whose
-                               own track is not confirmed yet); 0: off */
+                               more than ghost_max_area pixels and whose
+                               detections were on average at most this
+                               many rows tall (the relearning blurs a
+                               ghost now and then to 5-8 rows), beside a
+                               warm track or not (the ghost of an animal
+                               whose own track is not confirmed yet);
+                               0: off */
 } wl_track_params_t;
 
 void wl_track_default_params(wl_track_params_t *p);

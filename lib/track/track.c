@@ -106,7 +106,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->static_small_area = 12;
   p->static_small_hits = 60;
   p->ghost_max_area = 30;
-  p->cold_ghost_max_h = 4;
+  p->cold_ghost_max_h = 5;
   p->contrast_in_kelvin = 1;
 }
 
@@ -745,29 +745,35 @@ static int flat_streak(const wl_track_params_t *p, const wl__trk_t *k) {
 }
 
 /* Is a track small and cold from its birth on: cold, none of its
- * detections covering more than ghost_max_area pixels nor taller than
- * cold_ghost_max_h rows? In the simulator every such track is a ghost (the
- * ground where a warm animal or person stood while the background model
- * learned it, often with no confirmed track beside it yet) or clutter,
- * never a target: the one cold target, a person colder than the sunlit
- * ground at 205 m (border-day), is 50 px, its pieces mostly 5 rows or
- * taller. */
-static int cold_small(const wl_track_params_t *p, const wl__trk_t *k) {
+ * detections covering more than ghost_max_area pixels, and on average at
+ * most cold_ghost_max_h rows tall? In the simulator every such track is a
+ * ghost (the ground where a warm animal or person stood while the
+ * background model learned it, often with no confirmed track beside it
+ * yet) or clutter, never a target: the one cold target, a person colder
+ * than the sunlit ground at 205 m (border-day), is 50 px, its pieces
+ * mostly 5 rows or taller. The mean height, not the largest: the
+ * relearning blurs a sheep's ghost, so that now and then one of its
+ * detections is 5-8 rows tall, while its usual height stays that of a
+ * sheep (docs/DETECTION.md, tuning log "Nuisance: cold ghosts by their
+ * mean height"). */
+static int cold_small(const wl_track_params_t *p, const wl_track_t *t,
+                      const wl__trk_t *k) {
   return p->cold_ghost_max_h > 0 && p->ghost_max_area > 0 &&
          k->polarity < 0 && k->max_area <= p->ghost_max_area &&
-         k->max_h <= p->cold_ghost_max_h;
+         k->sum_h <= p->cold_ghost_max_h * (t->hits > 0 ? t->hits : 1);
 }
 
 /* Has a possible ghost gone fragment_release_px from where it was first
  * seen so: beside a warm confirmed track (ghost_beside()), else, when
  * cold_small(), at its birth detection? A ghost stays where the animal
  * stood; a cold target walking beside a warm one goes on. */
-static int ghost_released(const wl_track_params_t *p, const wl__trk_t *k) {
+static int ghost_released(const wl_track_params_t *p, const wl_track_t *t,
+                          const wl__trk_t *k) {
   double dx, dy;
   if (k->ghost_seen) {
     dx = k->ax.pos - k->ghost_x;
     dy = k->ay.pos - k->ghost_y;
-  } else if (cold_small(p, k)) {
+  } else if (cold_small(p, t, k)) {
     dx = k->ax.pos - k->birth_x;
     dy = k->ay.pos - k->birth_y;
   } else {
@@ -787,10 +793,10 @@ static int ghost_released(const wl_track_params_t *p, const wl__trk_t *k) {
  * (docs/DETECTION.md, tuning log "Nuisance: small static tracks and
  * ghosts"). */
 static int static_hits_needed(const wl_track_params_t *p,
-                              const wl__trk_t *k) {
+                              const wl_track_t *t, const wl__trk_t *k) {
   if (k->vouched) return p->static_vouched_hits;
   if ((k->max_area <= p->static_small_area || k->ghost_seen ||
-       cold_small(p, k)) &&
+       cold_small(p, t, k)) &&
       p->static_small_hits > p->static_confirm_hits)
     return p->static_small_hits;
   return p->static_confirm_hits;
@@ -820,10 +826,10 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
     return 0;
   if (row_streak(p, k) || flat_streak(p, k)) return 0;
   if (has_moved(p, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
-    return goes_somewhere(p, k) && ghost_released(p, k);
-  if (drifted(p, t, k)) return ghost_released(p, k);
+    return goes_somewhere(p, k) && ghost_released(p, t, k);
+  if (drifted(p, t, k)) return ghost_released(p, t, k);
   return strong && p->static_confirm_hits > 0 &&
-         t->hits - k->hits_at_step >= static_hits_needed(p, k) &&
+         t->hits - k->hits_at_step >= static_hits_needed(p, t, k) &&
          k->max_area >= p->static_min_area &&
          (k->vouched || p->static_max_area <= 0 ||
           k->max_area <= p->static_max_area);
