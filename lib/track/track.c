@@ -1032,6 +1032,19 @@ static int box_inside_meas(double x, double y, double w, double h,
          y + h <= b->y + b->h + 1;
 }
 
+/* Whether detection m holds the centroid of a live confirmed track other
+ * than track i. */
+static int holds_other_confirmed(const wl_tracker_t *tr, int i,
+                                 const wl__meas_t *m) {
+  for (int o = 0; o < tr->n; o++) {
+    const wl__trk_t *ko = &tr->trk[o];
+    if (o != i && !ko->dead && tr->tracks[o].state == WL_TRACK_CONFIRMED &&
+        box_inside_meas(ko->ax.pos, ko->ay.pos, 0.0, 0.0, m))
+      return 1;
+  }
+  return 0;
+}
+
 /* A young track grows to the whole target (grow_young_frames; track.h,
  * docs/DETECTION.md, "Association"): a young confirmed track matched to a
  * piece of its target (the hot front of a distant car while the running
@@ -1061,14 +1074,7 @@ static void grow_to_whole(wl_tracker_t *tr) {
           !box_inside_meas(pc->x, pc->y, pc->w, pc->h, m) ||
           !box_inside_meas(k->ax.pos, k->ay.pos, 0.0, 0.0, m))
         continue;
-      int other = 0;
-      for (int o = 0; o < tr->n && !other; o++) {
-        const wl__trk_t *ko = &tr->trk[o];
-        other = o != i && !ko->dead &&
-                tr->tracks[o].state == WL_TRACK_CONFIRMED &&
-                box_inside_meas(ko->ax.pos, ko->ay.pos, 0.0, 0.0, m);
-      }
-      if (other) continue;
+      if (holds_other_confirmed(tr, i, m)) continue;
       best = j;
       best_area = m->w * m->h;
     }
@@ -1092,14 +1098,7 @@ static void grow_to_whole(wl_tracker_t *tr) {
       double x1 = fmax(u->x + u->w, m->x + m->w);
       double y1 = fmax(u->y + u->h, m->y + m->h);
       if (x1 - x0 > k->max_w + 1.0 || y1 - y0 > k->max_h + 1.0) continue;
-      int other = 0;
-      for (int o = 0; o < tr->n && !other; o++) {
-        const wl__trk_t *ko = &tr->trk[o];
-        other = o != i && !ko->dead &&
-                tr->tracks[o].state == WL_TRACK_CONFIRMED &&
-                box_inside_meas(ko->ax.pos, ko->ay.pos, 0.0, 0.0, m);
-      }
-      if (other) continue;
+      if (holds_other_confirmed(tr, i, m)) continue;
       double au = u->area > 0 ? u->area : 1, am = m->area > 0 ? m->area : 1;
       u->cx = (au * u->cx + am * m->cx) / (au + am);
       u->cy = (au * u->cy + am * m->cy) / (au + am);
