@@ -763,23 +763,22 @@ static int cold_small(const wl_track_params_t *p, const wl_track_t *t,
          k->sum_h <= p->cold_ghost_max_h * (t->hits > 0 ? t->hits : 1);
 }
 
+/* Is the track at least fragment_release_px from (x, y)? */
+static int moved_off(const wl_track_params_t *p, const wl__trk_t *k,
+                     double x, double y) {
+  double dx = k->ax.pos - x, dy = k->ay.pos - y;
+  return dx * dx + dy * dy >= p->fragment_release_px * p->fragment_release_px;
+}
+
 /* Has a possible ghost gone fragment_release_px from where it was first
  * seen so: beside a warm confirmed track (ghost_beside()), else, when
  * cold_small(), at its birth detection? A ghost stays where the animal
  * stood; a cold target walking beside a warm one goes on. */
 static int ghost_released(const wl_track_params_t *p, const wl_track_t *t,
                           const wl__trk_t *k) {
-  double dx, dy;
-  if (k->ghost_seen) {
-    dx = k->ax.pos - k->ghost_x;
-    dy = k->ay.pos - k->ghost_y;
-  } else if (cold_small(p, t, k)) {
-    dx = k->ax.pos - k->birth_x;
-    dy = k->ay.pos - k->birth_y;
-  } else {
-    return 1;
-  }
-  return dx * dx + dy * dy >= p->fragment_release_px * p->fragment_release_px;
+  if (k->ghost_seen) return moved_off(p, k, k->ghost_x, k->ghost_y);
+  if (cold_small(p, t, k)) return moved_off(p, k, k->birth_x, k->birth_y);
+  return 1;
 }
 
 /* Hits a strong track that does not move needs to be confirmed as static:
@@ -835,6 +834,32 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
           k->max_area <= p->static_max_area);
 }
 
+/* Does track i's box, grown by fragment_gap_px, meet the box of another
+ * live confirmed track matched in this frame (only warm ones when
+ * warm_only)? With big, *big is set when such a track is larger than
+ * fragment_max_area, and the search goes on until one is found. */
+static int meets_confirmed(const wl_tracker_t *tr, int i, int warm_only,
+                           int *big) {
+  double g = tr->p.fragment_gap_px;
+  const wl_track_t *f = &tr->tracks[i];
+  double x0 = f->x - g, y0 = f->y - g;
+  double x1 = f->x + f->w + g, y1 = f->y + f->h + g;
+  int held = 0;
+  /* Once held (beside a big one, when asked), nothing further can change
+   * the answer. */
+  for (int j = 0; j < tr->n && !(held && (!big || *big)); j++) {
+    const wl_track_t *t = &tr->tracks[j];
+    if (j == i || t->state != WL_TRACK_CONFIRMED || t->det_index < 0 ||
+        tr->trk[j].dead || (warm_only && tr->trk[j].polarity <= 0))
+      continue;
+    if (x0 < t->x + t->w && t->x < x1 && y0 < t->y + t->h && t->y < y1) {
+      if (big && t->w * t->h > tr->p.fragment_max_area) *big = 1;
+      held = 1;
+    }
+  }
+  return held;
+}
+
 /* Is tentative track i a fragment of a confirmed object: none of its
  * detections covered more than fragment_max_area pixels, and its box,
  * grown by fragment_gap_px, meets the box of a confirmed track matched in
@@ -844,24 +869,10 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
  * when one such confirmed track's box covers more than fragment_max_area
  * px^2 (an object bigger than any fragment: see fragment_released()). */
 static int beside_confirmed(const wl_tracker_t *tr, int i, int *big) {
-  double g = tr->p.fragment_gap_px;
-  if (g < 0 || tr->trk[i].max_area > tr->p.fragment_max_area) return 0;
-  const wl_track_t *f = &tr->tracks[i];
-  double x0 = f->x - g, y0 = f->y - g;
-  double x1 = f->x + f->w + g, y1 = f->y + f->h + g;
-  int held = 0;
-  /* Once held beside a big one, nothing further can change the answer. */
-  for (int j = 0; j < tr->n && !(held && *big); j++) {
-    const wl_track_t *t = &tr->tracks[j];
-    if (j == i || t->state != WL_TRACK_CONFIRMED || t->det_index < 0 ||
-        tr->trk[j].dead)
-      continue;
-    if (x0 < t->x + t->w && t->x < x1 && y0 < t->y + t->h && t->y < y1) {
-      if (t->w * t->h > tr->p.fragment_max_area) *big = 1;
-      held = 1;
-    }
-  }
-  return held;
+  if (tr->p.fragment_gap_px < 0 ||
+      tr->trk[i].max_area > tr->p.fragment_max_area)
+    return 0;
+  return meets_confirmed(tr, i, 0, big);
 }
 
 /* Has a tentative track that was once held as a fragment of a bigger
@@ -877,8 +888,7 @@ static int beside_confirmed(const wl_tracker_t *tr, int i, int *big) {
  * older one is lost. */
 static int fragment_released(const wl_track_params_t *p, const wl__trk_t *k) {
   if (!k->frag_held || p->fragment_release_px <= 0) return 1;
-  double dx = k->ax.pos - k->frag_x, dy = k->ay.pos - k->frag_y;
-  return dx * dx + dy * dy >= p->fragment_release_px * p->fragment_release_px;
+  return moved_off(p, k, k->frag_x, k->frag_y);
 }
 
 /* Is tentative track i a possible ghost: cold, none of its detections
@@ -894,22 +904,10 @@ static int fragment_released(const wl_track_params_t *p, const wl__trk_t *k) {
  * (nuisance recall 0.590 -> 0.561 with either polarity). */
 static int ghost_beside(const wl_tracker_t *tr, int i) {
   const wl__trk_t *k = &tr->trk[i];
-  double g = tr->p.fragment_gap_px;
-  if (tr->p.ghost_max_area <= 0 || g < 0 || k->polarity >= 0 ||
-      k->max_area > tr->p.ghost_max_area)
+  if (tr->p.ghost_max_area <= 0 || tr->p.fragment_gap_px < 0 ||
+      k->polarity >= 0 || k->max_area > tr->p.ghost_max_area)
     return 0;
-  const wl_track_t *f = &tr->tracks[i];
-  double x0 = f->x - g, y0 = f->y - g;
-  double x1 = f->x + f->w + g, y1 = f->y + f->h + g;
-  for (int j = 0; j < tr->n; j++) {
-    const wl_track_t *t = &tr->tracks[j];
-    if (j == i || t->state != WL_TRACK_CONFIRMED || t->det_index < 0 ||
-        tr->trk[j].dead || tr->trk[j].polarity <= 0)
-      continue;
-    if (x0 < t->x + t->w && t->x < x1 && y0 < t->y + t->h && t->y < y1)
-      return 1;
-  }
-  return 0;
+  return meets_confirmed(tr, i, 1, NULL);
 }
 
 /* Out of the image by more than its own size (only with a known size). */
