@@ -1203,6 +1203,7 @@ TEST_IMPL(analyze_still_sure) {
     wl__still_t st;
     ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
     st.sure_hits = mode == 4 ? 0 : 1;
+    st.person_px = mode == 3 ? NULL : person;
     wl__still_search(&st, px, 320, 256, 3.0, 0.01); /* alone's background */
     if (mode == 6) st.sure_narrow_w = 0.25f;
     wl_track_params_t tp;
@@ -1228,8 +1229,7 @@ TEST_IMPL(analyze_still_sure) {
     for (int f = 0; f < 4 && confirmed_at < 0; f++) {
       ASSERT_OK(wl_tracker_update(tr, (int64_t)f * 33333333, &d, 1, &err),
                 &err);
-      wl__still_sure(&st, tr, px, 320, 256, 3.0, 0.01,
-                     mode == 3 ? NULL : person);
+      wl__still_sure(&st, tr, px, 320, 256, 3.0, 0.01);
       size_t n;
       wl_tracker_confirmed(tr, &n);
       if (n) confirmed_at = f;

@@ -220,6 +220,8 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
     return rc;
   pl->still.early_min_hits = pl->params.still_early_hits;
   pl->still.sure_hits = pl->params.sure_hits;
+  pl->still.motion = pl->motion;
+  pl->still.person_px = pl->person_px;
   pl->width = width;
   pl->height = height;
   return WL_OK;
@@ -424,9 +426,7 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
    * output. */
   if (pl->pre_result.ffc_step)
     wl_tracker_hold_confirmations(pl->tracker, pl->params.ffc_hold_frames);
-  pl->still.motion = pl->motion;
   pl->still.frame = frame;
-  pl->still.person_px = pl->person_px;
   warm_up_to_tracker(pl, frame);
   if (pl->agc8) spatial_8bit(pl, frame);
   else if (pl->still.ids) spatial_still(pl, frame);
@@ -436,8 +436,7 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
   if (pl->still.n_pending > 0) wl__still_resolve(&pl->still, pl->tracker);
   if (pl->spotting && pl->still.ids)
     wl__still_sure(&pl->still, pl->tracker, frame->data, frame->width,
-                   frame->height, pl->pre_result.noise, k_per_dn(frame),
-                   pl->person_px);
+                   frame->height, pl->pre_result.noise, k_per_dn(frame));
   if (pl->agc8) {
     gate_tracks(pl, 1);
     wl__spatial8_spots(&pl->sp8, frame->data, frame->width, frame->height,

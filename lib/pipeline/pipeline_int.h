@@ -259,7 +259,8 @@ typedef struct wl__still {
   const struct wl_motion *motion; /* with frame (the frame being
                          processed, whose pixels the calls get): blob
                          boxes are made sub-pixel (wl__motion_refine_box);
-                         NULL: whole pixels. Set by the pipeline */
+                         NULL: whole pixels. Set by the pipeline: motion
+                         and person_px at start, frame in every frame */
   const wl_frame_t *frame;
   const float *person_px; /* the camera's person height per row (px), or
                          NULL: see sub_max_w and wl__still_sure */
@@ -372,12 +373,11 @@ int wl__still_alone(wl__still_t *st, const uint16_t *img, int width,
  * on a blob that passes the blob test at its position, is alone and is
  * between sure_min_h and sure_max_h person heights tall and between
  * sure_min_w and sure_max_w wide at its bottom row (above the horizon: at most 7 px a
- * side). person_px: the pixel height of a 1.7 m person per row (none
+ * side). st->person_px: the pixel height of a 1.7 m person per row (none
  * confirmed without it). At most 64 per call. Its blob is not continued
  * (not remembered as a standing target). Returns how many. */
 size_t wl__still_sure(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
-                      int width, int height, double noise, double k_per_dn,
-                      const float *person_px);
+                      int width, int height, double noise, double k_per_dn);
 
 /* After the tracker's update that followed wl__still_vouch: the tracks
  * born from the detections it appended are vouched for. */

@@ -669,7 +669,7 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
 
 /* How many hits (one in each of its first frames) a track on blob d
  * needs to be confirmed as a sure warm target, or 0 when d is of no size
- * a target could have where it stands. With person_px (the pixel height
+ * a target could have where it stands. With st->person_px (the pixel height
  * of a 1.7 m person whose feet are on each row, 0 at and above the
  * horizon): at least sure_min_h and at most sure_max_h person heights
  * tall and between sure_min_w and sure_max_w wide at its bottom row (a
@@ -679,12 +679,12 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
  * sure_wide_hits (a vehicle, or a group: early blobs of those are often
  * partly learned into the background, and a track confirmed on one kept
  * the wrong box). */
-static int sure_needs(const wl__still_t *st, const float *person_px,
-                      int height, const wl_detection_t *d) {
+static int sure_needs(const wl__still_t *st, int height,
+                      const wl_detection_t *d) {
   int yb = (int)ceil(d->y + d->h) - 1;
   if (yb < 0) yb = 0;
   if (yb >= height) yb = height - 1;
-  double ph = person_px[yb];
+  double ph = st->person_px[yb];
   if (!(ph > 0)) return d->w <= 7.0 && d->h <= 7.0 ? st->sure_hits : 0;
   if (d->h > st->sure_max_h * ph || d->w > st->sure_max_w * ph ||
       d->h < st->sure_min_h * ph || d->w < st->sure_min_w * ph)
@@ -695,10 +695,9 @@ static int sure_needs(const wl__still_t *st, const float *person_px,
 }
 
 size_t wl__still_sure(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
-                      int width, int height, double noise, double k_per_dn,
-                      const float *person_px) {
+                      int width, int height, double noise, double k_per_dn) {
   size_t n_all, kept = 0;
-  if (st->sure_hits <= 0 || !person_px || !(k_per_dn > 0)) return 0;
+  if (st->sure_hits <= 0 || !st->person_px || !(k_per_dn > 0)) return 0;
   int most = st->sure_wide_hits > st->sure_hits ? st->sure_wide_hits
                                                 : st->sure_hits;
   const wl_track_t *all = wl_tracker_tracks(tr, &n_all);
@@ -713,7 +712,7 @@ size_t wl__still_sure(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
         blob_at(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
                 t->h, 1, st->still_min_snr, st->still_min_k, NAN, &d) <= 0)
       continue;
-    int need = sure_needs(st, person_px, height, &d);
+    int need = sure_needs(st, height, &d);
     if (need > 0 && t->hits >= need && n_ids < 64 &&
         wl__still_alone(st, img, width, height, noise, k_per_dn, &d))
       ids[n_ids++] = t->id;
