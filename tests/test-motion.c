@@ -1572,6 +1572,29 @@ TEST_IMPL(motion_split_stacked) {
   return 0;
 }
 
+/* A group: the stacked pair of motion_split_stacked on the left, two
+ * people side by side to its right (1.2 px gaps). The component (18 px)
+ * is too wide for the row cut, so the columns are cut first; the first
+ * column part, left in place, is the stacked pair, and is tried for the
+ * row cut again: four detections, each on its person. Without that
+ * second try (the appended parts only) the test fails: the pair stays
+ * one tall detection. */
+TEST_IMPL(motion_split_group_stacked) {
+  static const box_t group[4] = {{0.0, 50.0, 4.0, 12.0, 120.0},
+                                 {0.0, 61.0, 5.0, 16.0, 120.0},
+                                 {6.2, 61.0, 5.0, 16.0, 120.0},
+                                 {12.4, 61.0, 5.0, 16.0, 120.0}};
+  float prior[160];
+  for (int y = 0; y < 160; y++) prior[y] = 16.0f;
+  int found, frames, max_dets;
+  ASSERT_EQ(group_walk(group, 4, 4, 0.4, prior, &found, &frames, &max_dets),
+            0);
+  ASSERT_GT(frames, 60);
+  ASSERT_GE(found, frames * 9 / 10);
+  ASSERT_EQ(max_dets, 4);
+  return 0;
+}
+
 TEST_IMPL(motion_state_bound) {
   wl_err_t err;
   int sizes[][2] = {{640, 512}, {320, 256}, {64, 48}, {1920, 1080}};

@@ -25,12 +25,16 @@
  * Nothing is allocated.
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "motion_int.h"
 
 #define WL__SPLIT_MAX_PARTS 8
 #define WL__SPLIT_NARROW 0.8 /* a person is at most this x its height wide */
+/* A component at most this x a person's height wide, cut into columns, may
+ * be a group of people: its first part is tried for the row cut again. */
+#define WL__SPLIT_GROUP_W 1.5
 
 /* |f' - mu| at pixel i. */
 static inline double abs_d(const wl_motion_t *m, const wl_frame_t *frame,
@@ -211,7 +215,7 @@ static size_t split_columns(wl_motion_t *m, const wl_frame_t *frame,
  * in front of (below) a farther one. Cut it at the row of least contrast
  * within a fifth of a person's height of that person's head; the upper
  * part must carry a sixth of the contrast. */
-#define WL__SPLIT_TALL 1.45
+#define WL__SPLIT_TALL 1.6
 static size_t split_rows(wl_motion_t *m, const wl_frame_t *frame,
                          const wl__motion_kparams_t *kp, int use_gain,
                          size_t ci, size_t nc) {
@@ -252,7 +256,11 @@ size_t wl__motion_split(wl_motion_t *m, const wl_frame_t *frame,
   if (!(m->p.split_aspect > 0)) return nc;
   size_t n = nc;
   /* Parts appended by a cut are visited too (a tall part may still hold
-   * people side by side, the upper one more people above). */
+   * people side by side, the upper one more people above). The first
+   * part of a column cut, left in place, is visited again for the row
+   * cut only (a group too wide for the row cut may hold, in its first
+   * column part, a nearer person in front of a farther one). */
+  size_t rows_only = SIZE_MAX;
   for (size_t i = 0; i < n; i++) {
     if (m->comps[i].state != WL__COMP_PASS) continue;
     if (m->p.person_px) {
@@ -263,10 +271,15 @@ size_t wl__motion_split(wl_motion_t *m, const wl_frame_t *frame,
         continue;
       }
     }
+    if (i == rows_only) continue;
     const wl__motion_comp_t *c = &m->comps[i];
     int bw = c->x1 - c->x0 + 1, bh = c->y1 - c->y0 + 1;
     if (bh < 8 || bw < 5 || bw < m->p.split_aspect * bh) continue;
+    size_t before = n;
+    int group = m->p.person_px &&
+                bw <= WL__SPLIT_GROUP_W * m->p.person_px[c->y1];
     n = split_columns(m, frame, kp, use_gain, i, n);
+    if (n != before && group) rows_only = i--;
   }
   return n;
 }
