@@ -90,6 +90,16 @@
  *              first seen so, as static only after static_small_hits;
  *              so does a cold track of at most ghost_max_area pixels and
  *              on average cold_ghost_max_h rows from its birth on.
+ *              With person_px (the camera model's person height per row)
+ *              a track of a size no target has at its range never
+ *              confirms on any path: its largest detection smaller than
+ *              min_target_frac of a person there (a 1-3 px spot near
+ *              the image bottom), or its detections on average wider than
+ *              max_target_len persons plus 2 px (a streak near the
+ *              horizon). At an FFC step (wl_tracker_hold_confirmations),
+ *              a tentative track's jump from its last hit before the
+ *              freeze to its first after it counts as no motion
+ *              (ffc_skip_jump).
  *              So a strong moving target confirms after ~3 hits, a dim one
  *              (SNR ~3) after ~8-15 consistent hits; noise, which does not
  *              come back inside a small gate, and static flicker, which
@@ -365,6 +375,47 @@ typedef struct wl_track_params {
                                warm track or not (the ghost of an animal
                                whose own track is not confirmed yet);
                                0: off */
+  int ffc_skip_jump;        /* 1: the first hit of a tentative track
+                               after an FFC step
+                               (wl_tracker_hold_confirmations) counts no
+                               motion: its birth point (has_moved,
+                               goes_somewhere, the slow-drift fit, the
+                               fragment and ghost releases) moves with the
+                               jump from its last hit before the step and
+                               its path does not grow, since nothing was
+                               seen through the freeze and the gate that
+                               bridged it is wide (a static clutter spot
+                               taken over by another after the freeze
+                               "moved" 5-15 px); 0: off */
+  const float *person_px;   /* NULL, or per image row (height entries) the
+                               pixel height of a standing person whose
+                               feet are on that row (0 where the row sees
+                               no ground): for min_target_frac and
+                               max_target_len. Not owned;
+                               must outlive the tracker */
+  double min_target_frac;   /* 0.14: with person_px, a track whose largest
+                               detection (over its life, in width or
+                               height) is less than this fraction of a
+                               person's height at the row of its box's
+                               bottom never confirms: no target is that
+                               small at that range (0.14 x 1.75 m = 0.25 m,
+                               the smallest extent of the smallest target,
+                               a small bird; a bird in flight below the
+                               camera looks larger than a ground object
+                               at its row, one above it is in the sky,
+                               where person_px is 0); 0: off */
+  double max_target_len;    /* 10: with person_px, a track whose
+                               detections were on average wider than this
+                               many person heights at the row of its
+                               box's bottom, plus 2 px of blur, never
+                               confirms: no ground target is that long
+                               (10 x 1.75 m = 17.5 m, twice the
+                               simulator's truck); near the horizon such
+                               streaks are shimmer in a young or
+                               re-anchored background model. A bird
+                               flying within about a metre below the
+                               camera's height is the one airborne
+                               object it could hold back; 0: off */
 } wl_track_params_t;
 
 void wl_track_default_params(wl_track_params_t *p);
@@ -425,7 +476,8 @@ void wl_tracker_coast(wl_tracker_t *tr, int64_t t_ns);
  * few frames after an FFC fixed-pattern step, while the background model
  * re-anchors and relearns. The call also marks the step for the static
  * confirmation rule: a tentative track that neither moved nor drifted is
- * confirmed only after static_confirm_hits hits counted from here.
+ * confirmed only after static_confirm_hits hits counted from here; and,
+ * with ffc_skip_jump, each tentative track's next hit counts no motion.
  */
 void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates);
 

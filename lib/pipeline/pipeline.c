@@ -22,7 +22,9 @@
  * With a camera model the pipeline gives the motion detector a size prior
  * (wl_motion_params_t.person_px): per image row, the pixel height of a
  * standing person (WL__PERSON_M tall) whose feet are on that row, from
- * the ground point under the centre column; O(height) floats.
+ * the ground point under the centre column; O(height) floats. The tracker
+ * gets the same heights (wl_track_params_t.person_px) for its test of
+ * sizes no target has at its range.
  *
  * Radiometric video that is not 8-bit (the simulator, 16-bit cameras):
  * the temporal background model learns a target that stands still into
@@ -193,6 +195,9 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
     person_heights(&pl->cam, pl->person_px);
     mp.person_px = pl->person_px;
   }
+  /* The tracker's size-for-range test (min_target_frac) uses the same
+   * person heights. */
+  if (!tp.person_px) tp.person_px = mp.person_px;
   if ((rc = wl_preprocess_new(&pl->pre, width, height, &pl->params.pre,
                               pl->badpix, err)) != WL_OK ||
       (rc = wl_motion_new(&pl->motion, width, height, &mp, err)) != WL_OK ||

@@ -107,6 +107,10 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->static_small_hits = 60;
   p->ghost_max_area = 30;
   p->cold_ghost_max_h = 5;
+  p->ffc_skip_jump = 1;
+  p->person_px = NULL;
+  p->min_target_frac = 0.14;
+  p->max_target_len = 10.0;
   p->contrast_in_kelvin = 1;
 }
 
@@ -192,6 +196,9 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->static_small_hits, 0, 1e6, "static_small_hits"},
       {p->ghost_max_area, 0, 1e9, "ghost_max_area"},
       {p->cold_ghost_max_h, 0, WL_MAX_DIM, "cold_ghost_max_h"},
+      {p->ffc_skip_jump, 0, 1, "ffc_skip_jump"},
+      {p->min_target_frac, 0, 10, "min_target_frac"},
+      {p->max_target_len, 0, 1e6, "max_target_len"},
       {p->contrast_in_kelvin, 0, 1, "contrast_in_kelvin"},
       {p->birth_inside_suppress, 0, 1, "birth_inside_suppress"},
       {p->grow_young_frames, 0, 100000, "grow_young_frames"},
@@ -364,8 +371,11 @@ void wl_tracker_set_classifier(wl_tracker_t *tr, const wl_classifier_t *clf) {
 
 void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates) {
   tr->hold_confirm = updates > 0 ? updates : 0;
-  for (int i = 0; i < tr->n; i++)
+  for (int i = 0; i < tr->n; i++) {
     tr->trk[i].hits_at_step = tr->tracks[i].hits;
+    if (tr->p.ffc_skip_jump && tr->tracks[i].state == WL_TRACK_TENTATIVE)
+      tr->trk[i].step_jump = 1;
+  }
 }
 
 static void compact(wl_tracker_t *tr);
@@ -634,7 +644,23 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
 
   wl__kf_update(&k->ax, m->cx, meas_var(p, t->w));
   wl__kf_update(&k->ay, m->cy, meas_var(p, t->h));
-  k->path_px += hypot(k->ax.pos - k->hit_x, k->ay.pos - k->hit_y);
+  if (k->step_jump) {
+    /* The first hit after an FFC step (ffc_skip_jump): the way from the
+     * last hit before the freeze to here was not seen, and the gate that
+     * bridged the freeze was wide: it is no motion evidence. The points
+     * motion is measured from move with it (the slow-drift fit, whose
+     * centroids are taken from the birth point, too). */
+    double jx = m->cx - k->hit_x, jy = m->cy - k->hit_y;
+    k->step_jump = 0;
+    k->birth_x += jx;
+    k->birth_y += jy;
+    k->frag_x += jx;
+    k->frag_y += jy;
+    k->ghost_x += jx;
+    k->ghost_y += jy;
+  } else {
+    k->path_px += hypot(k->ax.pos - k->hit_x, k->ay.pos - k->hit_y);
+  }
   k->hit_x = k->ax.pos;
   k->hit_y = k->ay.pos;
   double a = p->size_smoothing;
@@ -763,6 +789,42 @@ static int cold_small(const wl_track_params_t *p, const wl_track_t *t,
          k->sum_h <= p->cold_ghost_max_h * (t->hits > 0 ? t->hits : 1);
 }
 
+/* Blur of a point-like object in a detection's box, px: what a target
+ * far beyond the range where it spans a pixel still measures. */
+#define RANGE_BLUR_PX 2.0
+
+/* Is a track of a size no target has at its range (person_px: the pixel
+ * height of a person standing on the row of its box's bottom)?
+ * - Too small: its largest detection, in width or height, less than
+ *   min_target_frac of that height. Near the bottom of the image a person
+ *   is tens of pixels tall and the smallest target (a small bird, 0.25 m)
+ *   several pixels across, while a flickering bush edge, a warm clutter
+ *   spot or a fixed-pattern pixel gives 1-3 px blobs that the young
+ *   background model and the FFC's re-anchoring let through (nuisance,
+ *   rows 390-510). A bird flying below the camera looks larger than a
+ *   ground object at its row; one above it is seen against the sky, where
+ *   person_px is 0 (no rule).
+ * - Too long: its detections on average wider than max_target_len person
+ *   heights plus RANGE_BLUR_PX. Near the horizon a person is under a pixel
+ *   tall and a truck a few pixels long, while the shimmer of a young or
+ *   re-anchored model gives streaks 5-30 px wide and a few rows tall that
+ *   are not flat enough for flat_streak() (aspect 3-6).
+ * The mean width, not the largest: a true far target's detection merged
+ * now and then with a shimmer streak stays a target. */
+static int wrong_size_for_range(const wl_track_params_t *p,
+                                const wl_track_t *t, const wl__trk_t *k) {
+  if (!p->person_px || p->height <= 0) return 0;
+  double yb = t->y + t->h;
+  int row = yb < 0.0 ? 0 : yb >= p->height ? p->height - 1 : (int)yb;
+  double ph = p->person_px[row];
+  if (!(ph > 0.0)) return 0;
+  double ext = k->max_w > k->max_h ? k->max_w : k->max_h;
+  if (p->min_target_frac > 0 && ext < p->min_target_frac * ph) return 1;
+  double mean_w = k->sum_w / (t->hits > 0 ? t->hits : 1);
+  return p->max_target_len > 0 &&
+         mean_w > p->max_target_len * ph + RANGE_BLUR_PX;
+}
+
 /* Is the track at least fragment_release_px from (x, y)? */
 static int moved_off(const wl_track_params_t *p, const wl__trk_t *k,
                      double x, double y) {
@@ -810,7 +872,8 @@ static int static_hits_needed(const wl_track_params_t *p,
  * when vouched for, static_small_hits when small or a possible ghost:
  * static_hits_needed()); a possible ghost confirms as moving or drifting
  * only once released (ghost_released()); a row or flat streak (horizon
- * shimmer) never. Static confirmation counts only the hits
+ * shimmer) never, nor a track of a size no target has at its range
+ * (wrong_size_for_range()). Static confirmation counts only the hits
  * since the last FFC step (hits_at_step, wl_tracker_hold_confirmations):
  * it rests on an object staying put for a second, and hits gathered before
  * a freeze and the re-anchoring of the background after it do not show
@@ -823,7 +886,8 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
   if (t->misses > 0 || t->score < p->confirm_score ||
       t->hits < (strong ? p->confirm_hits : p->confirm_hits_dim))
     return 0;
-  if (row_streak(p, k) || flat_streak(p, k)) return 0;
+  if (row_streak(p, k) || flat_streak(p, k) || wrong_size_for_range(p, t, k))
+    return 0;
   if (has_moved(p, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
     return goes_somewhere(p, k) && ghost_released(p, t, k);
   if (drifted(p, t, k)) return ghost_released(p, t, k);

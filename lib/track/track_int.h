@@ -105,6 +105,8 @@ typedef struct wl__trk {
    * confirmation): sums of t (s since birth), t^2, and of x, y (px from
    * the birth centroid), their squares and products with t. */
   double fit_t, fit_tt, fit_x, fit_xx, fit_xt, fit_y, fit_yy, fit_yt;
+  int step_jump;          /* an FFC step came since its last hit: the
+                             next hit's jump is no motion (ffc_skip_jump) */
   int frag_held;          /* was held as a fragment in some frame
                              (beside_confirmed(); fragment_release_px) */
   double frag_x, frag_y;  /* its filtered position when last held */
