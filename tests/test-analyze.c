@@ -1246,6 +1246,71 @@ TEST_IMPL(analyze_still_sure) {
   return 0;
 }
 
+/* An output track of box (cx, cy, w, h) and contrast c. */
+static wl_track_t out_track(double cx, double cy, double w, double h,
+                            double c) {
+  wl_track_t t;
+  memset(&t, 0, sizeof t);
+  t.state = WL_TRACK_CONFIRMED;
+  t.x = cx - 0.5 * w;
+  t.y = cy - 0.5 * h;
+  t.w = w;
+  t.h = h;
+  t.cx = cx;
+  t.cy = cy;
+  t.contrast = c;
+  return t;
+}
+
+/* wl__still_refine: on ground at 283 K, a sheep (6 x 4 px, +7 K, columns
+ * 100-105, rows 120-123) and a distant person (2 x 2 px, +10 K, at
+ * (201, 121)), person_px 6. A 1 x 1 warm track on the sheep's top-left
+ * corner (a piece the temporal detector kept of an animal learned into
+ * the background) is output with the sheep's box; not when cold, nor
+ * when refine_max_area is 0, nor when the blob holds the centre of
+ * another output box (the sheep's own track, left as it is: larger than
+ * refine_max_area), nor without person_px. The person's track, whose 2 x
+ * 2 box already spans its blob, keeps its box. */
+TEST_IMPL(analyze_still_refine) {
+  wl_err_t err;
+  uint16_t *px = malloc(320 * 256 * sizeof *px);
+  float *person = malloc(256 * sizeof *person);
+  ASSERT(px != NULL && person != NULL);
+  for (int y = 0; y < 256; y++) person[y] = 6.0f;
+  scene_ground(px, 0);
+  scene_add(px, 100, 106, 120, 124, 700);
+  scene_add(px, 200, 202, 120, 122, 1000);
+  wl__still_t st;
+  ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
+  st.person_px = person;
+  wl_track_t t[3];
+  t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
+  t[1] = out_track(201.0, 121.0, 2.0, 2.0, 9.0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 2), 1);
+  ASSERT_NEAR(t[0].x, 100.0, 0.5);
+  ASSERT_NEAR(t[0].y, 120.0, 0.5);
+  ASSERT_NEAR(t[0].w, 6.0, 0.6);
+  ASSERT_NEAR(t[0].h, 4.0, 0.6);
+  ASSERT_NEAR(t[1].w, 2.0, 1e-9);
+  ASSERT_NEAR(t[1].h, 2.0, 1e-9);
+  /* Cold; off; another output box's centre on the blob; no size prior. */
+  t[0] = out_track(100.5, 120.5, 1.0, 1.0, -2.0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 0);
+  t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
+  st.refine_max_area = 0.0f;
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 0);
+  st.refine_max_area = 12.0f;
+  t[1] = out_track(103.0, 122.0, 6.0, 4.0, 7.0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 2), 0);
+  ASSERT_NEAR(t[0].w, 1.0, 1e-9);
+  st.person_px = NULL;
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 0);
+  wl__still_free(&st);
+  free(person);
+  free(px);
+  return 0;
+}
+
 /* The pipeline with the border-night camera on the simulator (tuning seed
  * 1): with sure_hits 1 (the default) tracks are output from the first
  * frame, each within 3 px of a truth box (the bird, 9 m/s, is missed in

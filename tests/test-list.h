@@ -193,6 +193,7 @@
   X(track_large_static_not_confirmed) \
   X(track_fragment_not_confirmed) \
   X(track_fragment_residue_not_confirmed) \
+  X(track_part_not_output) \
   X(track_small_static_needs_more_hits) \
   X(track_ghost_not_confirmed) \
   X(track_cold_ghost_not_confirmed) \
@@ -234,6 +235,7 @@
   X(analyze_still_vouch_polarity) \
   X(analyze_still_early) \
   X(analyze_still_sure) \
+  X(analyze_still_refine) \
   X(analyze_still_sure_pipeline) \
   X(analyze_still_subpixel)
 

@@ -111,7 +111,9 @@
  *              deleted after tentative_max_misses consecutive misses or
  *              when its score falls delete_drop below its peak.
  *   CONFIRMED  output every frame, including up to coast_frames
- *              consecutive frames without a detection (at its prediction).
+ *              consecutive frames without a detection (at its prediction),
+ *              except while it is a part of a bigger confirmed object
+ *              beside it (part_speed_px_s).
  *   LOST       a confirmed track missed for more than coast_frames frames:
  *              not output, still predicted (its position uncertainty capped
  *              at max_pos_std_px). Matched again within max_lost_frames
@@ -344,6 +346,19 @@ typedef struct wl_track_params {
                                still detected) does not set it apart;
                                0: off (the fragment test then only runs
                                in frames where the track could confirm) */
+  double part_speed_px_s;   /* 3: a confirmed track none of whose
+                               detections covered more than
+                               fragment_max_area pixels is not output
+                               while its box, grown by fragment_gap_px,
+                               meets the box (larger than
+                               fragment_max_area px^2) of another
+                               confirmed track matched in that frame and
+                               it moves with that track (filtered
+                               velocities within this many px/s when it
+                               first meets it): a part of that object (a
+                               sheep's head or legs, a warm patch of it),
+                               not a second one; it stays confirmed and is
+                               output again once apart; 0: off */
   int static_small_area;    /* 12: a track not vouched for none of whose
                                detections covered more pixels than this
                                (the edge of a swaying bush, a shimmer

@@ -40,6 +40,11 @@
  * second: warm blobs as spots, early vouching"), and young tracks on an
  * alone blob of a target's size are confirmed at once (sure_hits; "The
  * first second: sure warm targets, whole blobs, sub-pixel blob boxes").
+ * The output is a copy of the confirmed tracks in which a small warm
+ * track on a piece of a larger warm blob (an animal the background model
+ * has learned, of which the temporal detector keeps a 1-2 px piece) gets
+ * the blob's box (wl__still_refine; "Nuisance: the pieces of absorbed
+ * animals"); the tracker's own boxes are left alone.
  *
  * FFC: frozen or blank frames make the tracks coast; after a
  * fixed-pattern step the tracker confirms nothing new for
@@ -77,6 +82,10 @@ struct wl_pipeline {
   wl__spatial8_t sp8;          /* 8-bit AGC video: spatial path */
   wl__still_t still;           /* radiometric video: standing targets */
   int64_t t_prev_ns;           /* time of the last frame (spatial paths) */
+  wl_track_t *out;             /* radiometric video: the output tracks (the
+                                  confirmed ones, small boxes refined:
+                                  wl__still_refine), max_tracks */
+  size_t n_out;
 };
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p) {
@@ -178,6 +187,7 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
     tp.flat_aspect = 0.0;
     tp.ghost_max_area = 0;
     tp.grow_young_frames = 0;
+    tp.part_speed_px_s = 0.0;
   }
   if (tp.max_detections < pl->params.max_detections)
     tp.max_detections = pl->params.max_detections;
@@ -223,6 +233,10 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
       (rc = wl__still_init(&pl->still, width, height, (size_t)tp.max_tracks,
                            err)) != WL_OK)
     return rc;
+  if (pl->still.ids) {
+    pl->out = malloc((size_t)tp.max_tracks * sizeof *pl->out);
+    if (!pl->out) return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
+  }
   pl->still.early_min_hits = pl->params.still_early_hits;
   pl->still.sure_hits = pl->params.sure_hits;
   pl->still.motion = pl->motion;
@@ -419,6 +433,10 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
    * not drop them. */
   if (!pl->pre_result.usable) {
     wl_tracker_coast(pl->tracker, frame->t_ns);
+    if (pl->out) {
+      const wl_track_t *conf = wl_tracker_confirmed(pl->tracker, &pl->n_out);
+      memcpy(pl->out, conf, pl->n_out * sizeof *pl->out);
+    }
     if (pl->agc8) {
       gate_tracks(pl, 0);
       wl__spatial8_output(&pl->sp8, &pl->gate, frame->t_ns);
@@ -442,6 +460,13 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
   if (pl->spotting && pl->still.ids)
     wl__still_sure(&pl->still, pl->tracker, frame->data, frame->width,
                    frame->height, pl->pre_result.noise, k_per_dn(frame));
+  if (pl->out) {
+    const wl_track_t *conf = wl_tracker_confirmed(pl->tracker, &pl->n_out);
+    memcpy(pl->out, conf, pl->n_out * sizeof *pl->out);
+    wl__still_refine(&pl->still, frame->data, frame->width, frame->height,
+                     pl->pre_result.noise, k_per_dn(frame), pl->out,
+                     pl->n_out);
+  }
   if (pl->agc8) {
     gate_tracks(pl, 1);
     wl__spatial8_spots(&pl->sp8, frame->data, frame->width, frame->height,
@@ -459,6 +484,10 @@ const wl_track_t *wl_pipeline_tracks(const wl_pipeline_t *pl, size_t *n) {
   if (pl->agc8) {
     *n = pl->sp8.n_out;
     return pl->sp8.out;
+  }
+  if (pl->out) {
+    *n = pl->n_out;
+    return pl->out;
   }
   return wl_tracker_confirmed(pl->tracker, n);
 }
@@ -482,7 +511,9 @@ size_t wl_pipeline_state_bytes(const wl_pipeline_t *pl) {
          wl__clutter_gate_bytes(&pl->gate) +
          (pl->person_px ? (size_t)pl->height * sizeof *pl->person_px : 0) +
          wl__global_motion_bytes(&pl->gm) + wl__spatial8_bytes(&pl->sp8) +
-         wl__still_bytes(&pl->still);
+         wl__still_bytes(&pl->still) +
+         (pl->out ? (size_t)pl->params.track.max_tracks * sizeof *pl->out
+                  : 0);
 }
 
 unsigned wl_pipeline_ffc_count(const wl_pipeline_t *pl) {
@@ -501,5 +532,6 @@ void wl_pipeline_free(wl_pipeline_t *pl) {
   wl__still_free(&pl->still);
   free(pl->dets);
   free(pl->person_px);
+  free(pl->out);
   free(pl);
 }

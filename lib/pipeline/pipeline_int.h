@@ -266,6 +266,13 @@ typedef struct wl__still {
                          NULL: see sub_max_w and wl__still_sure */
   float sub_max_w;    /* only blobs at most this many person heights wide
                          are made sub-pixel (every one without person_px) */
+  /* Output boxes (wl__still_refine) */
+  float refine_max_area; /* a warm confirmed track's box of at most this
+                         many px^2... (0: off) */
+  float refine_min_snr, refine_min_k; /* ...on a blob of this contrast
+                         (ring spreads, kelvin)... */
+  float refine_part;  /* ...at most this fraction of whose width and of
+                         whose height the box spans gets the blob's box */
   float max_ring_frac;/* at most this fraction of the blob's ring may
                          reach half its body level (compact) */
   int max_blob_px;    /* the blob must close within this of its peak */
@@ -382,6 +389,24 @@ size_t wl__still_sure(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
 /* After the tracker's update that followed wl__still_vouch: the tracks
  * born from the detections it appended are vouched for. */
 void wl__still_resolve(wl__still_t *st, wl_tracker_t *tr);
+
+/* Output boxes of small warm confirmed tracks (tracks[0 .. n): the copy
+ * the pipeline outputs; the tracker's own boxes are left alone). A warm
+ * target that stood while the background model learned it, or that
+ * stops or grazes slowly, is absorbed into the model; the temporal
+ * detector then gives a 1-2 px piece of it (the part it has just moved
+ * onto, a residue of a standing camel), off the target's centre by 2-3
+ * px, while the frame still shows it whole. A track whose box covers at
+ * most refine_max_area px^2 and whose centroid lies in (or within 1 px
+ * of) a warm blob at it in this frame (the blob test: refine_min_snr ring
+ * spreads, refine_min_k kelvin) that is of a target's size on its row
+ * (as wl__still_sure's sizes), holds the centre of no other output box,
+ * and is more than 1 / refine_part times as wide and as tall as the box
+ * (a piece, not a distant target whose box already spans its blurred
+ * blob), is output with the blob's box. Returns how many changed. */
+size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
+                        int height, double noise, double k_per_dn,
+                        wl_track_t *tracks, size_t n);
 
 /* Before the tracker's update: for each vouched track of tracks[0 ..
  * n_tracks) (every live track after the previous update, dt_s seconds

@@ -4,7 +4,7 @@
  * a target that was already standing while it learned its background, and
  * slowly absorbs one that stops; both stay plainly visible in the single
  * frame as a blob clearly warmer than its surroundings. spatial_8bit.c is
- * 8-bit AGC video's counterpart. Three parts:
+ * 8-bit AGC video's counterpart. Four parts:
  *
  * 1. Search (wl__still_search): in each warm-up spot frame and then every
  *    search_every usable frames, candidate peaks are the 3x3 maxima at
@@ -56,6 +56,10 @@
  * kelvin, and at most max_ring_frac of the ring may reach half the body
  * level (nothing as warm beside it). The detection: the blob's box, area,
  * contrast-weighted centroid and peak contrast in kelvin.
+ *
+ * 4. Output boxes (wl__still_refine, after each update): a small warm
+ *    confirmed track on a piece of a larger blob of a target's size gets
+ *    the blob's box in the pipeline's output (see pipeline_int.h).
  *
  * wl__still_alone tells the pipeline which of a search's blobs (found[],
  * found_ok) are whole objects, not pieces of a larger warm one: fed to
@@ -114,6 +118,10 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->sure_narrow_w = 1.0f;
   st->sure_wide_hits = 3;
   st->sub_max_w = 1.0f;
+  st->refine_max_area = 12.0f;
+  st->refine_min_k = 3.0f;
+  st->refine_min_snr = 5.0f;
+  st->refine_part = 0.6f;
   st->block_px = 16;
   st->bx = (width + st->block_px - 1) / st->block_px;
   st->by = (height + st->block_px - 1) / st->block_px;
@@ -667,6 +675,20 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
   return kept;
 }
 
+/* Is blob d of a size a target could have where it stands (see
+ * sure_needs(); st->person_px set)? *ph: the person height at its bottom
+ * row (0 at and above the horizon). */
+static int target_sized(const wl__still_t *st, int height,
+                        const wl_detection_t *d, double *ph) {
+  int yb = (int)ceil(d->y + d->h) - 1;
+  if (yb < 0) yb = 0;
+  if (yb >= height) yb = height - 1;
+  *ph = st->person_px[yb];
+  if (!(*ph > 0)) return d->w <= 7.0 && d->h <= 7.0;
+  return !(d->h > st->sure_max_h * *ph || d->w > st->sure_max_w * *ph ||
+           d->h < st->sure_min_h * *ph || d->w < st->sure_min_w * *ph);
+}
+
 /* How many hits (one in each of its first frames) a track on blob d
  * needs to be confirmed as a sure warm target, or 0 when d is of no size
  * a target could have where it stands. With st->person_px (the pixel height
@@ -681,14 +703,9 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
  * the wrong box). */
 static int sure_needs(const wl__still_t *st, int height,
                       const wl_detection_t *d) {
-  int yb = (int)ceil(d->y + d->h) - 1;
-  if (yb < 0) yb = 0;
-  if (yb >= height) yb = height - 1;
-  double ph = st->person_px[yb];
-  if (!(ph > 0)) return d->w <= 7.0 && d->h <= 7.0 ? st->sure_hits : 0;
-  if (d->h > st->sure_max_h * ph || d->w > st->sure_max_w * ph ||
-      d->h < st->sure_min_h * ph || d->w < st->sure_min_w * ph)
-    return 0;
+  double ph;
+  if (!target_sized(st, height, d, &ph)) return 0;
+  if (!(ph > 0)) return st->sure_hits;
   return d->w <= st->sure_narrow_w * ph ? st->sure_hits
          : st->sure_wide_hits > st->sure_hits ? st->sure_wide_hits
                                               : st->sure_hits;
@@ -758,6 +775,46 @@ size_t wl__still_continue(wl__still_t *st, const uint16_t *img, int width,
   st->ids_next = tmp;
   st->n_ids = n_next;
   return n_dets;
+}
+
+/* Is the centre of some box of tracks[0 .. n) other than i inside d? */
+static int holds_other(const wl_track_t *tracks, size_t n, size_t i,
+                       const wl_detection_t *d) {
+  for (size_t j = 0; j < n; j++) {
+    double ox = tracks[j].x + 0.5 * tracks[j].w;
+    double oy = tracks[j].y + 0.5 * tracks[j].h;
+    if (j != i && ox >= d->x && ox < d->x + d->w && oy >= d->y &&
+        oy < d->y + d->h)
+      return 1;
+  }
+  return 0;
+}
+
+size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
+                        int height, double noise, double k_per_dn,
+                        wl_track_t *tracks, size_t n) {
+  size_t kept = 0;
+  if (st->refine_max_area <= 0 || !st->person_px || !(k_per_dn > 0))
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    wl_track_t *t = &tracks[i];
+    wl_detection_t d;
+    double ph;
+    if (t->contrast <= 0 || t->w * t->h > st->refine_max_area ||
+        blob_at(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
+                t->h, 1, st->refine_min_snr, st->refine_min_k, NAN, &d) <= 0 ||
+        t->w > st->refine_part * d.w || t->h > st->refine_part * d.h ||
+        !(t->cx >= d.x - 1 && t->cx < d.x + d.w + 1 && t->cy >= d.y - 1 &&
+          t->cy < d.y + d.h + 1) ||
+        !target_sized(st, height, &d, &ph) || holds_other(tracks, n, i, &d))
+      continue;
+    t->x = d.x;
+    t->y = d.y;
+    t->w = d.w;
+    t->h = d.h;
+    kept++;
+  }
+  return kept;
 }
 
 /* qsort: candidates by decreasing contrast (then increasing index). */

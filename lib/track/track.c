@@ -103,6 +103,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->fragment_gap_px = 3.0;
   p->fragment_max_area = 12;
   p->fragment_release_px = 6.0;
+  p->part_speed_px_s = 3.0;
   p->static_small_area = 12;
   p->static_small_hits = 60;
   p->ghost_max_area = 30;
@@ -192,6 +193,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->fragment_gap_px, -1, WL_MAX_DIM, "fragment_gap_px"},
       {p->fragment_max_area, 0, 1e9, "fragment_max_area"},
       {p->fragment_release_px, 0, WL_MAX_DIM, "fragment_release_px"},
+      {p->part_speed_px_s, 0, 1e6, "part_speed_px_s"},
       {p->static_small_area, 0, 1e9, "static_small_area"},
       {p->static_small_hits, 0, 1e6, "static_small_hits"},
       {p->ghost_max_area, 0, 1e9, "ghost_max_area"},
@@ -974,6 +976,43 @@ static int ghost_beside(const wl_tracker_t *tr, int i) {
   return meets_confirmed(tr, i, 1, NULL);
 }
 
+/* Is confirmed track i a part of another confirmed object in this frame
+ * (part_speed_px_s): none of its detections covered more than
+ * fragment_max_area pixels, and its box, grown by fragment_gap_px, meets
+ * the box, larger than fragment_max_area px^2, of another confirmed track
+ * matched in this frame, whose filtered velocity is within
+ * part_speed_px_s of its own (once a part, it stays one while it meets
+ * such a box, whatever the velocities: a 1-px piece's filtered velocity
+ * jumps)? The fragment test (beside_confirmed()) keeps such pieces from
+ * confirming beside their object, but not a piece that confirmed before
+ * it (the animal's own track not confirmed yet, or briefly lost), nor a
+ * lost track taken up again by a piece beside another animal's track;
+ * they follow the animal at its speed 2-4 px from its centre, off its
+ * truth box. A passer-by (a person walking past a truck at 4.5 km) moves
+ * at its own velocity. Not output while a part (the object is); kept, so
+ * that it can hold the object should the bigger track be lost. */
+static int part_of_bigger(const wl_tracker_t *tr, int i) {
+  const wl_track_params_t *p = &tr->p;
+  if (!(p->part_speed_px_s > 0) || p->fragment_gap_px < 0 ||
+      tr->trk[i].max_area > p->fragment_max_area)
+    return 0;
+  double g = p->fragment_gap_px, vmax = p->part_speed_px_s;
+  const wl_track_t *f = &tr->tracks[i];
+  double x0 = f->x - g, y0 = f->y - g;
+  double x1 = f->x + f->w + g, y1 = f->y + f->h + g;
+  for (int j = 0; j < tr->n; j++) {
+    const wl_track_t *t = &tr->tracks[j];
+    if (j == i || t->state != WL_TRACK_CONFIRMED || t->det_index < 0 ||
+        tr->trk[j].dead || t->w * t->h <= p->fragment_max_area)
+      continue;
+    double dvx = f->vx - t->vx, dvy = f->vy - t->vy;
+    if (x0 < t->x + t->w && t->x < x1 && y0 < t->y + t->h && t->y < y1 &&
+        (tr->trk[i].part || dvx * dvx + dvy * dvy <= vmax * vmax))
+      return 1;
+  }
+  return 0;
+}
+
 /* Out of the image by more than its own size (only with a known size). */
 static int left_image(const wl_track_params_t *p, const wl_track_t *t) {
   if (p->width <= 0 || p->height <= 0) return 0;
@@ -1018,6 +1057,7 @@ static void advance_states(wl_tracker_t *tr) {
     }
     case WL_TRACK_CONFIRMED:
     case WL_TRACK_LOST:
+      k->part = part_of_bigger(tr, i);
       if (t->misses > p->max_lost_frames ||
           (t->misses > 0 && (left_image(p, t) || t->score < p->delete_score)))
         k->dead = 1;
@@ -1214,7 +1254,7 @@ static void compact(wl_tracker_t *tr) {
 static void collect_confirmed(wl_tracker_t *tr) {
   int c = 0;
   for (int i = 0; i < tr->n; i++)
-    if (tr->tracks[i].state == WL_TRACK_CONFIRMED)
+    if (tr->tracks[i].state == WL_TRACK_CONFIRMED && !tr->trk[i].part)
       tr->confirmed[c++] = tr->tracks[i];
   tr->n_confirmed = c;
 }

@@ -113,6 +113,9 @@ typedef struct wl__trk {
   int ghost_seen;         /* was seen beside a confirmed track of the
                              other polarity (ghost_beside(); ghost_max_area) */
   double ghost_x, ghost_y;/* its filtered position when first seen so */
+  int part;               /* confirmed, but a part of a bigger confirmed
+                             object in this frame: not output
+                             (part_of_bigger(), part_speed_px_s) */
   int spot_born;          /* born from a warm-up spot detection
                              (wl_tracker_mark_spots); 2: vouched for,
                              kept when the spots end */
