@@ -589,6 +589,77 @@ TEST_IMPL(track_vouch_gate) {
   return 0;
 }
 
+/*
+ * Re-acquisition gate (reacquire_gate_rel): walker A (5 x 18 px) walks
+ * left at 15 px/s; for six frames it is inside a wider blob whose centroid
+ * slides down and right (a nearer person beside it), which bends its
+ * Kalman velocity; then it is hidden for 14 frames (LOST after 3). From
+ * frame 60 walker B, walking right, passes where the bent prediction
+ * points, 5.5 px below A's row; from frame 70 A is seen again on its own
+ * row. With the gate, A's track does not take B (B starts a track of its
+ * own) and takes A back; without it (0), A's track re-acquires B (the
+ * premise: the swap seen in the crowd).
+ */
+TEST_IMPL(track_reacquire_gate) {
+  wl_err_t err;
+  for (int gate = 0; gate < 2; gate++) {
+    wl_track_params_t p;
+    wl_track_default_params(&p);
+    p.width = 640;
+    p.height = 512;
+    ASSERT(p.reacquire_gate_rel == 0.15);
+    if (!gate) p.reacquire_gate_rel = 0;
+    wl_tracker_t *tr = NULL;
+    ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
+    uint64_t id = 0;
+    int took_b = 0, back_on_a = 0;
+    for (int f = 0; f < 90; f++) {
+      double xa = 300 - 0.5 * f, ya = 200;
+      double xb = 274 + 0.4 * (f - 60), yb = 205.5;
+      wl_detection_t d[2];
+      size_t n = 0;
+      if (f < 50 || f >= 70) d[n++] = det_at(xa, ya, 5, 18, 20);
+      if (f >= 50 && f < 56)
+        d[n++] = det_at(xa + 0.6 * (f - 49), ya + 0.7 * (f - 49), 12, 22, 20);
+      int ib = -1;
+      if (f >= 60) {
+        ib = (int)n;
+        d[n++] = det_at(xb, yb, 5, 18, 20);
+      }
+      ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, n, &err), &err);
+      size_t all;
+      const wl_track_t *a = wl_tracker_tracks(tr, &all);
+      if (f == 40) {
+        ASSERT_EQ(all, 1);
+        ASSERT_EQ(a[0].state, WL_TRACK_CONFIRMED);
+        id = a[0].id;
+      }
+      if (f < 41) continue;
+      const wl_track_t *t = find_id(a, all, id);
+      if (f == 62) {
+        ASSERT(t != NULL); /* still there, lost (or on B without the gate) */
+      }
+      if (t && ib >= 0 && t->det_index == ib) took_b = 1;
+      if (t && f >= 70 && t->det_index == 0 && fabs(t->cy - ya) < 1.0)
+        back_on_a = 1;
+    }
+    if (gate) {
+      ASSERT(!took_b);
+      ASSERT(back_on_a);
+    } else {
+      ASSERT(took_b); /* the premise */
+    }
+    wl_tracker_free(tr);
+  }
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.reacquire_gate_rel = -1;
+  wl_tracker_t *tr = NULL;
+  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  ASSERT(tr == NULL);
+  return 0;
+}
+
 /* wl_tracker_confirm: a tentative track matched in the last update is
  * confirmed at once (and listed by wl_tracker_confirmed); an unknown id,
  * a track missed in the last update and a hold after an FFC step change

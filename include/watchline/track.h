@@ -36,6 +36,15 @@
  * associated like detections, never start tracks, and a track matched to
  * one reports the blob's index as det_index (so two tracks may share it).
  *
+ * Re-acquisition gate (reacquire_gate_rel): a LOST track takes back only
+ * a detection near its anchor prediction: the position after its last
+ * clean hit (a whole detection, not a merge-split part, at most 1.6 x as
+ * wide and 1.3 x as tall, plus 1 px, as the track's box at its previous
+ * clean hit) moved on by its velocity averaged over its clean hits
+ * (exponential, weight 0.1), within the radius given below. While it was
+ * merged or coasting, its Kalman velocity (and with it the prediction)
+ * drifts with the blobs it took; the anchor does not.
+ *
  * Clutter map: when the image size is known, a grid of clutter_cell_px
  * cells learns how many detections per frame no confirmed track takes
  * (mean over the first clutter_frames frames, then an exponential average
@@ -298,6 +307,15 @@ typedef struct wl_track_params {
                                axis, unless the only other tracks that may
                                take it stand still too (under 6 px/s):
                                not a passer-by's blob; 0: no such gate */
+  double reacquire_gate_rel;/* 0.15: a LOST track with 10 or more clean
+                               hits (whole detections of about its size,
+                               no merge-split parts) takes only a
+                               detection within max(1 px, this x its size)
+                               + this x its size per second since its last
+                               clean hit of where that hit and its mean
+                               velocity over clean hits put it now (a
+                               walker does not turn round while hidden);
+                               0: no such gate */
   double classify_interval_s; /* 0.1: class evidence at most this often */
   int contrast_in_kelvin;   /* 1: detections' peak_contrast is in kelvin
                                (radiometric frames) and the classifier may

@@ -92,6 +92,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->polarity_gate = 1;
   p->merge_split = 1;
   p->vouched_gate_px = 1.5;
+  p->reacquire_gate_rel = 0.15;
   p->classify_interval_s = 0.1;
   p->min_straightness = 0.7;
   p->straightness_slack_px = 1.0;
@@ -208,6 +209,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->polarity_gate, 0, 1, "polarity_gate"},
       {p->merge_split, 0, 1, "merge_split"},
       {p->vouched_gate_px, 0, WL_MAX_DIM, "vouched_gate_px"},
+      {p->reacquire_gate_rel, 0, 1e3, "reacquire_gate_rel"},
   };
   for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
     int rc = check_range(rules[i].v, rules[i].lo, rules[i].hi, rules[i].name,

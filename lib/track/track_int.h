@@ -121,6 +121,18 @@ typedef struct wl__trk {
                              kept when the spots end */
   int vouched;            /* vouched for (wl_tracker_vouch): the static
                              rule needs static_vouched_hits hits */
+  /* Motion anchor (associate.c, anchor_update(); reacquire_gate_rel):
+   * the filtered position and time after the last clean hit (a whole
+   * detection of about the track's size, no merge-split part), and the
+   * velocity averaged over its clean hits: where the track was going
+   * before a merge or a coast rewrote its filter. */
+  double anc_x, anc_y;    /* px */
+  double anc_vx, anc_vy;  /* px/s */
+  double anc_w, anc_h;    /* its smoothed box size then (0: none yet) */
+  int64_t anc_t_ns;
+  int n_clean;            /* clean hits so far */
+  int clean_hit;          /* this update's hit is clean (set by the
+                             association, taken in by the next one) */
   /* Per-frame scratch */
   double sx, sy;          /* innovation variances */
   double half_ln_s;       /* 0.5 ln(sx sy) */
