@@ -193,6 +193,7 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
     person_heights(&pl->cam, pl->person_px);
     mp.person_px = pl->person_px;
   }
+  if (!tp.person_px) tp.person_px = pl->person_px;
   if ((rc = wl_preprocess_new(&pl->pre, width, height, &pl->params.pre,
                               pl->badpix, err)) != WL_OK ||
       (rc = wl_motion_new(&pl->motion, width, height, &mp, err)) != WL_OK ||
