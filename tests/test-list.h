@@ -183,6 +183,8 @@
   X(track_confirm_now) \
   X(track_grow_whole) \
   X(track_box_unbiased) \
+  X(track_box_gait) \
+  X(track_person_cut_extended) \
   X(track_dim_confirm) \
   X(track_coast_freeze) \
   X(track_hold_confirm) \

@@ -2618,3 +2618,169 @@ TEST_IMPL(track_size_for_range) {
   ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
   return 0;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Output box                                                                */
+
+/* Mean absolute errors of the confirmed track's width and height against
+ * a walker whose width swings with the gait (3 to 7 px, twice per second)
+ * and whose height (14 px) does not; detection edges carry independent
+ * errors of +-0.3 px (left, right) and +-0.7 px (top, bottom). */
+static int gait_errors(double w_gain, double h_gain, double *ew, double *eh,
+                       double *bias_h) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  p.width_smoothing = w_gain;
+  p.height_smoothing = h_gain;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  if (wl_tracker_new(&tr, &p, &err) != WL_OK) return 1;
+  rng_t r = {1234};
+  double sw = 0, sh = 0, bh = 0;
+  int n = 0;
+  for (int f = 0; f < 180; f++) {
+    double w = 3.0 + 4.0 * fabs(sin(M_PI * f / FPS)), h = 14.0;
+    double x = 100.0 + 0.5 * f - 0.5 * w, y = 200.0;
+    double e[4] = {0.6 * (rng_uniform(&r) - 0.5), 0.6 * (rng_uniform(&r) - 0.5),
+                   1.4 * (rng_uniform(&r) - 0.5), 1.4 * (rng_uniform(&r) - 0.5)};
+    wl_detection_t d = det_at(0, 0, 1, 1, 20);
+    d.x = x + e[0];
+    d.w = w + e[1] - e[0];
+    d.y = y + e[2];
+    d.h = h + e[3] - e[2];
+    d.cx = x + 0.5 * w;
+    d.cy = y + 0.4 * h;
+    if (wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err) != WL_OK) return 1;
+    size_t nt;
+    const wl_track_t *t = wl_tracker_confirmed(tr, &nt);
+    if (f < 30 || nt != 1) continue;
+    sw += fabs(t->w - w);
+    sh += fabs(t->h - h);
+    bh += t->h - h;
+    n++;
+  }
+  wl_tracker_free(tr);
+  if (n < 140) return 1;
+  *ew = sw / n;
+  *eh = sh / n;
+  *bias_h = bh / n;
+  return 0;
+}
+
+/* The output box's width follows the gait and its height is steadier
+ * than one average for both would make them (size_smoothing 0.6 for both
+ * was the rule before width_smoothing and height_smoothing). */
+TEST_IMPL(track_box_gait) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  double ew, eh, bh, ew_old, eh_old, bh_old;
+  ASSERT_EQ(gait_errors(p.width_smoothing, p.height_smoothing, &ew, &eh, &bh),
+            0);
+  ASSERT_EQ(gait_errors(0.6, 0.6, &ew_old, &eh_old, &bh_old), 0);
+  fprintf(stderr, "gait: width error %.3f px (one gain 0.6: %.3f), height "
+          "%.3f (%.3f), height bias %+.3f\n", ew, ew_old, eh, eh_old, bh);
+  ASSERT_DBL_LT(ew, 0.9 * ew_old);
+  ASSERT_DBL_LT(eh, 0.8 * eh_old);
+  ASSERT_DBL_LT(fabs(bh), 0.1);
+  return 0;
+}
+
+/* Per image row, the pixel height of a 1.7 m person with its feet on that
+ * row (as the pipeline gives it to the tracker). */
+static void person_rows(const wl_camera_t *cam, float *out) {
+  for (int y = 0; y < cam->height; y++) {
+    double g[3], u, v;
+    out[y] = 0.0f;
+    if (wl_camera_pixel_to_ground(cam, 0.5 * cam->width, y + 1.0, g) != WL_OK)
+      continue;
+    g[2] += 1.7;
+    if (wl_camera_enu_to_pixel(cam, g, &u, &v) != WL_OK) continue;
+    out[y] = y + 1.0 - v > 0 ? (float)(y + 1.0 - v) : 0.0f;
+  }
+}
+
+/* A 1.75 m person walking towards the camera (dir 1; its detections lack
+ * the top quarter: the head learned into the background) or away from it
+ * (dir -1; the bottom quarter missing), with a classifier and the
+ * camera's person heights: mean absolute errors of the output box's top
+ * and bottom edges, in person heights, from 2 s on. */
+static int cut_walker(const wl_camera_t *cam, const float *rows, double fill,
+                      int dir, double *e_top, double *e_bot, int *person) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = cam->width;
+  p.height = cam->height;
+  p.person_px = rows;
+  p.person_fill = fill;
+  wl_tracker_t *tr = NULL;
+  wl_classifier_t *clf = NULL;
+  wl_err_t err;
+  if (wl_tracker_new(&tr, &p, &err) != WL_OK ||
+      wl_classifier_new(&clf, NULL, cam, &err) != WL_OK)
+    return 1;
+  wl_tracker_set_classifier(tr, clf);
+  double st = 0, sb = 0;
+  int n = 0;
+  *person = 0;
+  for (int f = 0; f < 150; f++) {
+    double north = -150.0 + dir * 1.4 * f / FPS;
+    wl_class_obs_t o;
+    object_box(cam, 3.0, north, 1.75, 0.5, &o);
+    wl_detection_t d = det_at(0, 0, 1, 1, 30);
+    d.x = o.x;
+    d.w = o.w;
+    d.h = 0.75 * o.h;
+    d.y = dir > 0 ? o.y + 0.25 * o.h : o.y;
+    d.cx = d.x + 0.5 * d.w;
+    d.cy = d.y + 0.45 * d.h;
+    d.peak_contrast = 10.0;
+    if (wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err) != WL_OK) return 1;
+    size_t nt;
+    const wl_track_t *t = wl_tracker_confirmed(tr, &nt);
+    if (f < 60 || nt != 1) continue;
+    *person += t->cls == WL_CLASS_PERSON;
+    st += fabs(t->y - o.y) / o.h;
+    sb += fabs(t->y + t->h - o.y - o.h) / o.h;
+    n++;
+  }
+  wl_tracker_free(tr);
+  wl_classifier_free(clf);
+  if (n < 80) return 1;
+  *e_top = st / n;
+  *e_bot = sb / n;
+  return 0;
+}
+
+/* A person's box cut short at its trailing end is extended there to the
+ * camera's person height; the leading end stays where it is. */
+TEST_IMPL(track_person_cut_extended) {
+  wl_camera_t cam;
+  ASSERT_OK(test_camera(&cam), &(wl_err_t){0});
+  float *rows = calloc((size_t)cam.height, sizeof *rows);
+  ASSERT(rows != NULL);
+  person_rows(&cam, rows);
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  for (int dir = -1; dir <= 1; dir += 2) {
+    double et, eb, et0, eb0;
+    int person, person0;
+    ASSERT_EQ(cut_walker(&cam, rows, p.person_fill, dir, &et, &eb, &person),
+              0);
+    ASSERT_EQ(cut_walker(&cam, rows, 0.0, dir, &et0, &eb0, &person0), 0);
+    fprintf(stderr, "%s: top error %.3f (off: %.3f), bottom %.3f (%.3f) "
+            "person heights; %d frames called person\n",
+            dir > 0 ? "approaching, head cut" : "going away, legs cut", et,
+            et0, eb, eb0, person);
+    ASSERT_DBL_GT(person, 60);
+    double *cut = dir > 0 ? &et : &eb, *cut0 = dir > 0 ? &et0 : &eb0;
+    double *kept = dir > 0 ? &eb : &et, *kept0 = dir > 0 ? &eb0 : &et0;
+    ASSERT_DBL_GT(*cut0, 0.2);
+    /* 0.95 x 1.7 m for a 1.75 m walker: 0.077 short by design. */
+    ASSERT_DBL_LT(*cut, 0.1);
+    ASSERT_DBL_LT(fabs(*kept - *kept0), 0.01);
+  }
+  free(rows);
+  return 0;
+}

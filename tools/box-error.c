@@ -3,7 +3,7 @@
  * simulator's truth boxes: signed edge errors and IoU, per box-size class.
  *
  * Usage: box-error [--presets a,b] [--seeds 1-3] [--min-vis 0.8]
- *                  [--by-class]
+ *                  [--by-class] [--alone] [--decompose]
  *
  * Design. Each preset and seed is run through the whole pipeline (camera
  * model on, as wl-accuracy). In every frame, truth boxes at least min-vis
@@ -14,6 +14,11 @@
  * accumulated, split by the truth box's height (< 4, 4-12, >= 12 px) or
  * with --by-class by its class; also the fraction at IoU >= 0.5 (the
  * CLEAR MOT / MOTA threshold).
+ * --alone keeps only truth boxes at least 2 px from every other truth box
+ * (no merges: the fit of one target's box). --decompose splits the track
+ * boxes' errors of centre (cx, cy) and size (w, h) into bias, spread,
+ * frame-to-frame noise and lag (see decompose()), and counts the pairs
+ * with a size error of 2 px or more by sign and axis, and coasting ones.
  * A diagnostic tool: it prints, the library does not.
  */
 #include <math.h>
@@ -39,7 +44,32 @@ typedef struct acc {
 typedef struct box {
   double x, y, w, h;
   int bin; /* truth only: the accumulator */
+  long id; /* truth id or track id */
+  double vx, vy; /* tracks: filtered velocity, px/frame */
+  int coast;     /* tracks: no detection in this frame */
 } box_t;
+
+/* --decompose: the track boxes' errors split into bias, lag and jitter.
+ * For each matched (track, truth) pair the errors of the box centre (x,
+ * y) and size (w, h) are accumulated; their regression on the track's
+ * velocity (px/frame) is the lag (frames, positive: the box trails), and
+ * half the mean square of their change from the pair's previous frame is
+ * the frame-to-frame (white) noise variance. */
+typedef struct dec {
+  long n, nd;
+  double s[4], ss[4], sv[4], vv[4], sd2[4];
+  long nbig;             /* pairs with a size error of 2 px or more */
+  long cat[4];           /* w >= +2, w <= -2, h >= +2, h <= -2 */
+  long ncoast, ncoast_big;
+  double iou_coast;
+  double iou_big, iou_small;
+} dec_t;
+
+#define DEC_SLOTS 8192
+typedef struct dec_prev {
+  long trk, gt, frame;
+  double e[4];
+} dec_prev_t;
 
 static double iou(box_t a, box_t b) {
   double x0 = fmax(a.x, b.x), y0 = fmax(a.y, b.y);
@@ -68,8 +98,74 @@ static void add(acc_t *a, box_t p, box_t g) {
   a->n++;
 }
 
+static void decompose(dec_t *d, dec_prev_t *prev, long frame, box_t p,
+                      box_t g) {
+  double e[4] = {p.x + 0.5 * p.w - g.x - 0.5 * g.w,
+                 p.y + 0.5 * p.h - g.y - 0.5 * g.h, p.w - g.w, p.h - g.h};
+  double v[4] = {p.vx, p.vy, 0.0, 0.0};
+  d->n++;
+  if (p.coast) {
+    d->ncoast++;
+    d->iou_coast += iou(p, g);
+    d->ncoast_big += fabs(e[2]) >= 2.0 || fabs(e[3]) >= 2.0;
+  }
+  if (fabs(e[2]) >= 2.0 || fabs(e[3]) >= 2.0) {
+    d->nbig++;
+    d->cat[0] += e[2] >= 2.0;
+    d->cat[1] += e[2] <= -2.0;
+    d->cat[2] += e[3] >= 2.0;
+    d->cat[3] += e[3] <= -2.0;
+    d->iou_big += iou(p, g);
+  } else {
+    d->iou_small += iou(p, g);
+  }
+  for (int k = 0; k < 4; k++) {
+    d->s[k] += e[k];
+    d->ss[k] += e[k] * e[k];
+    d->sv[k] += e[k] * v[k];
+    d->vv[k] += v[k] * v[k];
+  }
+  dec_prev_t *q = &prev[(unsigned long)(p.id * 31 + g.id) % DEC_SLOTS];
+  if (q->trk == p.id && q->gt == g.id && q->frame == frame - 1) {
+    d->nd++;
+    for (int k = 0; k < 4; k++)
+      d->sd2[k] += (e[k] - q->e[k]) * (e[k] - q->e[k]);
+  }
+  *q = (dec_prev_t){p.id, g.id, frame, {e[0], e[1], e[2], e[3]}};
+}
+
+static void print_dec(const dec_t *dec, int by_class) {
+  static const char *names[2][BINS] = {
+      {"h<4", "4-12", ">=12", "", ""},
+      {"", "person", "vehicl", "animal", "bird"}};
+  static const char *what[4] = {"cx", "cy", "w", "h"};
+  for (int b = 0; b < BINS; b++) {
+    const dec_t *d = &dec[b];
+    if (!d->n)
+      continue;
+    printf("  decomp %-6s n %ld:", names[by_class][b], d->n);
+    for (int k = 0; k < 4; k++) {
+      double n = (double)d->n, mean = d->s[k] / n;
+      double var = d->ss[k] / n - mean * mean;
+      double lag = d->vv[k] > 0 ? -d->sv[k] / d->vv[k] : 0.0;
+      double jit = d->nd ? 0.5 * d->sd2[k] / (double)d->nd : 0.0;
+      printf(" | %s bias %+.3f sd %.3f jit-sd %.3f lag %+.2f f", what[k], mean,
+             sqrt(var), sqrt(jit), lag);
+    }
+    printf("\n    size error >= 2 px in %.3f of pairs (IoU %.3f), the rest "
+           "IoU %.3f; w+ %ld w- %ld h+ %ld h- %ld; coasting %ld (IoU %.3f, "
+           "big %ld)\n",
+           (double)d->nbig / (double)d->n,
+           d->nbig ? d->iou_big / (double)d->nbig : 0.0,
+           d->n > d->nbig ? d->iou_small / (double)(d->n - d->nbig) : 0.0,
+           d->cat[0], d->cat[1], d->cat[2], d->cat[3], d->ncoast,
+           d->ncoast ? d->iou_coast / (double)d->ncoast : 0.0, d->ncoast_big);
+  }
+}
+
 /* Greedy one-to-one matching by IoU of truth g[0..ng) to p[0..np). */
-static void match(const box_t *g, int ng, const box_t *p, int np, acc_t *acc) {
+static void match(const box_t *g, int ng, const box_t *p, int np, acc_t *acc,
+                  dec_t *dec, dec_prev_t *prev, long frame) {
   static char gu[4096], pu[4096];
   if (ng > 4096)
     ng = 4096;
@@ -98,7 +194,19 @@ static void match(const box_t *g, int ng, const box_t *p, int np, acc_t *acc) {
       break;
     gu[bi] = pu[bj] = 1;
     add(&acc[g[bi].bin], p[bj], g[bi]);
+    if (dec)
+      decompose(&dec[g[bi].bin], prev, frame, p[bj], g[bi]);
   }
+}
+
+/* Is truth i at least 2 px from every other truth box? */
+static int apart(const wl_sim_truth_t *t, size_t n, size_t i) {
+  for (size_t j = 0; j < n; j++)
+    if (j != i && t[j].x < t[i].x + t[i].w + 2.0 &&
+        t[j].x + t[j].w > t[i].x - 2.0 && t[j].y < t[i].y + t[i].h + 2.0 &&
+        t[j].y + t[j].h > t[i].y - 2.0)
+      return 0;
+  return 1;
 }
 
 static int cmpf(const void *a, const void *b) {
@@ -134,7 +242,7 @@ int main(int argc, char **argv) {
   const char *presets = "border-night,crowd,long-range,nuisance";
   int s0 = 1, s1 = 3;
   double min_vis = 0.8;
-  int by_class = 0;
+  int by_class = 0, want_dec = 0, alone = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--presets") && i + 1 < argc)
       presets = argv[++i];
@@ -145,9 +253,13 @@ int main(int argc, char **argv) {
       min_vis = atof(argv[++i]);
     else if (!strcmp(argv[i], "--by-class"))
       by_class = 1;
+    else if (!strcmp(argv[i], "--alone"))
+      alone = 1;
+    else if (!strcmp(argv[i], "--decompose"))
+      want_dec = 1;
     else {
       fprintf(stderr, "usage: box-error [--presets a,b] [--seeds 1-3] "
-                      "[--min-vis 0.8] [--by-class]\n");
+                      "[--min-vis 0.8] [--by-class] [--decompose]\n");
       return 2;
     }
   }
@@ -155,6 +267,9 @@ int main(int argc, char **argv) {
   snprintf(list, sizeof list, "%s", presets);
   for (char *name = strtok(list, ","); name; name = strtok(NULL, ",")) {
     acc_t det[BINS], trk[BINS];
+    dec_t dec[BINS];
+    dec_prev_t *prev = calloc(DEC_SLOTS, sizeof *prev);
+    memset(dec, 0, sizeof dec);
     memset(det, 0, sizeof det);
     memset(trk, 0, sizeof trk);
     for (int b = 0; b < BINS; b++) {
@@ -176,8 +291,8 @@ int main(int argc, char **argv) {
       size_t cap = wl_sim_target_count(sim) + 1;
       wl_sim_truth_t *truth = calloc(cap, sizeof *truth);
       box_t *g = calloc(cap, sizeof *g), *p = malloc(4096 * sizeof *p);
-      long frames =
-          lround(wl_scenario_duration_s(sc) * wl_scenario_camera(sc)->fps);
+      double fps = wl_scenario_camera(sc)->fps;
+      long frames = lround(wl_scenario_duration_s(sc) * fps);
       for (long f = 0; f < frames; f++) {
         size_t nt;
         if (wl_sim_next(sim, &frame, truth, cap, &nt, &err) ||
@@ -188,23 +303,28 @@ int main(int argc, char **argv) {
         int ng = 0;
         for (size_t i = 0; i < nt; i++)
           if (truth[i].visibility >= min_vis && truth[i].w >= 0.01 &&
-              truth[i].h >= 0.01)
+              truth[i].h >= 0.01 && (!alone || apart(truth, nt, i)))
             g[ng++] = (box_t){truth[i].x, truth[i].y, truth[i].w, truth[i].h,
                               by_class ? (int)truth[i].cls
                                        : (truth[i].h < 4.0    ? 0
                                           : truth[i].h < 12.0 ? 1
-                                                              : 2)};
+                                                              : 2),
+                              truth[i].id, 0.0, 0.0, 0};
         size_t nd, ntr;
         const wl_detection_t *d = wl_pipeline_detections(pl, &nd);
         int np = 0;
         for (size_t j = 0; j < nd && np < 4096; j++)
-          p[np++] = (box_t){d[j].x, d[j].y, d[j].w, d[j].h, 0};
-        match(g, ng, p, np, det);
+          p[np++] = (box_t){d[j].x, d[j].y, d[j].w, d[j].h, 0, 0, 0.0, 0.0, 0};
+        match(g, ng, p, np, det, NULL, NULL, f);
         const wl_track_t *t = wl_pipeline_tracks(pl, &ntr);
         np = 0;
-        for (size_t j = 0; j < ntr && np < 4096; j++)
-          p[np++] = (box_t){t[j].x, t[j].y, t[j].w, t[j].h, 0};
-        match(g, ng, p, np, trk);
+        for (size_t j = 0; j < ntr && np < 4096; j++) {
+          p[np++] = (box_t){t[j].x,        t[j].y,        t[j].w,
+                            t[j].h,        0,             (long)t[j].id,
+                            t[j].vx / fps, t[j].vy / fps, t[j].det_index < 0};
+        }
+        match(g, ng, p, np, trk, want_dec ? dec : NULL, prev,
+              (seed - s0) * 1000000L + f);
       }
       free(truth);
       free(g);
@@ -219,6 +339,9 @@ int main(int argc, char **argv) {
            name, s0, s1, min_vis);
     print("det", det, by_class);
     print("track", trk, by_class);
+    if (want_dec)
+      print_dec(dec, by_class);
+    free(prev);
     for (int b = 0; b < BINS; b++) {
       free(det[b].ious);
       free(trk[b].ious);

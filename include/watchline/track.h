@@ -7,8 +7,16 @@
  * offset of the box centre from the centroid smoothed alongside
  * (exponential averages: the size with weight size_smoothing for a new
  * detection, the offset, a shape property that motion does not change,
- * with half that weight); the output box is centred at the filtered
- * centroid plus the offset, so it follows a moving target without lag.
+ * with half that weight); the box is centred at the filtered centroid
+ * plus the offset, so it follows a moving target without lag. That box
+ * serves the tracker (association, its rules, wl_tracker_tracks()). The
+ * output box (wl_tracker_confirmed()) has the same centre and its own
+ * size: the width averaged with width_smoothing, the height with
+ * height_smoothing (a walker's width swings with the gait, its height
+ * does not); with a camera model (person_px), a confirmed person's output
+ * box that is cut short (the background model learns the trailing part of
+ * a person walking towards or away from the camera) is extended at that
+ * end to person_fill x a person's height.
  * Detection boxes are sub-pixel (motion.h), so the box is too. Time comes
  * from the frames' t_ns: any positive dt is fine (irregular frame times
  * included); dt = 0 (a repeated time stamp) predicts nothing; a time going
@@ -207,7 +215,26 @@ typedef struct wl_track_params {
   double meas_std_rel;      /* 0.08: plus this fraction of the box size */
   double init_speed_px_s;   /* 120: velocity std of a newborn track */
   double max_pos_std_px;    /* 8: cap on a coasting track's position std */
-  double size_smoothing;    /* 0.6: weight of a new box size (EMA) */
+  double size_smoothing;    /* 0.6: weight of a new box size (EMA) in the
+                               tracker's own box (half of it for the
+                               box-centre offset) */
+  double width_smoothing;   /* 0.8: weight of a new box width in the
+                               output box (the gait swings it) */
+  double height_smoothing;  /* 0.4: weight of a new box height in the
+                               output box */
+  const float *person_px;   /* NULL, or per image row (height entries) the
+                               pixel height of a standing person whose
+                               feet are on that row (0 where the row sees
+                               no ground), from the camera model: for
+                               person_fill, min_target_frac and
+                               max_target_len; borrowed, must outlive the
+                               tracker; NULL */
+  double person_fill;       /* 0.95: the output box (wl_tracker_confirmed)
+                               of a confirmed person-class track that is
+                               upright, moves vertically and is shorter
+                               than this x person_px at its foot row is
+                               extended to that height at its trailing
+                               end (docs/DETECTION.md); 0: off */
   /* Association */
   double gate_chi2;         /* 13.82: chi-square gate, 99.9 % for 2 dof */
   double size_std_log;      /* 0.35: std of ln(size ratio), per axis */
@@ -420,12 +447,8 @@ typedef struct wl_track_params {
                                bridged it is wide (a static clutter spot
                                taken over by another after the freeze
                                "moved" 5-15 px); 0: off */
-  const float *person_px;   /* NULL, or per image row (height entries) the
-                               pixel height of a standing person whose
-                               feet are on that row (0 where the row sees
-                               no ground): for min_target_frac and
-                               max_target_len. Not owned;
-                               must outlive the tracker */
+  /* person_px (above, Model) also serves min_target_frac and
+     max_target_len */
   double min_target_frac;   /* 0.14: with person_px, a track whose largest
                                detection (over its life, in width or
                                height) is less than this fraction of a
@@ -573,12 +596,14 @@ void wl_tracker_restart_clutter(wl_tracker_t *tr);
 /*
  * The confirmed tracks after the last update (state CONFIRMED, including
  * those coasting), in increasing id order: *n entries, owned by the
- * tracker, valid until the next update, reset or free.
+ * tracker, valid until the next update, reset or free. Their boxes are
+ * the output boxes (width_smoothing, height_smoothing, person_fill).
  */
 const wl_track_t *wl_tracker_confirmed(const wl_tracker_t *tr, size_t *n);
 
 /* Every live track (any state), in increasing id order, for debugging and
- * tools; same lifetime as wl_tracker_confirmed's. */
+ * tools; same lifetime as wl_tracker_confirmed's. Their boxes are the
+ * tracker's own (size_smoothing). */
 const wl_track_t *wl_tracker_tracks(const wl_tracker_t *tr, size_t *n);
 
 /* Forget every track (e.g. after a camera move). Ids keep counting. */

@@ -205,8 +205,9 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
     person_heights(&pl->cam, pl->person_px);
     mp.person_px = pl->person_px;
   }
-  /* The tracker's size-for-range test (min_target_frac) uses the same
-   * person heights. */
+  /* The tracker uses the same person heights: its test of sizes no target
+   * has at its range (min_target_frac) and the person output box
+   * (person_fill). */
   if (!tp.person_px) tp.person_px = mp.person_px;
   if ((rc = wl_preprocess_new(&pl->pre, width, height, &pl->params.pre,
                               pl->badpix, err)) != WL_OK ||

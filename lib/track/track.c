@@ -7,7 +7,9 @@
  * tracks (at most max_tracks) and the frame's detections (at most
  * max_detections), each doing one thing: take the detections in, predict,
  * associate (associate.c), update the matched and age the missed, run the
- * state machine, start tracks, compact, and copy the confirmed ones out.
+ * state machine, start tracks, compact, and copy the confirmed ones out
+ * with their output boxes (out_box(): own width and height averages,
+ * people cut short extended).
  *
  * Invariants: tracks[] and trk[] are parallel and in increasing id order;
  * ids are never reused; after wl_tracker_new no function allocates; every
@@ -30,6 +32,12 @@
  * person's centroid sits above the box centre): it is smoothed with this
  * fraction of size_smoothing's gain. */
 #define OFFSET_GAIN_REL 0.5
+/* person_box(): a box is extended only when it holds at least this
+ * fraction of the person height, is this many times taller than wide, and
+ * the track moves at least this fast vertically (px/s). */
+#define PERSON_MIN_FRAC 0.5
+#define PERSON_UPRIGHT 1.5
+#define PERSON_MIN_VY 0.2
 
 static const char *const STATE_NAMES[] = {"tentative", "confirmed", "lost"};
 
@@ -49,6 +57,9 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->init_speed_px_s = 120.0;
   p->max_pos_std_px = 8.0;
   p->size_smoothing = 0.6;
+  p->width_smoothing = 0.8;
+  p->height_smoothing = 0.4;
+  p->person_fill = 0.95;
   p->gate_chi2 = 13.82;
   p->size_std_log = 0.35;
   p->size_gate_ratio = 4.0;
@@ -146,6 +157,9 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->init_speed_px_s, 1e-3, 1e6, "init_speed_px_s"},
       {p->max_pos_std_px, 0.1, 1e5, "max_pos_std_px"},
       {p->size_smoothing, 0, 1, "size_smoothing"},
+      {p->width_smoothing, 0, 1, "width_smoothing"},
+      {p->height_smoothing, 0, 1, "height_smoothing"},
+      {p->person_fill, 0, 2, "person_fill"},
       {p->gate_chi2, 0.01, 1e4, "gate_chi2"},
       {p->size_std_log, 1e-3, 100, "size_std_log"},
       {p->size_gate_ratio, 1, 1e6, "size_gate_ratio"},
@@ -672,6 +686,10 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   t->h += a * (m->h - t->h);
   k->ln_w = logf((float)(t->w + SIZE_SOFT_PX));
   k->ln_h = logf((float)(t->h + SIZE_SOFT_PX));
+  /* The output size (out_box()): the width with a light average (it
+   * swings with the gait), the height with a heavy one (it does not). */
+  k->ow += p->width_smoothing * (m->w - k->ow);
+  k->oh += p->height_smoothing * (m->h - k->oh);
   double ao = OFFSET_GAIN_REL * a;
   k->ox += ao * (m->x + 0.5 * m->w - m->cx - k->ox);
   k->oy += ao * (m->y + 0.5 * m->h - m->cy - k->oy);
@@ -1118,6 +1136,8 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
   k->polarity = m->polarity;
   k->ln_w = m->ln_w;
   k->ln_h = m->ln_h;
+  k->ow = m->w;
+  k->oh = m->h;
   k->det = j;
   k->spot_born = (size_t)j >= tr->spot_from;
   wl_class_state_init(&k->cls);
@@ -1253,11 +1273,67 @@ static void compact(wl_tracker_t *tr) {
   tr->n = w;
 }
 
+/* The pixel height of a person whose feet are at row edge b, or 0. */
+static double person_height(const wl_track_params_t *p, double b) {
+  double r = floor(b - 0.5);
+  if (!p->person_px || !(r >= 0.0) || r >= p->height) return 0.0;
+  return p->person_px[(int)r];
+}
+
+/*
+ * The output box of a confirmed person track cut short (person_fill).
+ * A person walking towards or away from the camera hardly moves in the
+ * image, and the background model learns the part of it that trails its
+ * motion: the parts that every frame covers a place some part of the
+ * body covered just before. Its detections then lack the head (moving
+ * down the image, approaching) or the legs (moving up, going away): the
+ * crowd's radial walkers were 2-6 px short. A box shorter than
+ * person_fill x the camera's person height at its foot row (and at least
+ * PERSON_MIN_FRAC of it, upright: a crawler or a merged group is left
+ * alone) is extended at its trailing end: upwards when the track moves
+ * down, downwards (to the foot row where the person height fits) when it
+ * moves up; not when it moves less than PERSON_MIN_VY vertically.
+ */
+static void person_box(const wl_track_params_t *p, wl_track_t *t) {
+  double fill = p->person_fill;
+  if (!(fill > 0.0) || !p->person_px || t->cls != WL_CLASS_PERSON) return;
+  double top = t->y, bot = t->y + t->h;
+  double hp = person_height(p, bot);
+  if (!(hp > 0.0) || t->h >= fill * hp || t->h < PERSON_MIN_FRAC * hp ||
+      t->h < PERSON_UPRIGHT * t->w)
+    return;
+  if (t->vy > PERSON_MIN_VY) {
+    t->h = fill * hp;
+    t->y = bot - t->h;
+  } else if (t->vy < -PERSON_MIN_VY) {
+    double b = top + fill * hp;
+    for (int it = 0; it < 2; it++) {
+      double h2 = person_height(p, b);
+      if (h2 > 0.0) b = top + fill * h2;
+    }
+    if (b - top > t->h) t->h = b - top;
+  }
+}
+
+/* The output box of a track: its own size estimate for the output
+ * (width_smoothing, height_smoothing) about the same centre, then
+ * person_box(). The tracker's rules keep the box of size_smoothing. */
+static void out_box(const wl_track_params_t *p, const wl__trk_t *k,
+                    wl_track_t *t) {
+  t->x += 0.5 * (t->w - k->ow);
+  t->y += 0.5 * (t->h - k->oh);
+  t->w = k->ow;
+  t->h = k->oh;
+  person_box(p, t);
+}
+
 static void collect_confirmed(wl_tracker_t *tr) {
   int c = 0;
   for (int i = 0; i < tr->n; i++)
-    if (tr->tracks[i].state == WL_TRACK_CONFIRMED && !tr->trk[i].part)
-      tr->confirmed[c++] = tr->tracks[i];
+    if (tr->tracks[i].state == WL_TRACK_CONFIRMED && !tr->trk[i].part) {
+      tr->confirmed[c] = tr->tracks[i];
+      out_box(&tr->p, &tr->trk[i], &tr->confirmed[c++]);
+    }
   tr->n_confirmed = c;
 }
 

@@ -88,6 +88,9 @@ typedef struct wl__meas {
 typedef struct wl__trk {
   wl__kf_axis_t ax, ay;
   double ox, oy;          /* box centre minus centroid, smoothed */
+  double ow, oh;          /* box size of the output (wl_tracker_confirmed:
+                             width_smoothing, height_smoothing); t->w,
+                             t->h (size_smoothing) serve the tracker */
   double birth_x, birth_y, birth_var;
   double path_px;         /* filtered path length from hit to hit */
   double hit_x, hit_y;    /* filtered position after the last hit */
