@@ -113,7 +113,13 @@
  *              min_target_frac of a person there (a 1-3 px spot near
  *              the image bottom), or its detections on average wider than
  *              max_target_len persons plus 2 px (a streak near the
- *              horizon). At an FFC step (wl_tracker_hold_confirmations),
+ *              horizon), nor one all of whose detections reached into
+ *              the top image row where it sees sky (border_confirm: cut
+ *              by the border, airborne). A cold track not vouched for
+ *              whose detections were on average at least 3 px long and
+ *              less than cold_static_aspect times as tall as wide (a
+ *              ghost's footprint, not an upright person) never confirms
+ *              as static. At an FFC step (wl_tracker_hold_confirmations),
  *              a tentative track's jump from its last hit before the
  *              freeze to its first after it counts as no motion
  *              (ffc_skip_jump).
@@ -226,9 +232,9 @@ typedef struct wl_track_params {
                                pixel height of a standing person whose
                                feet are on that row (0 where the row sees
                                no ground), from the camera model: for
-                               person_fill, min_target_frac and
-                               max_target_len; borrowed, must outlive the
-                               tracker; NULL */
+                               person_fill, border_confirm,
+                               min_target_frac and max_target_len;
+                               borrowed, must outlive the tracker; NULL */
   double person_fill;       /* 0.95: the output box (wl_tracker_confirmed)
                                of a confirmed person-class track that is
                                upright, moves vertically and is shorter
@@ -447,8 +453,21 @@ typedef struct wl_track_params {
                                bridged it is wide (a static clutter spot
                                taken over by another after the freeze
                                "moved" 5-15 px); 0: off */
-  /* person_px (above, Model) also serves min_target_frac and
-     max_target_len */
+  int border_confirm;       /* 1: with person_px, a track all of whose
+                               detections reached into the top pixel row
+                               of the image, where that row sees sky
+                               (person_px 0), never confirms: the border
+                               cuts the object (its size and motion are
+                               those of the part in view) and only
+                               something airborne is there (a bird
+                               skimming the top edge); it confirms once a
+                               detection of it is clear of that row;
+                               0: off */
+  double cold_static_aspect;/* 1.5: a cold track not vouched for whose
+                               detections were on average less than this
+                               many times as tall as wide never confirms
+                               as static (it may as moving or drifting);
+                               0: off */
   double min_target_frac;   /* 0.14: with person_px, a track whose largest
                                detection (over its life, in width or
                                height) is less than this fraction of a

@@ -121,6 +121,8 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->ghost_max_area = 30;
   p->cold_ghost_max_h = 5;
   p->ffc_skip_jump = 1;
+  p->border_confirm = 1;
+  p->cold_static_aspect = 1.5;
   p->person_px = NULL;
   p->min_target_frac = 0.14;
   p->max_target_len = 10.0;
@@ -214,6 +216,8 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->ghost_max_area, 0, 1e9, "ghost_max_area"},
       {p->cold_ghost_max_h, 0, WL_MAX_DIM, "cold_ghost_max_h"},
       {p->ffc_skip_jump, 0, 1, "ffc_skip_jump"},
+      {p->border_confirm, 0, 1, "border_confirm"},
+      {p->cold_static_aspect, 0, 100, "cold_static_aspect"},
       {p->min_target_frac, 0, 10, "min_target_frac"},
       {p->max_target_len, 0, 1e6, "max_target_len"},
       {p->contrast_in_kelvin, 0, 1, "contrast_in_kelvin"},
@@ -633,6 +637,19 @@ static void observe_class(wl_tracker_t *tr, wl_track_t *t, wl__trk_t *k,
   t->cls_conf = k->cls.conf;
 }
 
+/* Does detection m reach into the top pixel row of the image where that
+ * row sees sky (border_confirm; person_px and the image size known)?
+ * Such a detection is an object the border cuts: what is in view is the
+ * part below the edge, so neither its size nor its motion is its own
+ * (its centroid slides along the row as more or less of it shows), and
+ * above the horizon only something airborne can be there: a bird
+ * skimming the top of the frame. A ground target never enters the view
+ * through the sky. */
+static int touches_sky_edge(const wl_track_params_t *p, const wl__meas_t *m) {
+  return p->border_confirm && p->person_px && p->height > 0 &&
+         !(p->person_px[0] > 0.0f) && m->y < 1.0;
+}
+
 /* Add a hit's centroid (cx, cy) at ts seconds since birth to the
  * straight-line fit (birth: ts = 0, the birth centroid, all sums zero). */
 static void drift_add(wl__trk_t *k, double ts, double cx, double cy) {
@@ -700,6 +717,7 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   if (m->h > k->max_h) k->max_h = m->h;
   k->sum_w += m->w;
   k->sum_h += m->h;
+  if (!touches_sky_edge(p, m)) k->inside = 1;
   t->hits++;
   t->misses = 0;
   t->det_index = m->src;
@@ -885,6 +903,31 @@ static int static_hits_needed(const wl_track_params_t *p,
   return p->static_confirm_hits;
 }
 
+/* Mean extent, px, a track's detections need on their longer axis for
+ * their shape to be their own: a point-like object blurs to 2-3 px on
+ * both axes, whatever its shape. */
+#define SHAPE_MIN_PX 3.0
+
+/* Is a cold track not vouched for squat: its detections on average
+ * SHAPE_MIN_PX or more along their longer axis, and less than
+ * cold_static_aspect times as tall as wide? Such a track does not
+ * confirm as static (may_confirm()). A static object colder than the
+ * ground that was never seen to move is background revealed (a ghost:
+ * the model learned a warm object there, during the warm-up or while it
+ * stood, and the object left; its footprint is as wide as the body or as
+ * the trail the warm-up smeared, wider than tall) or cold clutter; the
+ * one cold target, a person colder than sunlit ground, is upright (3-4
+ * times as tall as wide), and while it shows only a 2-3 px piece of
+ * itself the rule does not judge it (docs/DETECTION.md, tuning log
+ * "Nuisance: cold static tracks that lie flat, and the sky edge"). */
+static int cold_squat(const wl_track_params_t *p, const wl_track_t *t,
+                      const wl__trk_t *k) {
+  return p->cold_static_aspect > 0 && k->polarity < 0 && !k->vouched &&
+         (k->sum_h > k->sum_w ? k->sum_h : k->sum_w) >=
+             SHAPE_MIN_PX * (t->hits > 0 ? t->hits : 1) &&
+         k->sum_h < p->cold_static_aspect * k->sum_w;
+}
+
 /* May a tentative track that was just matched be confirmed? Its score and
  * hits must suffice, and it must move (a little when strong, clearly when
  * dim) and go somewhere, drift steadily (strong and small, drifted()),
@@ -893,28 +936,33 @@ static int static_hits_needed(const wl_track_params_t *p,
  * in the frame) detection seen for static_confirm_hits (static_vouched_hits
  * when vouched for, static_small_hits when small or a possible ghost:
  * static_hits_needed()); a possible ghost confirms as moving or drifting
- * only once released (ghost_released()); a row or flat streak (horizon
- * shimmer) never, nor a track of a size no target has at its range
- * (wrong_size_for_range()). Static confirmation counts only the hits
- * since the last FFC step (hits_at_step, wl_tracker_hold_confirmations):
- * it rests on an object staying put for a second, and hits gathered before
- * a freeze and the re-anchoring of the background after it do not show
- * that (a swaying bush's edge, seen steady for a while in a background
- * that has not learned it yet, is one; the hold alone only delayed such
- * tracks to its end). */
+ * only once released (ghost_released()); a cold squat track never as
+ * static (cold_squat()); a row or flat streak (horizon shimmer) never,
+ * nor a track of a size no target has at its range
+ * (wrong_size_for_range()), nor one all of whose detections were cut by
+ * the top image edge in the sky (touches_sky_edge()). Static
+ * confirmation counts only the hits since the last FFC step
+ * (hits_at_step, wl_tracker_hold_confirmations): it rests on an object
+ * staying put for a second, and hits gathered before a freeze and the
+ * re-anchoring of the background after it do not show that (a swaying
+ * bush's edge, seen steady for a while in a background that has not
+ * learned it yet, is one; the hold alone only delayed such tracks to its
+ * end). */
 static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
                        const wl__trk_t *k) {
   int strong = k->max_snr >= p->strong_snr;
   if (t->misses > 0 || t->score < p->confirm_score ||
       t->hits < (strong ? p->confirm_hits : p->confirm_hits_dim))
     return 0;
-  if (row_streak(p, k) || flat_streak(p, k) || wrong_size_for_range(p, t, k))
+  if (row_streak(p, k) || flat_streak(p, k) ||
+      wrong_size_for_range(p, t, k) || !k->inside)
     return 0;
   if (has_moved(p, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
     return goes_somewhere(p, k) && ghost_released(p, t, k);
   if (drifted(p, t, k)) return ghost_released(p, t, k);
   return strong && p->static_confirm_hits > 0 &&
          t->hits - k->hits_at_step >= static_hits_needed(p, t, k) &&
+         !cold_squat(p, t, k) &&
          k->max_area >= p->static_min_area &&
          (k->vouched || p->static_max_area <= 0 ||
           k->max_area <= p->static_max_area);
@@ -1133,6 +1181,7 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
   k->max_h = m->h;
   k->sum_w = m->w;
   k->sum_h = m->h;
+  k->inside = !touches_sky_edge(p, m);
   k->polarity = m->polarity;
   k->ln_w = m->ln_w;
   k->ln_h = m->ln_h;

@@ -122,6 +122,9 @@ typedef struct wl__trk {
   int spot_born;          /* born from a warm-up spot detection
                              (wl_tracker_mark_spots); 2: vouched for,
                              kept when the spots end */
+  int inside;             /* one of its detections was clear of the top
+                             image row where that row sees sky
+                             (touches_sky_edge(); border_confirm) */
   int vouched;            /* vouched for (wl_tracker_vouch): the static
                              rule needs static_vouched_hits hits */
   /* Motion anchor (associate.c, anchor_update(); reacquire_gate_rel):
