@@ -180,6 +180,7 @@
   X(track_vouch_static) \
   X(track_vouch_gate) \
   X(track_reacquire_gate) \
+  X(track_merge_velocity) \
   X(track_confirm_now) \
   X(track_grow_whole) \
   X(track_box_unbiased) \

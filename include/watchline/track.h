@@ -43,6 +43,10 @@
  * detection's (the outermost ones out to its edges). The parts are
  * associated like detections, never start tracks, and a track matched to
  * one reports the blob's index as det_index (so two tracks may share it).
+ * With it on, a hit on a part or on a blob much larger than the track
+ * leaves a track with 10 or more clean hits at its anchor velocity
+ * (below), its velocity std capped at 3 px/s: the group's motion does not
+ * become the person's.
  *
  * Re-acquisition gate (reacquire_gate_rel): a LOST track takes back only
  * a detection near its anchor prediction: the position after its last

@@ -664,6 +664,33 @@ static void drift_add(wl__trk_t *k, double ts, double cx, double cy) {
   k->fit_yt += y * ts;
 }
 
+/* Velocity through a merge (docs/DETECTION.md, "Crowd: the velocity
+ * through a merge"). A hit that is not clean (a merge-split part, or a
+ * whole detection much larger than the track was at its last clean hit:
+ * a merged blob; associate.c, anchor_mark()) measures where the group
+ * is, not where the track's person goes: the parts sit at the track's
+ * own prediction moved by the blob's outline, the blob's centroid lies
+ * between the people. Left to the filter, these hits bent the velocity
+ * of people crossing head-on towards each other's, and when the blob
+ * came apart the tracks went by their bent predictions, often to the
+ * person walking the other way. So after such a hit a track with
+ * ANCHOR_TRUST_HITS clean hits keeps its anchor velocity (the average
+ * over its clean hits, track_int.h), held with a velocity std of at most
+ * MERGE_VEL_STD_PX_S, so the clean hits after the merge only slowly
+ * move it; its position still follows the hit (crowd, tuning seeds
+ * 1-10: placing the part at the anchor prediction, or pulling the
+ * position towards it, did not help). */
+#define ANCHOR_TRUST_HITS 10  /* = ANCHOR_MIN_HITS in associate.c */
+#define MERGE_VEL_STD_PX_S 3.0
+static void hold_anchor_velocity(wl__trk_t *k) {
+  if (k->clean_hit || k->n_clean < ANCHOR_TRUST_HITS) return;
+  const double vcap = MERGE_VEL_STD_PX_S * MERGE_VEL_STD_PX_S;
+  k->ax.vel = k->anc_vx;
+  k->ay.vel = k->anc_vy;
+  wl__kf_cap(&k->ax, INFINITY, vcap);
+  wl__kf_cap(&k->ay, INFINITY, vcap);
+}
+
 /* A matched track takes its detection. */
 static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   const wl_track_params_t *p = &tr->p;
@@ -679,6 +706,7 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
 
   wl__kf_update(&k->ax, m->cx, meas_var(p, t->w));
   wl__kf_update(&k->ay, m->cy, meas_var(p, t->h));
+  if (p->merge_split) hold_anchor_velocity(k);
   if (k->step_jump) {
     /* The first hit after an FFC step (ffc_skip_jump): the way from the
      * last hit before the freeze to here was not seen, and the gate that
