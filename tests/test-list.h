@@ -198,6 +198,7 @@
   X(track_fragment_not_confirmed) \
   X(track_fragment_residue_not_confirmed) \
   X(track_part_not_output) \
+  X(track_cold_trail_not_confirmed) \
   X(track_small_static_needs_more_hits) \
   X(track_ghost_not_confirmed) \
   X(track_cold_ghost_not_confirmed) \

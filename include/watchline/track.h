@@ -414,6 +414,18 @@ typedef struct wl_track_params {
                                sheep's head or legs, a warm patch of it),
                                not a second one; it stays confirmed and is
                                output again once apart; 0: off */
+  double trail_area_frac;   /* 0.6: with person_px, a cold tentative
+                               track none of whose detections covered
+                               more than this fraction of ph^2 pixels
+                               (ph: a person's height at its foot row)
+                               is held like a fragment (fragment_release_px)
+                               while its box, grown by fragment_gap_px,
+                               meets the box of a warm confirmed track
+                               matched in that frame, moving at 2 px/s or
+                               more, and its centre is not ahead of that
+                               track's along its velocity: the cold
+                               trail the background model leaves behind
+                               a warm walker or car; 0: off */
   int static_small_area;    /* 12: a track not vouched for none of whose
                                detections covered more pixels than this
                                (the edge of a swaying bush, a shimmer

@@ -180,7 +180,8 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
    * beside an animal) is off there too: it was not tuned on that video.
    * So is growing a young track to its whole target (grow_young_frames:
    * a running-mean warm-up's pieces of a vehicle): the 8-bit path has no
-   * such warm-up. */
+   * such warm-up. Nor is the cold-trail test (trail_area_frac), tuned on
+   * a radiometric model's trails. */
   pl->agc8 = frame->bit_depth <= 8 && !frame->radiometry.radiometric;
   if (pl->agc8) {
     tp.static_confirm_hits = 0;
@@ -188,6 +189,7 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
     tp.ghost_max_area = 0;
     tp.grow_young_frames = 0;
     tp.part_speed_px_s = 0.0;
+    tp.trail_area_frac = 0.0;
   }
   if (tp.max_detections < pl->params.max_detections)
     tp.max_detections = pl->params.max_detections;

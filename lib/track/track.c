@@ -116,6 +116,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->fragment_max_area = 12;
   p->fragment_release_px = 6.0;
   p->part_speed_px_s = 3.0;
+  p->trail_area_frac = 0.6;
   p->static_small_area = 12;
   p->static_small_hits = 60;
   p->ghost_max_area = 30;
@@ -211,6 +212,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->fragment_max_area, 0, 1e9, "fragment_max_area"},
       {p->fragment_release_px, 0, WL_MAX_DIM, "fragment_release_px"},
       {p->part_speed_px_s, 0, 1e6, "part_speed_px_s"},
+      {p->trail_area_frac, 0, 100, "trail_area_frac"},
       {p->static_small_area, 0, 1e9, "static_small_area"},
       {p->static_small_hits, 0, 1e6, "static_small_hits"},
       {p->ghost_max_area, 0, 1e9, "ghost_max_area"},
@@ -1037,6 +1039,60 @@ static int beside_confirmed(const wl_tracker_t *tr, int i, int *big) {
   return meets_confirmed(tr, i, 0, big);
 }
 
+/* The pixel height of a person whose feet are at row edge b, or 0. */
+static double person_height(const wl_track_params_t *p, double b);
+
+/* Speed, px/s, a warm track needs for a cold one behind it to be its
+ * trail: a walker at 300 m moves 10-15 px/s, and the warm trail a cold
+ * person's warm-up leaves (border-day) wanders at 0-4 px/s. */
+#define TRAIL_MIN_SPEED_PX_S 2.0
+
+/* Is tentative track i the cold trail of a warm confirmed object
+ * (trail_area_frac): cold, none of its detections covering more than
+ * trail_area_frac * ph^2 pixels (ph: a person's height at its foot row,
+ * person_px), its box, grown by fragment_gap_px, meeting the box of a
+ * warm confirmed track matched in this frame that moves at
+ * TRAIL_MIN_SPEED_PX_S or more, and its centre not ahead of that track's
+ * centre along the track's velocity? The background model learns a warm
+ * object that stands or walks slowly (the first second, a crowd's
+ * pauses); where it leaves, the ground is colder than the model, and the
+ * detector finds a cold blob that follows the object, behind it, until
+ * the model relearns the ground. The ghost test (ghost_beside()) lets it
+ * go, as it moves; it then confirms as a second, cold object beside the
+ * first (crowd: 63 of 79 false tracks; vehicle-run: the cold wake of a
+ * car). Ahead only: a cold person (border-day, colder than sunlit ground)
+ * leaves a warm trail of its own, which may confirm; the person walks
+ * ahead of it and is no trail (docs/DETECTION.md, tuning log "Crowd: the
+ * cold trail behind a warm walker"). */
+static int trail_behind_warm(const wl_tracker_t *tr, int i) {
+  const wl_track_params_t *p = &tr->p;
+  const wl_track_t *f = &tr->tracks[i];
+  const wl__trk_t *k = &tr->trk[i];
+  if (!(p->trail_area_frac > 0) || p->fragment_gap_px < 0 ||
+      k->polarity >= 0)
+    return 0;
+  double ph = person_height(p, f->y + f->h);
+  if (!(k->max_area <= p->trail_area_frac * ph * ph)) return 0;
+  double g = p->fragment_gap_px;
+  double x0 = f->x - g, y0 = f->y - g;
+  double x1 = f->x + f->w + g, y1 = f->y + f->h + g;
+  double fx = f->x + 0.5 * f->w, fy = f->y + 0.5 * f->h;
+  for (int j = 0; j < tr->n; j++) {
+    const wl_track_t *t = &tr->tracks[j];
+    if (j == i || t->state != WL_TRACK_CONFIRMED || t->det_index < 0 ||
+        tr->trk[j].dead || tr->trk[j].polarity <= 0)
+      continue;
+    if (!(x0 < t->x + t->w && t->x < x1 && y0 < t->y + t->h && t->y < y1))
+      continue;
+    double dx = fx - (t->x + 0.5 * t->w), dy = fy - (t->y + 0.5 * t->h);
+    if (t->vx * t->vx + t->vy * t->vy >=
+            TRAIL_MIN_SPEED_PX_S * TRAIL_MIN_SPEED_PX_S &&
+        dx * t->vx + dy * t->vy <= 0.0)
+      return 1;
+  }
+  return 0;
+}
+
 /* Has a tentative track that was once held as a fragment of a bigger
  * object (beside_confirmed() with *big) gone at least fragment_release_px
  * from where it was last held? A fragment is set apart by going
@@ -1136,6 +1192,11 @@ static void advance_states(wl_tracker_t *tr) {
       int big = 0;
       int held = (may || p->fragment_release_px > 0) &&
                  beside_confirmed(tr, i, &big);
+      /* A trail is held as a fragment of a big object: it confirms only
+       * once fragment_release_px from where it was last held. */
+      if (!held && (may || p->fragment_release_px > 0) &&
+          trail_behind_warm(tr, i))
+        held = big = 1;
       if (held && big) {
         k->frag_held = 1;
         k->frag_x = k->ax.pos;
