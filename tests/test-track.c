@@ -2909,26 +2909,24 @@ TEST_IMPL(track_person_cut_extended) {
 /* A strong w x h detection of polarity pol standing still at (300, 300)
  * for 150 frames: the first frame with a confirmed track, -1 if none, -2
  * on an error. */
+typedef struct squat_script {
+  double w, h;
+  int pol;
+} squat_script_t;
+
+static wl_detection_t squat_det(void *ctx, int f) {
+  const squat_script_t *c = ctx;
+  (void)f;
+  wl_detection_t d = det_at(300.0, 300.0, c->w, c->h, 20.0);
+  d.polarity = c->pol;
+  d.peak_contrast = c->pol * fabs(d.peak_contrast);
+  return d;
+}
+
 static int cold_squat_run(const wl_track_params_t *p, double w, double h,
                           int pol) {
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
-  int first = -1;
-  for (int f = 0; f < 150 && first < 0; f++) {
-    wl_detection_t d = det_at(300.0, 300.0, w, h, 20.0);
-    d.polarity = pol;
-    d.peak_contrast = pol * fabs(d.peak_contrast);
-    if (wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err) != WL_OK) {
-      first = -2;
-      break;
-    }
-    size_t n;
-    wl_tracker_confirmed(tr, &n);
-    if (n > 0) first = f;
-  }
-  wl_tracker_free(tr);
-  return first;
+  squat_script_t c = {w, h, pol};
+  return first_confirmed(p, 150, squat_det, &c);
 }
 
 /*

@@ -412,6 +412,14 @@ static void gate_tracks(wl_pipeline_t *pl, int learn) {
   wl__spatial8_note_output(&pl->sp8, all, n_all, pl->gate.out, pl->gate.n_out);
 }
 
+/* The output tracks (pl->out, radiometric video) start as a copy of the
+ * tracker's confirmed ones. */
+static void copy_confirmed(wl_pipeline_t *pl) {
+  if (!pl->out) return;
+  const wl_track_t *conf = wl_tracker_confirmed(pl->tracker, &pl->n_out);
+  memcpy(pl->out, conf, pl->n_out * sizeof *pl->out);
+}
+
 int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
   int rc;
   if (pl->width == 0 &&
@@ -436,10 +444,7 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
    * not drop them. */
   if (!pl->pre_result.usable) {
     wl_tracker_coast(pl->tracker, frame->t_ns);
-    if (pl->out) {
-      const wl_track_t *conf = wl_tracker_confirmed(pl->tracker, &pl->n_out);
-      memcpy(pl->out, conf, pl->n_out * sizeof *pl->out);
-    }
+    copy_confirmed(pl);
     if (pl->agc8) {
       gate_tracks(pl, 0);
       wl__spatial8_output(&pl->sp8, &pl->gate, frame->t_ns);
@@ -464,8 +469,7 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
     wl__still_sure(&pl->still, pl->tracker, frame->data, frame->width,
                    frame->height, pl->pre_result.noise, k_per_dn(frame));
   if (pl->out) {
-    const wl_track_t *conf = wl_tracker_confirmed(pl->tracker, &pl->n_out);
-    memcpy(pl->out, conf, pl->n_out * sizeof *pl->out);
+    copy_confirmed(pl);
     wl__still_refine(&pl->still, frame->data, frame->width, frame->height,
                      pl->pre_result.noise, k_per_dn(frame), pl->out,
                      pl->n_out);

@@ -116,7 +116,6 @@ static void gate_vouched(wl_tracker_t *tr) {
 #define ANCHOR_GAIN 0.1
 #define CLEAN_W 1.6      /* a clean hit's detection: at most this x as */
 #define CLEAN_H 1.3      /* wide and tall as the track (+1 px) */
-#define ANCHOR_MIN_HITS 10 /* clean hits before the anchor is trusted */
 #define REACQ_MIN_PX 1.0 /* the gate's radius is never below this */
 static void anchor_update(wl_tracker_t *tr) {
   for (int i = 0; i < tr->n; i++) {
@@ -157,7 +156,7 @@ static void anchor_mark(wl_tracker_t *tr) {
 }
 
 /* Re-acquisition gate (reacquire_gate_rel, track.h). A LOST track with
- * ANCHOR_MIN_HITS clean hits takes only a detection whose centroid lies
+ * WL__ANCHOR_MIN_HITS clean hits takes only a detection whose centroid lies
  * within max(REACQ_MIN_PX, g s) + g s T of its anchor prediction (the
  * anchor moved on by the anchor velocity for T, the time since the last
  * clean hit), g = reacquire_gate_rel, s = max(w, h) of the track's box.
@@ -178,7 +177,7 @@ static void gate_reacquire(wl_tracker_t *tr) {
   for (int i = 0; i < tr->n; i++) {
     wl__trk_t *k = &tr->trk[i];
     const wl_track_t *t = &tr->tracks[i];
-    if (t->state != WL_TRACK_LOST || k->n_clean < ANCHOR_MIN_HITS ||
+    if (t->state != WL_TRACK_LOST || k->n_clean < WL__ANCHOR_MIN_HITS ||
         k->n_allowed == 0)
       continue;
     double T = (double)(tr->t_last_ns - k->anc_t_ns) * 1e-9;

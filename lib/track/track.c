@@ -676,16 +676,15 @@ static void drift_add(wl__trk_t *k, double ts, double cx, double cy) {
  * of people crossing head-on towards each other's, and when the blob
  * came apart the tracks went by their bent predictions, often to the
  * person walking the other way. So after such a hit a track with
- * ANCHOR_TRUST_HITS clean hits keeps its anchor velocity (the average
+ * WL__ANCHOR_MIN_HITS clean hits keeps its anchor velocity (the average
  * over its clean hits, track_int.h), held with a velocity std of at most
  * MERGE_VEL_STD_PX_S, so the clean hits after the merge only slowly
  * move it; its position still follows the hit (crowd, tuning seeds
  * 1-10: placing the part at the anchor prediction, or pulling the
  * position towards it, did not help). */
-#define ANCHOR_TRUST_HITS 10  /* = ANCHOR_MIN_HITS in associate.c */
 #define MERGE_VEL_STD_PX_S 3.0
 static void hold_anchor_velocity(wl__trk_t *k) {
-  if (k->clean_hit || k->n_clean < ANCHOR_TRUST_HITS) return;
+  if (k->clean_hit || k->n_clean < WL__ANCHOR_MIN_HITS) return;
   const double vcap = MERGE_VEL_STD_PX_S * MERGE_VEL_STD_PX_S;
   k->ax.vel = k->anc_vx;
   k->ay.vel = k->anc_vy;
@@ -998,28 +997,34 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
           k->max_area <= p->static_max_area);
 }
 
+/* Is track j, other than i, a live confirmed track matched in this frame
+ * whose box meets track i's box grown by fragment_gap_px? The neighbour
+ * test of the fragment, ghost, trail and part rules. */
+static int neighbour_meets(const wl_tracker_t *tr, int i, int j) {
+  const wl_track_t *f = &tr->tracks[i], *t = &tr->tracks[j];
+  double g = tr->p.fragment_gap_px;
+  return j != i && t->state == WL_TRACK_CONFIRMED && t->det_index >= 0 &&
+         !tr->trk[j].dead && f->x - g < t->x + t->w &&
+         t->x < f->x + f->w + g && f->y - g < t->y + t->h &&
+         t->y < f->y + f->h + g;
+}
+
 /* Does track i's box, grown by fragment_gap_px, meet the box of another
  * live confirmed track matched in this frame (only warm ones when
  * warm_only)? With big, *big is set when such a track is larger than
  * fragment_max_area, and the search goes on until one is found. */
 static int meets_confirmed(const wl_tracker_t *tr, int i, int warm_only,
                            int *big) {
-  double g = tr->p.fragment_gap_px;
-  const wl_track_t *f = &tr->tracks[i];
-  double x0 = f->x - g, y0 = f->y - g;
-  double x1 = f->x + f->w + g, y1 = f->y + f->h + g;
   int held = 0;
   /* Once held (beside a big one, when asked), nothing further can change
    * the answer. */
   for (int j = 0; j < tr->n && !(held && (!big || *big)); j++) {
-    const wl_track_t *t = &tr->tracks[j];
-    if (j == i || t->state != WL_TRACK_CONFIRMED || t->det_index < 0 ||
-        tr->trk[j].dead || (warm_only && tr->trk[j].polarity <= 0))
+    if (!neighbour_meets(tr, i, j) ||
+        (warm_only && tr->trk[j].polarity <= 0))
       continue;
-    if (x0 < t->x + t->w && t->x < x1 && y0 < t->y + t->h && t->y < y1) {
-      if (big && t->w * t->h > tr->p.fragment_max_area) *big = 1;
-      held = 1;
-    }
+    const wl_track_t *t = &tr->tracks[j];
+    if (big && t->w * t->h > tr->p.fragment_max_area) *big = 1;
+    held = 1;
   }
   return held;
 }
@@ -1040,7 +1045,11 @@ static int beside_confirmed(const wl_tracker_t *tr, int i, int *big) {
 }
 
 /* The pixel height of a person whose feet are at row edge b, or 0. */
-static double person_height(const wl_track_params_t *p, double b);
+static double person_height(const wl_track_params_t *p, double b) {
+  double r = floor(b - 0.5);
+  if (!p->person_px || !(r >= 0.0) || r >= p->height) return 0.0;
+  return p->person_px[(int)r];
+}
 
 /* Speed, px/s, a warm track needs for a cold one behind it to be its
  * trail: a walker at 300 m moves 10-15 px/s, and the warm trail a cold
@@ -1073,17 +1082,10 @@ static int trail_behind_warm(const wl_tracker_t *tr, int i) {
     return 0;
   double ph = person_height(p, f->y + f->h);
   if (!(k->max_area <= p->trail_area_frac * ph * ph)) return 0;
-  double g = p->fragment_gap_px;
-  double x0 = f->x - g, y0 = f->y - g;
-  double x1 = f->x + f->w + g, y1 = f->y + f->h + g;
   double fx = f->x + 0.5 * f->w, fy = f->y + 0.5 * f->h;
   for (int j = 0; j < tr->n; j++) {
+    if (!neighbour_meets(tr, i, j) || tr->trk[j].polarity <= 0) continue;
     const wl_track_t *t = &tr->tracks[j];
-    if (j == i || t->state != WL_TRACK_CONFIRMED || t->det_index < 0 ||
-        tr->trk[j].dead || tr->trk[j].polarity <= 0)
-      continue;
-    if (!(x0 < t->x + t->w && t->x < x1 && y0 < t->y + t->h && t->y < y1))
-      continue;
     double dx = fx - (t->x + 0.5 * t->w), dy = fy - (t->y + 0.5 * t->h);
     if (t->vx * t->vx + t->vy * t->vy >=
             TRAIL_MIN_SPEED_PX_S * TRAIL_MIN_SPEED_PX_S &&
@@ -1148,19 +1150,14 @@ static int part_of_bigger(const wl_tracker_t *tr, int i) {
   if (!(p->part_speed_px_s > 0) || p->fragment_gap_px < 0 ||
       tr->trk[i].max_area > p->fragment_max_area)
     return 0;
-  double g = p->fragment_gap_px, vmax = p->part_speed_px_s;
+  double vmax = p->part_speed_px_s;
   const wl_track_t *f = &tr->tracks[i];
-  double x0 = f->x - g, y0 = f->y - g;
-  double x1 = f->x + f->w + g, y1 = f->y + f->h + g;
   for (int j = 0; j < tr->n; j++) {
     const wl_track_t *t = &tr->tracks[j];
-    if (j == i || t->state != WL_TRACK_CONFIRMED || t->det_index < 0 ||
-        tr->trk[j].dead || t->w * t->h <= p->fragment_max_area)
+    if (!neighbour_meets(tr, i, j) || t->w * t->h <= p->fragment_max_area)
       continue;
     double dvx = f->vx - t->vx, dvy = f->vy - t->vy;
-    if (x0 < t->x + t->w && t->x < x1 && y0 < t->y + t->h && t->y < y1 &&
-        (tr->trk[i].part || dvx * dvx + dvy * dvy <= vmax * vmax))
-      return 1;
+    if (tr->trk[i].part || dvx * dvx + dvy * dvy <= vmax * vmax) return 1;
   }
   return 0;
 }
@@ -1412,12 +1409,6 @@ static void compact(wl_tracker_t *tr) {
 }
 
 /* The pixel height of a person whose feet are at row edge b, or 0. */
-static double person_height(const wl_track_params_t *p, double b) {
-  double r = floor(b - 0.5);
-  if (!p->person_px || !(r >= 0.0) || r >= p->height) return 0.0;
-  return p->person_px[(int)r];
-}
-
 /*
  * The output box of a confirmed person track cut short (person_fill).
  * A person walking towards or away from the camera hardly moves in the

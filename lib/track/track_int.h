@@ -21,6 +21,11 @@
 
 #include "watchline/track.h"
 
+/* Clean hits before a track's motion anchor is trusted: by the
+ * re-acquisition gate (associate.c) and the velocity through a merge
+ * (track.c). */
+#define WL__ANCHOR_MIN_HITS 10
+
 /* One image axis of a constant-velocity Kalman filter. */
 typedef struct wl__kf_axis {
   double pos, vel;    /* px, px/s */
@@ -136,7 +141,8 @@ typedef struct wl__trk {
   double anc_vx, anc_vy;  /* px/s */
   double anc_w, anc_h;    /* its smoothed box size then (0: none yet) */
   int64_t anc_t_ns;
-  int n_clean;            /* clean hits so far */
+  int n_clean;            /* clean hits so far (the anchor is trusted
+                             from WL__ANCHOR_MIN_HITS on) */
   int clean_hit;          /* this update's hit is clean (set by the
                              association, taken in by the next one) */
   /* Per-frame scratch */
