@@ -162,6 +162,7 @@
   X(motion_split_keeps_single) \
   X(motion_split_stacked) \
   X(motion_split_group_stacked) \
+  X(motion_split_overlap) \
   X(motion_state_bound) \
   X(motion_kernel_blocks) \
   X(motion_errors) \

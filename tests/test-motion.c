@@ -1572,15 +1572,16 @@ TEST_IMPL(motion_split_stacked) {
   return 0;
 }
 
-/* A group: the stacked pair of motion_split_stacked on the left, two
- * people side by side to its right (1.2 px gaps). The component (18 px)
- * is too wide for the row cut, so the columns are cut first; the first
- * column part, left in place, is the stacked pair, and is tried for the
- * row cut again: four detections, each on its person. Without that
- * second try (the appended parts only) the test fails: the pair stays
- * one tall detection. */
+/* A group: a stacked pair on the left (a farther person standing wholly
+ * above a nearer one, both of the prior's 16 px: 2 person heights, the
+ * row cut), two people side by side to its right (1.2 px gaps). The
+ * component (18 px) is too wide for the row cut, so the columns are cut
+ * first; the first column part, left in place, is the stacked pair, and
+ * is tried for the row cut again: four detections, each on its person.
+ * Without that second try (the appended parts only) the test fails: the
+ * pair stays one tall detection. */
 TEST_IMPL(motion_split_group_stacked) {
-  static const box_t group[4] = {{0.0, 50.0, 4.0, 12.0, 120.0},
+  static const box_t group[4] = {{0.0, 45.0, 4.0, 16.0, 120.0},
                                  {0.0, 61.0, 5.0, 16.0, 120.0},
                                  {6.2, 61.0, 5.0, 16.0, 120.0},
                                  {12.4, 61.0, 5.0, 16.0, 120.0}};
@@ -1592,6 +1593,29 @@ TEST_IMPL(motion_split_group_stacked) {
   ASSERT_GT(frames, 60);
   ASSERT_GE(found, frames * 9 / 10);
   ASSERT_EQ(max_dets, 4);
+  return 0;
+}
+
+/* A nearer person (5 x 16 px) with a farther one of the same size behind
+ * it, 3 px to the right and standing 6 rows higher: its feet and legs
+ * are behind the nearer person, its head and shoulders above the nearer
+ * head (the component is 1.4 person heights tall, no row between them to
+ * cut at). Without the prior: one detection. With it, the overlap cut:
+ * two overlapping detections, each on its own person (IoU >= 0.5) in at
+ * least 90 % of the frames. */
+TEST_IMPL(motion_split_overlap) {
+  static const box_t pair[2] = {{0.0, 61.0, 5.0, 16.0, 120.0},
+                                {3.0, 55.0, 5.0, 16.0, 120.0}};
+  float prior[160];
+  for (int y = 0; y < 160; y++) prior[y] = 16.0f;
+  int found, frames, max_dets;
+  ASSERT_EQ(group_walk(pair, 2, 2, 0.4, NULL, &found, &frames, &max_dets), 0);
+  ASSERT_GT(frames, 60);
+  ASSERT_EQ(found, 0);
+  ASSERT_EQ(max_dets, 1);
+  ASSERT_EQ(group_walk(pair, 2, 2, 0.4, prior, &found, &frames, &max_dets), 0);
+  ASSERT_GE(found, frames * 9 / 10);
+  ASSERT_EQ(max_dets, 2);
   return 0;
 }
 

@@ -201,8 +201,10 @@ typedef struct wl_motion_params {
                             expected pixel height of a standing person
                             whose feet are on that row (0 where unknown,
                             e.g. above the horizon), from the camera
-                            model: a component much taller than that is
-                            cut into stacked people; borrowed, must
+                            model: a narrow component 1.2 x taller than
+                            that is cut into a nearer and a farther
+                            person (overlapping parts up to 2 x, a row
+                            cut from there); borrowed, must
                             outlive the detector; NULL */
 } wl_motion_params_t;
 

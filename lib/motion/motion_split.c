@@ -19,6 +19,17 @@
  * contrast sums, centroid, peaks, core box as in motion_blobs.c); the
  * jitter-test sums are shared in proportion to the contrast.
  *
+ * With a person-height prior (person_px, from the camera model), a
+ * narrow component too tall for one person is one person behind
+ * another: from WL__SPLIT_TALL person heights (at its bottom row) there
+ * are rows between them, and it is cut at the row of least contrast near
+ * the nearer person's head (split_rows); from WL__SPLIT_OVERLAP to
+ * WL__SPLIT_TALL the farther person's legs are hidden behind the nearer
+ * one, and it becomes two overlapping person-sized parts, the nearer one
+ * standing on the bottom row, the farther one's head at the top row, each
+ * a person's width about the columns where it alone shows
+ * (split_overlap).
+ *
  * Cost: only components that pass the aspect test are visited, once for
  * the profile and once per part; the profile uses the column scratch
  * buffer of the re-anchoring (m->col_acc, w doubles), free at this stage.
@@ -210,12 +221,92 @@ static size_t split_columns(wl_motion_t *m, const wl_frame_t *frame,
                           ya, yb, 1);
 }
 
-/* With a person-height prior: a component taller than WL__SPLIT_TALL x
- * the height of a person standing on its bottom row holds a nearer person
- * in front of (below) a farther one. Cut it at the row of least contrast
- * within a fifth of a person's height of that person's head; the upper
- * part must carry a sixth of the contrast. */
-#define WL__SPLIT_TALL 1.6
+/* The |d|-weighted mean column (pixel centres) of the pixels of polarity
+ * pol in columns [xa, xb] x rows [ya, yb], or -1 when there are none. */
+static double column_centroid(const wl_motion_t *m, const wl_frame_t *frame,
+                              const wl__motion_kparams_t *kp, int use_gain,
+                              int pol, int xa, int xb, int ya, int yb) {
+  double sw = 0, sx = 0;
+  for (int y = ya; y <= yb; y++) {
+    size_t o = (size_t)y * (size_t)m->w;
+    for (int x = xa; x <= xb; x++)
+      if ((m->mask[o + (size_t)x] & WL__STATE_BITS) == pol) {
+        double a = abs_d(m, frame, kp, use_gain, o + (size_t)x);
+        sw += a;
+        sx += a * (x + 0.5);
+      }
+  }
+  return sw > 0 ? sx / sw : -1.0;
+}
+
+/* The columns [*xa, *xb] of a person of height hp whose pixels have their
+ * mean column at c (none: the whole [x0, x1]), clipped to [x0, x1]. */
+#define WL__SPLIT_PERSON_W 0.34 /* a walker's box: this x its height wide */
+static void person_columns(double c, double hp, int x0, int x1, int *xa,
+                           int *xb) {
+  *xa = x0;
+  *xb = x1;
+  if (!(c >= 0)) return;
+  double half = 0.5 * WL__SPLIT_PERSON_W * hp;
+  int a = (int)floor(c - half), b = (int)ceil(c + half) - 1;
+  if (a > x0) *xa = a;
+  if (b < x1) *xb = b;
+}
+
+/* With a person-height prior, a narrow component WL__SPLIT_OVERLAP to
+ * WL__SPLIT_TALL person heights tall (at its bottom row) is a nearer
+ * person in front of a farther one whose head shows above the nearer
+ * one's: there is no row between them to cut at, so it becomes two
+ * overlapping parts. The nearer one stands on the bottom row: its rows
+ * are the person height there, its columns a person's width about the
+ * mean column of the rows below the farther one's feet (the nearer one's
+ * legs). The farther one's head is the top row: its foot row yf solves
+ * yf - y0 + 1 = person_px[yf], its columns a person's width about the
+ * mean column of the rows above the nearer one's head. The rows above the
+ * nearer head must carry WL__SPLIT_ABOVE of the contrast, and the
+ * farther feet must lie above the nearer ones. R[y0 .. y1] is the
+ * component's row profile, total its sum. */
+#define WL__SPLIT_OVERLAP 1.2
+#define WL__SPLIT_ABOVE 0.1
+static size_t split_overlap(wl_motion_t *m, const wl_frame_t *frame,
+                            const wl__motion_kparams_t *kp, int use_gain,
+                            size_t ci, size_t nc, const double *R,
+                            double total) {
+  const wl__motion_comp_t *c = &m->comps[ci];
+  int x0 = c->x0, x1 = c->x1, y0 = c->y0, y1 = c->y1, pol = c->pol;
+  const float *person = m->p.person_px;
+  double hn = person[y1], hf = hn;
+  int near_top = y1 - (int)lround(hn) + 1, yf = y1;
+  for (int it = 0; it < 3; it++) {
+    hf = person[yf];
+    if (!(hf >= 6.0)) return nc;
+    yf = y0 + (int)lround(hf) - 1;
+    if (yf >= y1) return nc;
+    if (yf < y0) yf = y0;
+  }
+  if (near_top <= y0) return nc;
+  double above = 0;
+  for (int y = y0; y < near_top; y++) above += R[y];
+  if (!(above >= WL__SPLIT_ABOVE * total)) return nc;
+  int xa[2], xb[2], ya[2] = {near_top, y0}, yb[2] = {y1, yf};
+  person_columns(column_centroid(m, frame, kp, use_gain, pol, x0, x1, yf + 1,
+                                 y1),
+                 hn, x0, x1, &xa[0], &xb[0]);
+  person_columns(column_centroid(m, frame, kp, use_gain, pol, x0, x1, y0,
+                                 near_top - 1),
+                 hf, x0, x1, &xa[1], &xb[1]);
+  return replace_by_parts(m, frame, kp, use_gain, ci, nc, 2, xa, xb, ya, yb,
+                          0);
+}
+
+/* With a person-height prior: a narrow component taller than
+ * WL__SPLIT_TALL x the height of a person standing on its bottom row
+ * holds a nearer person in front of (below) a farther one with rows
+ * between them. Cut it at the row of least contrast within a fifth of a
+ * person's height of that person's head; the upper part must carry a
+ * sixth of the contrast. A component WL__SPLIT_OVERLAP to WL__SPLIT_TALL
+ * person heights tall goes to split_overlap(). */
+#define WL__SPLIT_TALL 2.0
 static size_t split_rows(wl_motion_t *m, const wl_frame_t *frame,
                          const wl__motion_kparams_t *kp, int use_gain,
                          size_t ci, size_t nc) {
@@ -223,7 +314,7 @@ static size_t split_rows(wl_motion_t *m, const wl_frame_t *frame,
   int x0 = c->x0, x1 = c->x1, y0 = c->y0, y1 = c->y1, pol = c->pol;
   double hp = m->p.person_px[y1];
   int bh = y1 - y0 + 1;
-  if (!(hp >= 6.0) || bh < WL__SPLIT_TALL * hp ||
+  if (!(hp >= 6.0) || bh < WL__SPLIT_OVERLAP * hp ||
       x1 - x0 + 1 > WL__SPLIT_NARROW * hp)
     return nc;
   double *R = m->row_acc, total = 0, upper = 0;
@@ -235,6 +326,8 @@ static size_t split_rows(wl_motion_t *m, const wl_frame_t *frame,
         R[y] += abs_d(m, frame, kp, use_gain, o + (size_t)x);
     total += R[y];
   }
+  if (bh < WL__SPLIT_TALL * hp)
+    return split_overlap(m, frame, kp, use_gain, ci, nc, R, total);
   int head = y1 - (int)lround(hp) + 1, reach = (int)(0.2 * hp + 0.5);
   int cut = -1;
   for (int y = head - reach; y <= head + reach; y++) {
