@@ -182,6 +182,8 @@
   X(track_vouch_gate) \
   X(track_reacquire_gate) \
   X(track_merge_velocity) \
+  X(track_hidden_output) \
+  X(track_relink) \
   X(track_confirm_now) \
   X(track_grow_whole) \
   X(track_box_unbiased) \

@@ -713,6 +713,151 @@ TEST_IMPL(track_merge_velocity) {
   return 0;
 }
 
+/*
+ * Hidden behind a passer-by (occlude_frames): walker A (5 x 18 px) walks
+ * left at 15 px/s, walker B (8 x 18 px, a nearer person, 1 px lower)
+ * walks right at 15 px/s; they cross at frame 50. While B covers A
+ * (frames 46-54) only B's detection is seen. With occlude_frames A's
+ * track stays confirmed and output near where A is, and takes A back
+ * with its own id; with 0 (the premise) it is not output after
+ * coast_frames misses.
+ */
+static int hidden_run(int occlude, int *out_hidden, double *max_err,
+                      int *same_id) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  p.occlude_frames = occlude;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  if (wl_tracker_new(&tr, &p, &err) != WL_OK) return -1;
+  uint64_t id_a = 0;
+  *out_hidden = 0;
+  *max_err = 0;
+  *same_id = 0;
+  int rc = 0;
+  for (int f = 0; f < 70 && rc == 0; f++) {
+    double xa = 300 - 0.5 * f, xb = 250 + 0.5 * f;
+    wl_detection_t d[2];
+    size_t n = 0;
+    d[n++] = det_at(xb, 201, 8, 18, 20);
+    int ia = -1;
+    if (f < 46 || f > 54) {
+      ia = (int)n;
+      d[n++] = det_at(xa, 200, 5, 18, 20);
+    }
+    if (wl_tracker_update(tr, f * FRAME_NS, d, n, &err) != WL_OK) rc = -1;
+    size_t nc;
+    const wl_track_t *c = wl_tracker_confirmed(tr, &nc);
+    for (size_t i = 0; i < nc && f == 40; i++)
+      if (c[i].det_index == ia) id_a = c[i].id;
+    const wl_track_t *t = id_a ? find_id(c, nc, id_a) : NULL;
+    if (f >= 46 && f <= 54 && t) {
+      (*out_hidden)++;
+      double e = fabs(t->x + 0.5 * t->w - xa);
+      if (e > *max_err) *max_err = e;
+    }
+    if (f == 69) *same_id = t && t->det_index == ia;
+  }
+  wl_tracker_free(tr);
+  return id_a ? rc : -1;
+}
+
+TEST_IMPL(track_hidden_output) {
+  int hidden, same;
+  double err_px;
+  ASSERT(hidden_run(15, &hidden, &err_px, &same) == 0);
+  fprintf(stderr, "hidden: output %d of 9 frames, max error %.2f px\n",
+          hidden, err_px);
+  ASSERT_EQ(hidden, 9);
+  ASSERT(err_px < 1.0);
+  ASSERT(same);
+  ASSERT(hidden_run(0, &hidden, &err_px, &same) == 0);
+  ASSERT(hidden <= 2); /* the premise: only coast_frames */
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  ASSERT_EQ(p.occlude_frames, 15);
+  p.occlude_frames = -1;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  return 0;
+}
+
+/*
+ * Relink (relink_gate_rel): walker A (5 x 18 px) walks left at 15 px/s,
+ * is not seen in frames 40-59 (LOST after coast_frames) and comes back 6
+ * px behind where it was going (it slowed down while unseen): beyond the
+ * re-acquisition gate, so a new track is born on it. When that track is
+ * confirmed it takes A's old id (stats: one relink), and no other id is
+ * ever output for A; with 0 (the premise) A goes on under a new id. A
+ * new track moving the other way is not relinked.
+ */
+static int relink_run(double gate, double dir, uint64_t *id_first,
+                      uint64_t *id_last, int *n_ids,
+                      wl_tracker_stats_t *st) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  p.relink_gate_rel = gate;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  if (wl_tracker_new(&tr, &p, &err) != WL_OK) return -1;
+  *id_first = *id_last = 0;
+  *n_ids = 0;
+  uint64_t seen = 0;
+  int rc = 0;
+  for (int f = 0; f < 90 && rc == 0; f++) {
+    double xa = f < 40 ? 300 - 0.5 * f : 286 - dir * 0.5 * (f - 40);
+    wl_detection_t d = det_at(xa, 200, 5, 18, 20);
+    size_t n = f >= 40 && f < 60 ? 0 : 1;
+    if (wl_tracker_update(tr, f * FRAME_NS, &d, n, &err) != WL_OK) rc = -1;
+    size_t nc;
+    const wl_track_t *c = wl_tracker_confirmed(tr, &nc);
+    for (size_t i = 0; i < nc; i++) {
+      if (c[i].det_index != 0) continue;
+      if (!*id_first) *id_first = c[i].id;
+      if (c[i].id != seen) (*n_ids)++;
+      seen = *id_last = c[i].id;
+    }
+  }
+  wl_tracker_stats(tr, st);
+  wl_tracker_free(tr);
+  return rc;
+}
+
+TEST_IMPL(track_relink) {
+  uint64_t first, last;
+  int n_ids;
+  wl_tracker_stats_t st;
+  ASSERT_EQ(relink_run(0.3, 1, &first, &last, &n_ids, &st), 0);
+  fprintf(stderr, "relink: ids %llu -> %llu, %d id runs, %llu relinks\n",
+          (unsigned long long)first, (unsigned long long)last, n_ids,
+          (unsigned long long)st.relinks);
+  ASSERT(first != 0);
+  ASSERT_EQ(last, first);
+  ASSERT_EQ(n_ids, 1);
+  ASSERT_EQ(st.relinks, 1);
+  /* The premise: without the relink, a second id. */
+  ASSERT_EQ(relink_run(0, 1, &first, &last, &n_ids, &st), 0);
+  ASSERT(last != first);
+  ASSERT_EQ(st.relinks, 0);
+  /* Coming back the other way: a new id. */
+  ASSERT_EQ(relink_run(0.3, -1, &first, &last, &n_ids, &st), 0);
+  ASSERT(last != first);
+  ASSERT_EQ(st.relinks, 0);
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  ASSERT(p.relink_gate_rel == 0.3);
+  p.relink_gate_rel = -1;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  return 0;
+}
+
 /* wl_tracker_confirm: a tentative track matched in the last update is
  * confirmed at once (and listed by wl_tracker_confirmed); an unknown id,
  * a track missed in the last update and a hold after an FFC step change

@@ -48,7 +48,8 @@
  * (below), its velocity std capped at 3 px/s: the group's motion does not
  * become the person's.
  *
- * Re-acquisition gate (reacquire_gate_rel): a LOST track takes back only
+ * Re-acquisition gate (reacquire_gate_rel): a LOST track (or one hidden,
+ * below, for more than coast_frames misses) takes back only
  * a detection near its anchor prediction: the position after its last
  * clean hit (a whole detection, not a merge-split part, at most 1.6 x as
  * wide and 1.3 x as tall, plus 1 px, as the track's box at its previous
@@ -140,7 +141,13 @@
  *   CONFIRMED  output every frame, including up to coast_frames
  *              consecutive frames without a detection (at its prediction),
  *              except while it is a part of a bigger confirmed object
- *              beside it (part_speed_px_s).
+ *              beside it (part_speed_px_s). It is *hidden* while it
+ *              misses with its predicted box centre inside the box of
+ *              another confirmed track of its polarity matched in the
+ *              same frame (a person behind a passer-by): then it stays
+ *              CONFIRMED and output for up to occlude_frames misses
+ *              (taking detections back only through the re-acquisition
+ *              gate once it has missed more than coast_frames).
  *   LOST       a confirmed track missed for more than coast_frames frames:
  *              not output, still predicted (its position uncertainty capped
  *              at max_pos_std_px). Matched again within max_lost_frames
@@ -148,6 +155,11 @@
  *              id. It is deleted after max_lost_frames misses, or as soon
  *              as it misses while its prediction is outside the image by
  *              more than its own size or its score is below delete_score.
+ * Relink (relink_gate_rel): a tentative track confirmed where a LOST or
+ * hidden track is expected (near that track's anchor prediction, not
+ * moving against its anchor velocity) is that track come back: the older
+ * track takes over its filter, box and hit and keeps its own id, birth,
+ * class evidence and anchor velocity; the new one is deleted.
  * Ids start at 1 and are never reused by a tracker.
  *
  * Memory: everything (tracks, cost matrix, assignment workspace, clutter
@@ -316,6 +328,13 @@ typedef struct wl_track_params {
                                output */
   int max_lost_frames;      /* 45: frames since the last hit before a lost
                                track is deleted */
+  int occlude_frames;       /* 15: a confirmed track that misses while its
+                               prediction lies inside the box of another
+                               confirmed track matched in the same frame
+                               (hidden behind a passer-by) stays CONFIRMED,
+                               output at its prediction, for up to this
+                               many missed frames (not coast_frames); 0:
+                               off */
   int birth_inside_suppress;/* 1: no birth from a detection whose centroid
                                lies inside the box of a track matched in
                                the same frame (fragments of one object) */
@@ -353,6 +372,16 @@ typedef struct wl_track_params {
                                velocity over clean hits put it now (a
                                walker does not turn round while hidden);
                                0: no such gate */
+  double relink_gate_rel;   /* 0.3: a tentative track confirmed within
+                               max(1 px, this x its size) + this x its
+                               size per second of the anchor prediction
+                               (as reacquire_gate_rel) of a LOST or hidden
+                               (occlude_frames) track of its polarity with
+                               10 or more clean hits, and not moving
+                               against that track's anchor velocity, is
+                               that track: the nearest such one takes
+                               over its filter and hit and keeps its own
+                               id; 0: off */
   double classify_interval_s; /* 0.1: class evidence at most this often */
   int contrast_in_kelvin;   /* 1: detections' peak_contrast is in kelvin
                                (radiometric frames) and the classifier may
@@ -518,6 +547,8 @@ typedef struct wl_tracker_stats {
   uint64_t confirmations;      /* tracks confirmed (once each) */
   uint64_t deletions;
   uint64_t reacquisitions;     /* LOST -> CONFIRMED */
+  uint64_t relinks;            /* new tracks that took over an older
+                                  track's id (relink_gate_rel) */
   uint64_t dropped_detections; /* beyond max_detections, or not finite */
   uint64_t dropped_births;     /* no free track slot */
   uint64_t merge_splits;       /* detections split by merge_split */

@@ -11,8 +11,9 @@
  *      the caller vouched for, the centroid lies farther than that from
  *      its prediction on either axis and the detection is a passer-by's
  *      or new (not shared only with other standing tracks), or
- *      (reacquire_gate_rel, gate_reacquire) the track is LOST and the
- *      centroid lies too far from its anchor prediction;
+ *      (reacquire_gate_rel, gate_reacquire) the track is LOST (or hidden
+ *      past coast_frames, occlude_frames) and the centroid lies too far
+ *      from its anchor prediction;
  *   2. clusters: tracks and detections joined by an allowed pair form
  *      connected components (union-find), which cannot influence each
  *      other's best assignment;
@@ -155,7 +156,8 @@ static void anchor_mark(wl_tracker_t *tr) {
   }
 }
 
-/* Re-acquisition gate (reacquire_gate_rel, track.h). A LOST track with
+/* Re-acquisition gate (reacquire_gate_rel, track.h). A LOST track (or a
+ * confirmed one hidden for more than coast_frames, occlude_frames) with
  * WL__ANCHOR_MIN_HITS clean hits takes only a detection whose centroid lies
  * within max(REACQ_MIN_PX, g s) + g s T of its anchor prediction (the
  * anchor moved on by the anchor velocity for T, the time since the last
@@ -177,8 +179,8 @@ static void gate_reacquire(wl_tracker_t *tr) {
   for (int i = 0; i < tr->n; i++) {
     wl__trk_t *k = &tr->trk[i];
     const wl_track_t *t = &tr->tracks[i];
-    if (t->state != WL_TRACK_LOST || k->n_clean < WL__ANCHOR_MIN_HITS ||
-        k->n_allowed == 0)
+    if (t->state == WL_TRACK_TENTATIVE || t->misses <= tr->p.coast_frames ||
+        k->n_clean < WL__ANCHOR_MIN_HITS || k->n_allowed == 0)
       continue;
     double T = (double)(tr->t_last_ns - k->anc_t_ns) * 1e-9;
     if (!(T >= 0)) T = 0;

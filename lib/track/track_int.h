@@ -130,6 +130,9 @@ typedef struct wl__trk {
   int inside;             /* one of its detections was clear of the top
                              image row where that row sees sky
                              (touches_sky_edge(); border_confirm) */
+  int hidden;             /* confirmed, missed and kept output while
+                             hidden by another track (occlude_frames,
+                             occluded() in track.c) */
   int vouched;            /* vouched for (wl_tracker_vouch): the static
                              rule needs static_vouched_hits hits */
   /* Motion anchor (associate.c, anchor_update(); reacquire_gate_rel):
