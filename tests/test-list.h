@@ -208,6 +208,8 @@
   X(track_cold_ghost_mean_height) \
   X(track_ffc_jump_not_motion) \
   X(track_size_for_range) \
+  X(track_far_needs_hits) \
+  X(track_static_min_size) \
   X(track_cold_squat_not_static) \
   X(track_sky_edge_not_confirmed) \
   X(track_irregular_dt) \

@@ -2885,6 +2885,92 @@ TEST_IMPL(track_size_for_range) {
   return 0;
 }
 
+/* A strong w x h detection at (x0 + vx f, y) in frame f. */
+typedef struct far_script {
+  double x0, vx, y, w, h;
+} far_script_t;
+
+static wl_detection_t far_det(void *ctx, int f) {
+  const far_script_t *c = ctx;
+  return det_at(c->x0 + c->vx * f, c->y, c->w, c->h, 20);
+}
+
+static int far_run(const wl_track_params_t *p, double vx, double y, double w,
+                   double h) {
+  far_script_t c = {200, vx, y, w, h};
+  return first_confirmed(p, 90, far_det, &c);
+}
+
+/*
+ * Near the horizon motion needs a second (far_person_px,
+ * far_confirm_hits). With a person 0.2 px tall per row below row 180
+ * (the ground's last rows), a 2x2 blob going right at 1 px per frame on
+ * row 183 (a person there about 0.8 px) confirms only with its 30th hit,
+ * on row 250 (14 px) within a few frames; so does the one on row 183 with
+ * the rule off or without person_px. On the horizon line itself (the box's
+ * bottom a row above the last ground row, person_px 0 there) it waits as
+ * well; high in the sky (row 100) it does not.
+ */
+TEST_IMPL(track_far_needs_hits) {
+  static float person[512];
+  for (int y = 0; y < 512; y++) person[y] = y > 180 ? 0.2f * (y - 180) : 0;
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  ASSERT_EQ(p.far_confirm_hits, 30);
+  int early = far_run(&p, 1.0, 183, 2, 2); /* no person_px: no rule */
+  ASSERT_GE(early, 0);
+  ASSERT_LT(early, 10);
+  p.person_px = person;
+  ASSERT_EQ(far_run(&p, 1.0, 183, 2, 2), 29);
+  ASSERT_EQ(far_run(&p, 1.0, 178.5, 2, 2), 29);
+  ASSERT_EQ(far_run(&p, 1.0, 250, 2, 2), early);
+  ASSERT_EQ(far_run(&p, 1.0, 100, 2, 2), early);
+  p.far_person_px = 0.0;
+  ASSERT_EQ(far_run(&p, 1.0, 183, 2, 2), early);
+  p.far_person_px = 1.5;
+  p.far_confirm_hits = -1;
+  wl_err_t err;
+  wl_tracker_t *tr = NULL;
+  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  return 0;
+}
+
+/*
+ * Nothing that small stands still as a target (static_min_frac). With a
+ * person 0.2 px tall per row below row 180: a strong 9x9 blob standing on
+ * row 450 (a person there 54 px: the blob is 0.17 of one, above
+ * min_target_frac) never confirms as static; with the rule off it does
+ * after static_confirm_hits, as it does on row 300 (24 px: 0.38 of a
+ * person). The same blob moving at 1 px per frame on row 450 confirms as
+ * moving.
+ */
+TEST_IMPL(track_static_min_size) {
+  static float person[512];
+  for (int y = 0; y < 512; y++) person[y] = y > 180 ? 0.2f * (y - 180) : 0;
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  p.person_px = person;
+  ASSERT_DBL_GT(9.0, p.min_target_frac * 54.0 + 1.0);
+  ASSERT_DBL_LT(9.0, p.static_min_frac * 54.0);
+  ASSERT_EQ(far_run(&p, 0.0, 450, 9, 9), -1);
+  int standing = far_run(&p, 0.0, 300, 9, 9);
+  ASSERT_EQ(standing, p.static_confirm_hits - 1);
+  int walking = far_run(&p, 1.0, 450, 9, 9);
+  ASSERT_GE(walking, 0);
+  ASSERT_LT(walking, 10);
+  p.static_min_frac = 0.0;
+  ASSERT_EQ(far_run(&p, 0.0, 450, 9, 9), standing);
+  p.static_min_frac = -0.1;
+  wl_err_t err;
+  wl_tracker_t *tr = NULL;
+  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Output box                                                                */
 

@@ -124,10 +124,15 @@
  *              whose detections were on average at least 3 px long and
  *              less than cold_static_aspect times as tall as wide (a
  *              ghost's footprint, not an upright person) never confirms
- *              as static. At an FFC step (wl_tracker_hold_confirmations),
- *              a tentative track's jump from its last hit before the
- *              freeze to its first after it counts as no motion
- *              (ffc_skip_jump).
+ *              as static, nor (with person_px) a track whose largest
+ *              detection is less than static_min_frac of a person there
+ *              (warm clutter, not a standing target). At an FFC step
+ *              (wl_tracker_hold_confirmations), a tentative track's jump
+ *              from its last hit before the freeze to its first after it
+ *              counts as no motion (ffc_skip_jump). With person_px, a
+ *              track where a person is less than far_person_px tall
+ *              (near the horizon) confirms only after far_confirm_hits
+ *              hits since the last FFC step.
  *              So a strong moving target confirms after ~3 hits, a dim one
  *              (SNR ~3) after ~8-15 consistent hits; noise, which does not
  *              come back inside a small gate, and static flicker, which
@@ -536,6 +541,33 @@ typedef struct wl_track_params {
                                flying within about a metre below the
                                camera's height is the one airborne
                                object it could hold back; 0: off */
+  double far_person_px;     /* 1.5: with person_px, a track whose box's
+                               bottom row sees a person less than this
+                               many pixels tall (and more than 0: the
+                               sky is exempt; a box up to 2 rows above
+                               the last row that sees ground, the
+                               horizon line, takes that row's height)
+                               confirms, on any path,
+                               only after far_confirm_hits hits since
+                               the last FFC step: beyond the range where
+                               a person spans a pixel or two, heat
+                               shimmer and a re-anchored background
+                               make spots and streaks whose centroids
+                               jump along the row and seem to move;
+                               0: off */
+  int far_confirm_hits;     /* 30: see far_person_px */
+  double static_min_frac;   /* 0.22: with person_px, a track whose
+                               largest detection (width or height, over
+                               its life) is less than this fraction of a
+                               person's height at the row of its box's
+                               bottom never confirms as static (vouched
+                               for or not; it may as moving or
+                               drifting): nothing standing on the ground
+                               that small (0.22 x 1.75 m = 0.39 m) is a
+                               target (a dog is 0.5 m tall, a crawling
+                               person 1.7 m long), while warm clutter
+                               spots are; birds in flight do not stand
+                               still; 0: off */
 } wl_track_params_t;
 
 void wl_track_default_params(wl_track_params_t *p);

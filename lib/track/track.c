@@ -129,6 +129,9 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->person_px = NULL;
   p->min_target_frac = 0.14;
   p->max_target_len = 10.0;
+  p->far_person_px = 1.5;
+  p->far_confirm_hits = 30;
+  p->static_min_frac = 0.22;
   p->contrast_in_kelvin = 1;
 }
 
@@ -225,6 +228,9 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->cold_static_aspect, 0, 100, "cold_static_aspect"},
       {p->min_target_frac, 0, 10, "min_target_frac"},
       {p->max_target_len, 0, 1e6, "max_target_len"},
+      {p->far_person_px, 0, 1e6, "far_person_px"},
+      {p->far_confirm_hits, 0, 1e6, "far_confirm_hits"},
+      {p->static_min_frac, 0, 10, "static_min_frac"},
       {p->contrast_in_kelvin, 0, 1, "contrast_in_kelvin"},
       {p->birth_inside_suppress, 0, 1, "birth_inside_suppress"},
       {p->grow_young_frames, 0, 100000, "grow_young_frames"},
@@ -866,6 +872,13 @@ static int cold_small(const wl_track_params_t *p, const wl_track_t *t,
  * far beyond the range where it spans a pixel still measures. */
 #define RANGE_BLUR_PX 2.0
 
+/* The image row of a track box's bottom edge, clamped to the image (the
+ * row whose person_px the range tests take). */
+static int bottom_row(const wl_track_params_t *p, const wl_track_t *t) {
+  double yb = t->y + t->h;
+  return yb < 0.0 ? 0 : yb >= p->height ? p->height - 1 : (int)yb;
+}
+
 /* Is a track of a size no target has at its range (person_px: the pixel
  * height of a person standing on the row of its box's bottom)?
  * - Too small: its largest detection, in width or height, less than
@@ -887,15 +900,65 @@ static int cold_small(const wl_track_params_t *p, const wl_track_t *t,
 static int wrong_size_for_range(const wl_track_params_t *p,
                                 const wl_track_t *t, const wl__trk_t *k) {
   if (!p->person_px || p->height <= 0) return 0;
-  double yb = t->y + t->h;
-  int row = yb < 0.0 ? 0 : yb >= p->height ? p->height - 1 : (int)yb;
-  double ph = p->person_px[row];
+  double ph = p->person_px[bottom_row(p, t)];
   if (!(ph > 0.0)) return 0;
   double ext = k->max_w > k->max_h ? k->max_w : k->max_h;
   if (p->min_target_frac > 0 && ext < p->min_target_frac * ph) return 1;
   double mean_w = k->sum_w / (t->hits > 0 ? t->hits : 1);
   return p->max_target_len > 0 &&
          mean_w > p->max_target_len * ph + RANGE_BLUR_PX;
+}
+
+/* Rows above the last row that sees ground that still count as the
+ * horizon (too_far_to_tell()). */
+#define HORIZON_BAND_ROWS 2
+
+/* Is a track too far for motion alone to tell (far_person_px): does a
+ * person standing on the row of its box's bottom measure less than
+ * far_person_px (and more than 0: the sky has no range)? Near the horizon
+ * heat shimmer shifts the ground's texture and clutter by about a pixel
+ * from frame to frame; in a background model that is young or re-anchored
+ * after an FFC the detector finds spots and streaks there whose centroids
+ * jump along the row by several pixels as their ends come and go, so they
+ * seem to move and confirm within 5-20 hits, and die soon after
+ * (nuisance: a third of the false confirmed tracks of the 5-minute runs).
+ * A target that far is a pixel or two and takes a second to show anyway
+ * (docs/DETECTION.md, tuning log "Nuisance: the horizon needs a
+ * second"). */
+static int too_far_to_tell(const wl_track_params_t *p, const wl_track_t *t,
+                           const wl__trk_t *k) {
+  if (!p->person_px || p->height <= 0 || !(p->far_person_px > 0) ||
+      t->hits - k->hits_at_step >= p->far_confirm_hits)
+    return 0;
+  /* The horizon line itself: a box whose bottom is up to
+   * HORIZON_BAND_ROWS rows above the last row that sees ground takes that
+   * row's range (the camera model calls those rows sky, but the shimmer
+   * of the ground's edge is there). */
+  int row = bottom_row(p, t);
+  double ph = 0.0;
+  for (int r = row; r < p->height && r <= row + HORIZON_BAND_ROWS; r++)
+    if ((ph = p->person_px[r]) > 0.0) break;
+  return ph > 0.0 && ph < p->far_person_px;
+}
+
+/* Is a track too small to be a target standing still (static_min_frac):
+ * its largest detection, in width or height, less than static_min_frac
+ * of a person at the row of its box's bottom? Warm clutter spots (stones,
+ * 2.5 K above the ground in nuisance) that the warm-up finds as steady
+ * warm blobs were vouched for and confirmed as static for a whole run:
+ * 5 x 4 px where a person is 28-36 px tall (0.3 m), while the smallest
+ * target standing still, a dog or a crawling person, measures 0.5 m or
+ * more along its longer side, and the pieces of standing targets the
+ * static path confirmed measured 0.27 person heights or more
+ * (docs/DETECTION.md, tuning log "Nuisance: the horizon needs a
+ * second"). */
+static int too_small_to_stand(const wl_track_params_t *p,
+                              const wl_track_t *t, const wl__trk_t *k) {
+  if (!p->person_px || p->height <= 0 || !(p->static_min_frac > 0))
+    return 0;
+  double ph = p->person_px[bottom_row(p, t)];
+  double ext = k->max_w > k->max_h ? k->max_w : k->max_h;
+  return ph > 0.0 && ext < p->static_min_frac * ph;
 }
 
 /* Is the track at least fragment_release_px from (x, y)? */
@@ -988,14 +1051,15 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
       t->hits < (strong ? p->confirm_hits : p->confirm_hits_dim))
     return 0;
   if (row_streak(p, k) || flat_streak(p, k) ||
-      wrong_size_for_range(p, t, k) || !k->inside)
+      wrong_size_for_range(p, t, k) || too_far_to_tell(p, t, k) ||
+      !k->inside)
     return 0;
   if (has_moved(p, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
     return goes_somewhere(p, k) && ghost_released(p, t, k);
   if (drifted(p, t, k)) return ghost_released(p, t, k);
   return strong && p->static_confirm_hits > 0 &&
          t->hits - k->hits_at_step >= static_hits_needed(p, t, k) &&
-         !cold_squat(p, t, k) &&
+         !cold_squat(p, t, k) && !too_small_to_stand(p, t, k) &&
          k->max_area >= p->static_min_area &&
          (k->vouched || p->static_max_area <= 0 ||
           k->max_area <= p->static_max_area);
