@@ -183,6 +183,7 @@
   X(track_reacquire_gate) \
   X(track_merge_velocity) \
   X(track_hidden_output) \
+  X(track_standing_hold) \
   X(track_relink) \
   X(track_confirm_now) \
   X(track_grow_whole) \

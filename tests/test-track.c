@@ -786,6 +786,97 @@ TEST_IMPL(track_hidden_output) {
 }
 
 /*
+ * Standing hold (standing_hold_frames): a standing person S (4 x 18 px,
+ * vouched for by the caller: wl_tracker_confirm) is seen in frames 0-39,
+ * then not (the caller's blob test fails while passers-by cover it)
+ * until frame 110. A passer-by P (5 x 18 px, 3 px lower) walks right at
+ * 15 px/s past it from frame 40 on, its box over S's box widened by S's
+ * width in frames 63-96. With the hold S's id is output, at its place,
+ * in every frame P covers it and is on S again when S is seen; with 0
+ * (the premise) it is not output while P covers it (more than coast_frames
+ * and occlude_frames misses) and S comes back under another id. P keeps
+ * its own track.
+ */
+static int standing_run(int hold, int *n_out, double *max_err,
+                        int *same_id, int *p_kept) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = 640;
+  p.height = 512;
+  p.standing_hold_frames = hold;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  if (wl_tracker_new(&tr, &p, &err) != WL_OK) return -1;
+  uint64_t id_s = 0, id_p = 0;
+  *n_out = 0;
+  *max_err = 0;
+  *same_id = 0;
+  *p_kept = 1;
+  int rc = 0;
+  for (int f = 0; f < 140 && rc == 0; f++) {
+    wl_detection_t d[2];
+    size_t n = 0;
+    int is = -1, ip = -1;
+    if (f < 40 || f >= 110) {
+      is = (int)n;
+      d[n++] = det_at(302, 209, 4, 18, 20);
+    }
+    if (f >= 40) {
+      ip = (int)n;
+      d[n++] = det_at(282.5 + 0.5 * (f - 40), 212, 5, 18, 20);
+    }
+    if (wl_tracker_update(tr, f * FRAME_NS, d, n, &err) != WL_OK) rc = -1;
+    size_t na;
+    const wl_track_t *all = wl_tracker_tracks(tr, &na);
+    if (f == 0 && na == 1) {
+      id_s = all[0].id;
+      if (!wl_tracker_confirm(tr, id_s)) rc = -1;
+    }
+    size_t nc;
+    const wl_track_t *c = wl_tracker_confirmed(tr, &nc);
+    for (size_t i = 0; i < nc; i++) {
+      if (f == 50 && c[i].det_index == ip) id_p = c[i].id;
+      if (id_p && c[i].id == id_p && ip >= 0 && c[i].det_index != ip &&
+          f > 50)
+        *p_kept = 0;
+    }
+    const wl_track_t *t = find_id(c, nc, id_s);
+    if (f >= 64 && f <= 95 && t) {
+      (*n_out)++;
+      double e = hypot(t->x + 0.5 * t->w - 302, t->y + 0.5 * t->h - 209);
+      if (e > *max_err) *max_err = e;
+    }
+    if (f == 139) *same_id = t && t->det_index == is;
+  }
+  wl_tracker_free(tr);
+  return id_s && id_p ? rc : -1;
+}
+
+TEST_IMPL(track_standing_hold) {
+  int n_out, same, kept;
+  double err_px;
+  ASSERT(standing_run(135, &n_out, &err_px, &same, &kept) == 0);
+  fprintf(stderr, "standing: output %d of 32 covered frames, max error "
+          "%.2f px, same id after %d\n", n_out, err_px, same);
+  ASSERT_EQ(n_out, 32);
+  ASSERT(err_px < 0.5);
+  ASSERT(same);
+  ASSERT(kept);
+  ASSERT(standing_run(0, &n_out, &err_px, &same, &kept) == 0);
+  ASSERT_EQ(n_out, 0); /* the premise */
+  ASSERT(!same);
+  ASSERT(kept);
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  ASSERT_EQ(p.standing_hold_frames, 135);
+  p.standing_hold_frames = -1;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  return 0;
+}
+
+/*
  * Relink (relink_gate_rel): walker A (5 x 18 px) walks left at 15 px/s,
  * is not seen in frames 40-59 (LOST after coast_frames) and comes back 6
  * px behind where it was going (it slowed down while unseen): beyond the

@@ -153,6 +153,14 @@
  *              CONFIRMED and output for up to occlude_frames misses
  *              (taking detections back only through the re-acquisition
  *              gate once it has missed more than coast_frames).
+ *              A standing target the caller vouched for is *held*
+ *              (standing_hold_frames) while it misses with a detection
+ *              overlapping its box widened by its width on each side:
+ *              passers-by in front of it or merged with it hide it, and
+ *              the caller's still-target blob test fails there. It is
+ *              then CONFIRMED (also from LOST) and output at its place,
+ *              hidden as above; it is deleted only after
+ *              standing_hold_frames misses.
  *   LOST       a confirmed track missed for more than coast_frames frames:
  *              not output, still predicted (its position uncertainty capped
  *              at max_pos_std_px). Matched again within max_lost_frames
@@ -340,6 +348,16 @@ typedef struct wl_track_params {
                                output at its prediction, for up to this
                                many missed frames (not coast_frames); 0:
                                off */
+  int standing_hold_frames; /* 135: a standing target the caller vouched
+                               for (wl_tracker_vouch; 25 hits, anchor
+                               and filter speed below 3 px/s) that misses
+                               is CONFIRMED and output at its place while
+                               a detection of the frame overlaps its box
+                               widened by its width on each side (a
+                               passer-by in front of it or merged with
+                               it), also back from LOST, and is deleted
+                               only after this many misses (not
+                               max_lost_frames, delete_score); 0: off */
   int birth_inside_suppress;/* 1: no birth from a detection whose centroid
                                lies inside the box of a track matched in
                                the same frame (fragments of one object) */
