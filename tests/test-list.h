@@ -163,6 +163,8 @@
   X(motion_split_stacked) \
   X(motion_split_group_stacked) \
   X(motion_split_overlap) \
+  X(motion_split_heads) \
+  X(motion_split_heads_keeps_single) \
   X(motion_state_bound) \
   X(motion_kernel_blocks) \
   X(motion_errors) \

@@ -1619,6 +1619,55 @@ TEST_IMPL(motion_split_overlap) {
   return 0;
 }
 
+/* Two people side by side at one depth whose bodies (5 x 13 px) overlap
+ * by 1.5 columns, each with its head (1.6 x 3 px) on top: the column
+ * profile peaks where the bodies overlap (no valley), the component is 1
+ * person height tall (no row or overlap cut), but its upper contour shows
+ * two heads 1.9 px apart. Without the prior: one detection. With it, the
+ * head split: two detections, each on its own body (IoU >= 0.5) in at
+ * least 90 % of the frames. */
+TEST_IMPL(motion_split_heads) {
+  static const box_t pair[4] = {{0.0, 63.0, 5.0, 13.0, 120.0},
+                                {3.5, 63.0, 5.0, 13.0, 120.0},
+                                {1.7, 60.0, 1.6, 3.0, 120.0},
+                                {5.2, 60.0, 1.6, 3.0, 120.0}};
+  float prior[160];
+  for (int y = 0; y < 160; y++) prior[y] = 16.0f;
+  int found, frames, max_dets;
+  ASSERT_EQ(group_walk(pair, 4, 2, 0.4, NULL, &found, &frames, &max_dets), 0);
+  ASSERT_GT(frames, 60);
+  ASSERT_EQ(found, 0);
+  ASSERT_EQ(max_dets, 1);
+  ASSERT_EQ(group_walk(pair, 4, 2, 0.4, prior, &found, &frames, &max_dets), 0);
+  ASSERT_GE(found, frames * 9 / 10);
+  ASSERT_EQ(max_dets, 2);
+  return 0;
+}
+
+/* What the head split must not cut: one person (5 x 13 px body, 1.6 x 3
+ * px head: one head) and a car-like object 1 person height tall and 2.5
+ * wide (40 x 16 px) with a 2 x 3 px bump on its roof at each end (not
+ * heads: the contour does not fall beyond them, they are the ends of the
+ * component). */
+TEST_IMPL(motion_split_heads_keeps_single) {
+  static const box_t person[2] = {{0.0, 63.0, 5.0, 13.0, 120.0},
+                                  {1.7, 60.0, 1.6, 3.0, 120.0}};
+  static const box_t car[3] = {{0.0, 60.0, 40.0, 16.0, 120.0},
+                               {1.0, 57.0, 2.0, 3.0, 120.0},
+                               {37.0, 57.0, 2.0, 3.0, 120.0}};
+  float prior[160];
+  for (int y = 0; y < 160; y++) prior[y] = 16.0f;
+  int found, frames, max_dets;
+  ASSERT_EQ(group_walk(person, 2, 1, 0.4, prior, &found, &frames, &max_dets),
+            0);
+  ASSERT_GT(frames, 60);
+  ASSERT_GE(found, frames * 9 / 10);
+  ASSERT_EQ(max_dets, 1);
+  ASSERT_EQ(group_walk(car, 3, 1, 0.4, prior, &found, &frames, &max_dets), 0);
+  ASSERT_EQ(max_dets, 1);
+  return 0;
+}
+
 TEST_IMPL(motion_state_bound) {
   wl_err_t err;
   int sizes[][2] = {{640, 512}, {320, 256}, {64, 48}, {1920, 1080}};

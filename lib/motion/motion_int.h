@@ -71,7 +71,9 @@ typedef struct wl__motion_comp {
   int x0, y0, x1, y1;     /* bounds of all pixels, inclusive */
   int cx0, cy0, cx1, cy1; /* bounds of the core pixels (see blobs) */
   int area;
-  short pol;              /* WL__FG_WARM or WL__FG_COLD */
+  int8_t pol;             /* WL__FG_WARM or WL__FG_COLD */
+  int8_t person_part;     /* a part made by the head split (motion_split.c):
+                             not split by heads again */
   short state;            /* WL__COMP_* */
   uint8_t shift_peak[8];  /* jitter test (blobs): the largest residual /
                              sigma per shift, in 1/8, capped at 255 */

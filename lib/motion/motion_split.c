@@ -30,6 +30,13 @@
  * a person's width about the columns where it alone shows
  * (split_overlap).
  *
+ * With the prior, a component that no cut above split but that holds
+ * people whose bodies overlap in columns (side by side at one depth, or
+ * a group with some behind others) shows one head per person on its
+ * upper contour (the first row of the component in each column): each
+ * head that is a narrow bump becomes a person-sized part, its foot row
+ * from its head row by the camera model (split_heads).
+ *
  * Cost: only components that pass the aspect test are visited, once for
  * the profile and once per part; the profile uses the column scratch
  * buffer of the re-anchoring (m->col_acc, w doubles), free at this stage.
@@ -343,6 +350,210 @@ static size_t split_rows(wl_motion_t *m, const wl_frame_t *frame,
                           0);
 }
 
+/* With a person-height prior: a component holding several people whose
+ * bodies overlap in columns (side by side without a valley in the column
+ * profile, or a group with some people behind others) still shows one
+ * head per person on its upper contour T(x), the first row of the
+ * component's polarity in column x (head split, split_heads()). A head
+ * is a run of columns where T is lowest within WL__SPLIT_HEAD_R person
+ * heights, at least WL__SPLIT_HEAD_LOW person heights above the bottom
+ * row, at most WL__SPLIT_HEAD_W person heights wide one dip (dip:
+ * WL__SPLIT_HEAD_DIP person heights, at least a row) below its top, and
+ * a bump: within WL__SPLIT_HEAD_SIDE person heights on one side T falls
+ * by WL__SPLIT_HEAD_PROM person heights (at least two rows: the drop to
+ * the shoulders), on the other side it does too or rises again after a
+ * fall of a dip (a neighbouring head). Two heads are separated by a dip
+ * of T between them below the lower one, WL__SPLIT_HEAD_PROM when they
+ * are more than WL__SPLIT_HEAD_FAR person heights apart (else one head:
+ * the higher run is kept). Without two heads on the contour, a component
+ * under WL__SPLIT_OVERLAP person heights tall (people at one depth) and
+ * at most WL__SPLIT_NARROW person heights wide is tried
+ * on the column profile of its top WL__SPLIT_BAND person heights (the
+ * heads, narrower than the bodies), cut at its deepest valley at most
+ * WL__SPLIT_BAND_VALLEY x the lower peak (find_cut): one head at the
+ * highest column on either side. Each head becomes a person: its rows
+ * from the head's top row ty down to the foot row yf solving
+ * yf - ty + 1 = person_px[yf] (at most the bottom row), its columns
+ * WL__SPLIT_PERSON_W x its height wide about the |d|-weighted mean
+ * column of the head's pixels. Visited: components at least
+ * WL__SPLIT_HEADS_MIN_H person heights tall, wider than a person's part
+ * and at most WL__SPLIT_HEADS_MAX_W person heights wide, that no other
+ * cut split (parts are marked person_part and not tried again).
+ * Vehicles and animals, whose roofs, humps and heads are bumps too, are
+ * kept whole by three tests: the component fills at least
+ * WL__SPLIT_HEADS_FILL of its box (the vehicles seen near have holes:
+ * cold glass, cool panels), it is at most WL__SPLIT_HEADS_SPAN person
+ * heights wide per head, and under every head there is a body: at least
+ * WL__SPLIT_HEAD_COVER of the rows down to its feet have a pixel in the
+ * head's columns +- 1 (a camel's head sticks out over empty ground). */
+#define WL__SPLIT_HEAD_R 0.12
+#define WL__SPLIT_HEAD_W 0.25
+#define WL__SPLIT_HEAD_DIP 0.05
+#define WL__SPLIT_HEAD_PROM 0.1
+#define WL__SPLIT_HEAD_SIDE 0.25
+#define WL__SPLIT_HEAD_FAR 0.5
+#define WL__SPLIT_HEAD_LOW 0.7
+#define WL__SPLIT_HEADS_MIN_H 0.8
+#define WL__SPLIT_HEADS_MAX_W 3.0
+#define WL__SPLIT_HEADS_FILL 0.35
+#define WL__SPLIT_HEADS_SPAN 1.2
+#define WL__SPLIT_HEAD_COVER 0.85
+#define WL__SPLIT_BAND 0.25
+#define WL__SPLIT_BAND_VALLEY 0.55
+
+/* The first row of polarity pol in column x within [y0, y1], or y1 + 1. */
+static int top_row(const wl_motion_t *m, int pol, int x, int y0, int y1) {
+  for (int y = y0; y <= y1; y++)
+    if ((m->mask[(size_t)y * (size_t)m->w + (size_t)x] & WL__STATE_BITS) ==
+        pol)
+      return y;
+  return y1 + 1;
+}
+
+/* Whether the upper contour T falls from the head run [x, e] on side dir
+ * (-1 left, +1 right) within L columns: by prom rows (returns 2), or by
+ * dip rows and rises again (a neighbouring head: returns 1); else 0. */
+static int head_side(const double *T, int x0, int x1, int x, int e, int dir,
+                     int L, int prom, int dip) {
+  double down = T[x];
+  for (int j = 1; j <= L; j++) {
+    int k = dir < 0 ? x - j : e + j;
+    if (k < x0 || k > x1) break;
+    if (T[k] > down) down = T[k];
+    if (down >= T[x] + prom) return 2;
+    if (T[k] < down && down >= T[x] + dip) return 1;
+  }
+  return 0;
+}
+
+static size_t split_heads(wl_motion_t *m, const wl_frame_t *frame,
+                          const wl__motion_kparams_t *kp, int use_gain,
+                          size_t ci, size_t nc) {
+  const wl__motion_comp_t *c = &m->comps[ci];
+  int x0 = c->x0, x1 = c->x1, y0 = c->y0, y1 = c->y1, pol = c->pol;
+  const float *person = m->p.person_px;
+  double hp = person[y1];
+  int bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+  if (c->person_part || !(hp >= 6.0) || bh < WL__SPLIT_HEADS_MIN_H * hp ||
+      bw <= WL__SPLIT_PERSON_W * hp + 2.0 ||
+      bw > WL__SPLIT_HEADS_MAX_W * hp ||
+      c->area < WL__SPLIT_HEADS_FILL * bw * bh)
+    return nc;
+  double *T = m->col_acc;
+  for (int x = x0; x <= x1; x++) T[x] = top_row(m, pol, x, y0, y1);
+  int r = (int)lround(WL__SPLIT_HEAD_R * hp);
+  int dip = (int)lround(WL__SPLIT_HEAD_DIP * hp);
+  int prom = (int)lround(WL__SPLIT_HEAD_PROM * hp);
+  int side = (int)ceil(WL__SPLIT_HEAD_SIDE * hp);
+  double low = y1 - WL__SPLIT_HEAD_LOW * hp;
+  if (r < 1) r = 1;
+  if (dip < 1) dip = 1;
+  if (prom < 2) prom = 2;
+  /* Heads: maximal runs [ha, hb] of equal T, in column order. */
+  int ha[WL__SPLIT_MAX_PARTS], hb[WL__SPLIT_MAX_PARTS], n = 0;
+  for (int x = x0, e; x <= x1; x = e + 1) {
+    e = x;
+    while (e + 1 <= x1 && T[e + 1] == T[x]) e++;
+    if (T[x] > low) continue;
+    int ok = 1;
+    for (int k = x - r; ok && k <= e + r; k++)
+      if (k >= x0 && k <= x1 && T[k] < T[x]) ok = 0;
+    if (!ok) continue;
+    int a = x, b = e;
+    while (a - 1 >= x0 && T[a - 1] < T[x] + dip) a--;
+    while (b + 1 <= x1 && T[b + 1] < T[x] + dip) b++;
+    if (b - a + 1 > WL__SPLIT_HEAD_W * hp + 1.0) continue;
+    int sl = head_side(T, x0, x1, x, e, -1, side, prom, dip);
+    int sr = head_side(T, x0, x1, x, e, 1, side, prom, dip);
+    if (!sl || !sr || (sl < 2 && sr < 2)) continue;
+    if (n > 0) {
+      /* Separated from the previous head by a dip of T? */
+      double deep = 0, ref = T[x] > T[ha[n - 1]] ? T[x] : T[ha[n - 1]];
+      for (int k = hb[n - 1] + 1; k < x; k++)
+        if (T[k] > deep) deep = T[k];
+      int need = x - hb[n - 1] > WL__SPLIT_HEAD_FAR * hp ? prom : dip;
+      if (deep < ref + need) {
+        if (T[x] < T[ha[n - 1]]) { /* one head: keep the higher run */
+          ha[n - 1] = x;
+          hb[n - 1] = e;
+        }
+        continue;
+      }
+    }
+    if (n == WL__SPLIT_MAX_PARTS) return nc;
+    ha[n] = x;
+    hb[n] = e;
+    n++;
+  }
+  if (n < 2 && bh < WL__SPLIT_OVERLAP * hp && bw <= WL__SPLIT_NARROW * hp) {
+    /* The head band's column profile (it overwrites T). */
+    double *P = m->col_acc, total = 0;
+    int band = y0 + (int)lround(WL__SPLIT_BAND * hp) - 1;
+    for (int x = x0; x <= x1; x++) P[x] = 0;
+    for (int y = y0; y <= band; y++) {
+      size_t o = (size_t)y * (size_t)m->w;
+      for (int x = x0; x <= x1; x++)
+        if ((m->mask[o + (size_t)x] & WL__STATE_BITS) == pol)
+          P[x] += abs_d(m, frame, kp, use_gain, o + (size_t)x);
+    }
+    for (int x = x0; x <= x1; x++) total += P[x];
+    int v = total > 0 ? find_cut(P, x0, x1, total, WL__SPLIT_BAND_VALLEY)
+                      : -1;
+    if (v < 0) return nc;
+    int left = x0, right = v + 1;
+    for (int x = x0; x < v; x++)
+      if (P[x] > P[left]) left = x;
+    for (int x = v + 1; x <= x1; x++)
+      if (P[x] > P[right]) right = x;
+    n = 2;
+    ha[0] = hb[0] = left;
+    ha[1] = hb[1] = right;
+    T[left] = top_row(m, pol, left, y0, y1);
+    T[right] = top_row(m, pol, right, y0, y1);
+  }
+  if (n < 2 || bw > n * WL__SPLIT_HEADS_SPAN * hp) return nc;
+  int xa[WL__SPLIT_MAX_PARTS], xb[WL__SPLIT_MAX_PARTS];
+  int ya[WL__SPLIT_MAX_PARTS], yb[WL__SPLIT_MAX_PARTS];
+  for (int k = 0; k < n; k++) {
+    int ty = (int)T[ha[k]], yf = y1;
+    double hf = hp;
+    for (int it = 0; it < 3; it++) {
+      hf = person[yf];
+      if (!(hf >= 6.0)) return nc;
+      yf = ty + (int)lround(hf) - 1;
+      if (yf > y1) yf = y1;
+    }
+    /* The head's pixels: its run +- r columns, its top 2 dips of rows. */
+    int band = ty + (int)lround(2.0 * WL__SPLIT_HEAD_DIP * hf);
+    if (band > y1) band = y1;
+    person_columns(column_centroid(m, frame, kp, use_gain, pol,
+                                   ha[k] - r < x0 ? x0 : ha[k] - r,
+                                   hb[k] + r > x1 ? x1 : hb[k] + r, ty, band),
+                   hf, x0, x1, &xa[k], &xb[k]);
+    ya[k] = ty;
+    yb[k] = yf;
+    /* The person's body under its head: the rows down to its feet. */
+    int rows = 0, ca = ha[k] - 1 < x0 ? x0 : ha[k] - 1,
+        cb = hb[k] + 1 > x1 ? x1 : hb[k] + 1;
+    for (int y = ty; y <= yf; y++) {
+      size_t o = (size_t)y * (size_t)m->w;
+      for (int x = ca; x <= cb; x++)
+        if ((m->mask[o + (size_t)x] & WL__STATE_BITS) == pol) {
+          rows++;
+          break;
+        }
+    }
+    if (rows < WL__SPLIT_HEAD_COVER * (yf - ty + 1)) return nc;
+  }
+  size_t before = nc;
+  nc = replace_by_parts(m, frame, kp, use_gain, ci, nc, n, xa, xb, ya, yb, 0);
+  if (nc != before) {
+    m->comps[ci].person_part = 1;
+    for (size_t k = before; k < nc; k++) m->comps[k].person_part = 1;
+  }
+  return nc;
+}
+
 size_t wl__motion_split(wl_motion_t *m, const wl_frame_t *frame,
                         const wl__motion_kparams_t *kp, int use_gain,
                         size_t nc) {
@@ -367,12 +578,18 @@ size_t wl__motion_split(wl_motion_t *m, const wl_frame_t *frame,
     if (i == rows_only) continue;
     const wl__motion_comp_t *c = &m->comps[i];
     int bw = c->x1 - c->x0 + 1, bh = c->y1 - c->y0 + 1;
-    if (bh < 8 || bw < 5 || bw < m->p.split_aspect * bh) continue;
     size_t before = n;
-    int group = m->p.person_px &&
-                bw <= WL__SPLIT_GROUP_W * m->p.person_px[c->y1];
-    n = split_columns(m, frame, kp, use_gain, i, n);
-    if (n != before && group) rows_only = i--;
+    if (bh >= 8 && bw >= 5 && bw >= m->p.split_aspect * bh) {
+      int group = m->p.person_px &&
+                  bw <= WL__SPLIT_GROUP_W * m->p.person_px[c->y1];
+      n = split_columns(m, frame, kp, use_gain, i, n);
+      if (n != before && group) {
+        rows_only = i--;
+        continue;
+      }
+    }
+    if (n == before && m->p.person_px)
+      n = split_heads(m, frame, kp, use_gain, i, n);
   }
   return n;
 }
