@@ -2923,21 +2923,21 @@ TEST_IMPL(track_ffc_jump_not_motion) {
   return 0;
 }
 
-/* A strong w x h detection going right at 1 px per frame with its
- * centre on row y. */
-typedef struct range_script {
-  double y, w, h;
-} range_script_t;
+/* A strong w x h detection at (x0 + vx f, y) in frame f. */
+typedef struct line_script {
+  double x0, vx, y, w, h;
+} line_script_t;
 
-static wl_detection_t range_det(void *ctx, int f) {
-  const range_script_t *c = ctx;
-  return det_at(200 + 1.0 * f, c->y, c->w, c->h, 20);
+static wl_detection_t line_det(void *ctx, int f) {
+  const line_script_t *c = ctx;
+  return det_at(c->x0 + c->vx * f, c->y, c->w, c->h, 20);
 }
 
+/* The frame a detection going right at 1 px per frame on row y confirms. */
 static int range_run(const wl_track_params_t *p, double y, double w,
                      double h) {
-  range_script_t c = {y, w, h};
-  return first_confirmed(p, 60, range_det, &c);
+  line_script_t c = {200, 1.0, y, w, h};
+  return first_confirmed(p, 60, line_det, &c);
 }
 
 /*
@@ -2976,20 +2976,10 @@ TEST_IMPL(track_size_for_range) {
   return 0;
 }
 
-/* A strong w x h detection at (x0 + vx f, y) in frame f. */
-typedef struct far_script {
-  double x0, vx, y, w, h;
-} far_script_t;
-
-static wl_detection_t far_det(void *ctx, int f) {
-  const far_script_t *c = ctx;
-  return det_at(c->x0 + c->vx * f, c->y, c->w, c->h, 20);
-}
-
 static int far_run(const wl_track_params_t *p, double vx, double y, double w,
                    double h) {
-  far_script_t c = {200, vx, y, w, h};
-  return first_confirmed(p, 90, far_det, &c);
+  line_script_t c = {200, vx, y, w, h};
+  return first_confirmed(p, 90, line_det, &c);
 }
 
 /*

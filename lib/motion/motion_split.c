@@ -175,22 +175,32 @@ static size_t replace_by_parts(wl_motion_t *m, const wl_frame_t *frame,
   return nc;
 }
 
+/* The column profile of component c's rows y0..y_end into m->col_acc
+ * (columns x0..x1): each column's sum of |difference| over the pixels of
+ * c's polarity. Returns the profile's total. */
+static double column_profile(wl_motion_t *m, const wl_frame_t *frame,
+                             const wl__motion_kparams_t *kp, int use_gain,
+                             const wl__motion_comp_t *c, int y_end) {
+  double *P = m->col_acc, total = 0;
+  for (int x = c->x0; x <= c->x1; x++) P[x] = 0;
+  for (int y = c->y0; y <= y_end; y++) {
+    size_t o = (size_t)y * (size_t)m->w;
+    for (int x = c->x0; x <= c->x1; x++)
+      if ((m->mask[o + (size_t)x] & WL__STATE_BITS) == c->pol)
+        P[x] += abs_d(m, frame, kp, use_gain, o + (size_t)x);
+  }
+  for (int x = c->x0; x <= c->x1; x++) total += P[x];
+  return total;
+}
+
 /* Split component ci if it holds several objects side by side. */
 static size_t split_columns(wl_motion_t *m, const wl_frame_t *frame,
                             const wl__motion_kparams_t *kp, int use_gain,
                             size_t ci, size_t nc) {
   const wl__motion_comp_t *c = &m->comps[ci];
-  int x0 = c->x0, x1 = c->x1, y0 = c->y0, y1 = c->y1, pol = c->pol;
+  int x0 = c->x0, x1 = c->x1, y0 = c->y0, y1 = c->y1;
   double *P = m->col_acc;
-  double total = 0;
-  for (int x = x0; x <= x1; x++) P[x] = 0;
-  for (int y = y0; y <= y1; y++) {
-    size_t o = (size_t)y * (size_t)m->w;
-    for (int x = x0; x <= x1; x++)
-      if ((m->mask[o + (size_t)x] & WL__STATE_BITS) == pol)
-        P[x] += abs_d(m, frame, kp, use_gain, o + (size_t)x);
-  }
-  for (int x = x0; x <= x1; x++) total += P[x];
+  double total = column_profile(m, frame, kp, use_gain, c, y1);
   if (!(total > 0)) return nc;
 
   /* Cut points: each part is tried again until none splits. */
@@ -487,16 +497,9 @@ static size_t split_heads(wl_motion_t *m, const wl_frame_t *frame,
   }
   if (n < 2 && bh < WL__SPLIT_OVERLAP * hp && bw <= WL__SPLIT_NARROW * hp) {
     /* The head band's column profile (it overwrites T). */
-    double *P = m->col_acc, total = 0;
+    double *P = m->col_acc;
     int band = y0 + (int)lround(WL__SPLIT_BAND * hp) - 1;
-    for (int x = x0; x <= x1; x++) P[x] = 0;
-    for (int y = y0; y <= band; y++) {
-      size_t o = (size_t)y * (size_t)m->w;
-      for (int x = x0; x <= x1; x++)
-        if ((m->mask[o + (size_t)x] & WL__STATE_BITS) == pol)
-          P[x] += abs_d(m, frame, kp, use_gain, o + (size_t)x);
-    }
-    for (int x = x0; x <= x1; x++) total += P[x];
+    double total = column_profile(m, frame, kp, use_gain, c, band);
     int v = total > 0 ? find_cut(P, x0, x1, total, WL__SPLIT_BAND_VALLEY)
                       : -1;
     if (v < 0) return nc;

@@ -156,6 +156,18 @@ static void anchor_mark(wl_tracker_t *tr) {
   }
 }
 
+double wl__anchor_gate(const wl_tracker_t *tr, int i, double g, double min_px,
+                       double *px, double *py) {
+  const wl__trk_t *k = &tr->trk[i];
+  const wl_track_t *t = &tr->tracks[i];
+  double T = (double)(tr->t_last_ns - k->anc_t_ns) * 1e-9;
+  if (!(T >= 0)) T = 0;
+  double s = t->w > t->h ? t->w : t->h;
+  *px = k->anc_x + k->anc_vx * T;
+  *py = k->anc_y + k->anc_vy * T;
+  return fmax(min_px, g * s) + g * s * T;
+}
+
 /* Re-acquisition gate (reacquire_gate_rel, track.h). A LOST track (or a
  * confirmed one hidden for more than coast_frames, occlude_frames) with
  * WL__ANCHOR_MIN_HITS clean hits takes only a detection whose centroid lies
@@ -182,11 +194,7 @@ static void gate_reacquire(wl_tracker_t *tr) {
     if (t->state == WL_TRACK_TENTATIVE || t->misses <= tr->p.coast_frames ||
         k->n_clean < WL__ANCHOR_MIN_HITS || k->n_allowed == 0)
       continue;
-    double T = (double)(tr->t_last_ns - k->anc_t_ns) * 1e-9;
-    if (!(T >= 0)) T = 0;
-    double s = t->w > t->h ? t->w : t->h;
-    double r = fmax(REACQ_MIN_PX, g * s) + g * s * T;
-    double px = k->anc_x + k->anc_vx * T, py = k->anc_y + k->anc_vy * T;
+    double px, py, r = wl__anchor_gate(tr, i, g, REACQ_MIN_PX, &px, &py);
     float *row = tr->cost + (size_t)i * stride;
     for (int j = 0; j < tr->n_meas && k->n_allowed > 0; j++) {
       if (!(row[j] < INFINITY)) continue;

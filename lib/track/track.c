@@ -1343,11 +1343,7 @@ static void relink(wl_tracker_t *tr, int i) {
     if (o == i || (u->state != WL_TRACK_LOST && !hidden) || q->dead ||
         q->polarity != k->polarity || q->n_clean < WL__ANCHOR_MIN_HITS)
       continue;
-    double T = (double)(tr->t_last_ns - q->anc_t_ns) * 1e-9;
-    if (!(T >= 0)) T = 0;
-    double s = u->w > u->h ? u->w : u->h;
-    double r = fmax(RELINK_MIN_PX, g * s) + g * s * T;
-    double px = q->anc_x + q->anc_vx * T, py = q->anc_y + q->anc_vy * T;
+    double px, py, r = wl__anchor_gate(tr, o, g, RELINK_MIN_PX, &px, &py);
     double d = hypot(k->ax.pos - px, k->ay.pos - py);
     if (d > r || q->anc_vx * k->ax.vel + q->anc_vy * k->ay.vel < 0) continue;
     if (d < best_d) {

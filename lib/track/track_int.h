@@ -217,4 +217,11 @@ struct wl_tracker {
  * solver (which would be a bug: the sizes are checked at creation). */
 int wl__track_associate(wl_tracker_t *tr, wl_err_t *err);
 
+/* Where track i's motion anchor puts it now (tr->t_last_ns) in *px, *py,
+ * and the radius of the gate about that point: max(min_px, g s) + g s T,
+ * s the larger side of the track's box, T the seconds since the anchor
+ * (associate.c; the re-acquisition gate and the relink use it). */
+double wl__anchor_gate(const wl_tracker_t *tr, int i, double g, double min_px,
+                       double *px, double *py);
+
 #endif
