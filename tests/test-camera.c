@@ -438,6 +438,36 @@ TEST_IMPL(camera_footprint) {
   return 0;
 }
 
+/* The per-row height of a standing object (the size prior): 0 at and
+ * above the horizon; below it about f h / range for a camera near level
+ * (the object's angle at its distance), growing towards the bottom. */
+TEST_IMPL(camera_heights_px) {
+  wl_camera_t cam;
+  ASSERT_EQ(make_camera(&cam, 33.12, 41.56, 15.0, 270.0, -3.0, 0.0, 0, 0, 0),
+            WL_OK);
+  float *rows = calloc((size_t)cam.height, sizeof *rows);
+  ASSERT(rows != NULL);
+  wl_camera_heights_px(&cam, 1.7, rows);
+  double horizon = wl_camera_horizon_row(&cam, 0.5 * cam.width);
+  int below = 0;
+  for (int y = 0; y < cam.height; y++) {
+    if (y + 1.0 <= horizon) {
+      ASSERT(rows[y] == 0.0f);
+      continue;
+    }
+    double g[3];
+    ASSERT_EQ(wl_camera_pixel_to_ground(&cam, 0.5 * cam.width, y + 1.0, g),
+              WL_OK);
+    double expect = cam.f_px * 1.7 / hypot(g[0], g[1]);
+    if (fabs(rows[y] - expect) > 0.05 * expect + 0.01)
+      TEST_FAIL_("row %d: %.4f px, expected about %.4f", y, rows[y], expect);
+    if (below++ > 0) ASSERT_DBL_GT(rows[y], rows[y - 1]);
+  }
+  ASSERT_GT(below, 100);
+  free(rows);
+  return 0;
+}
+
 TEST_IMPL(camera_ground_surface) {
   wl_camera_t cam;
   ASSERT_EQ(make_camera(&cam, 33.12, 41.56, 15.0, 0.0, -3.0, 0.0, 0, 0, 0),

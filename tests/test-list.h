@@ -23,6 +23,7 @@
   X(camera_orientation) \
   X(camera_horizon) \
   X(camera_footprint) \
+  X(camera_heights_px) \
   X(camera_ground_surface) \
   X(camera_json_example) \
   X(camera_json_errors) \

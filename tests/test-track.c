@@ -69,6 +69,13 @@ static wl_detection_t det_at(double cx, double cy, double w, double h,
   return d;
 }
 
+/* The default parameters, for a 640 x 512 image. */
+static void image_params(wl_track_params_t *p) {
+  wl_track_default_params(p);
+  p->width = 640;
+  p->height = 512;
+}
+
 static wl_tracker_t *make_tracker(int width, int height) {
   wl_track_params_t p;
   wl_track_default_params(&p);
@@ -167,9 +174,7 @@ TEST_IMPL(track_crossing_optimal) {
  * off its prediction; without it, it takes the cold one. */
 static int polarity_run(int gate, int *took_cold, uint64_t *ids) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   p.polarity_gate = gate;
   wl_tracker_t *tr;
   wl_err_t err;
@@ -326,9 +331,7 @@ TEST_IMPL(track_tentative_not_output) {
     /* 0: moving 2 px/frame; 1: static, static path off; 2: static,
      * static path after 15 hits */
     wl_track_params_t p;
-    wl_track_default_params(&p);
-    p.width = 640;
-    p.height = 512;
+    image_params(&p);
     p.static_confirm_hits = mode == 2 ? 15 : 0;
     wl_tracker_t *tr = NULL;
     ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
@@ -380,9 +383,7 @@ TEST_IMPL(track_spots_end) {
   wl_err_t err;
   for (int keep = 0; keep < 2; keep++) {
     wl_track_params_t p;
-    wl_track_default_params(&p);
-    p.width = 640;
-    p.height = 512;
+    image_params(&p);
     p.spot_keep_chi2 = keep ? 25.0 : 0.0;
     wl_tracker_t *tr = NULL;
     ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
@@ -428,9 +429,7 @@ TEST_IMPL(track_spots_keep_point_like) {
   wl_err_t err;
   for (int loose = 0; loose < 2; loose++) {
     wl_track_params_t p;
-    wl_track_default_params(&p);
-    p.width = 640;
-    p.height = 512;
+    image_params(&p);
     ASSERT_EQ(p.spot_keep_max_area, 6);
     ASSERT_EQ(p.spot_keep_max_w, 3);
     if (loose) p.spot_keep_max_area = p.spot_keep_max_w = 10;
@@ -480,9 +479,7 @@ TEST_IMPL(track_vouch_static) {
   for (int mode = 0; mode < 3; mode++) { /* 0: plain, 1: vouched, 2: both
                                             vouched and spot-born */
     wl_track_params_t p;
-    wl_track_default_params(&p);
-    p.width = 640;
-    p.height = 512;
+    image_params(&p);
     ASSERT_EQ(p.static_confirm_hits, 30);
     ASSERT_EQ(p.static_vouched_hits, 3);
     wl_tracker_t *tr = NULL;
@@ -540,9 +537,7 @@ TEST_IMPL(track_vouch_gate) {
   wl_err_t err;
   for (int gate = 0; gate < 2; gate++) {
     wl_track_params_t p;
-    wl_track_default_params(&p);
-    p.width = 640;
-    p.height = 512;
+    image_params(&p);
     ASSERT(p.vouched_gate_px == 1.5);
     if (!gate) p.vouched_gate_px = 0;
     wl_tracker_t *tr = NULL;
@@ -604,9 +599,7 @@ TEST_IMPL(track_reacquire_gate) {
   wl_err_t err;
   for (int gate = 0; gate < 2; gate++) {
     wl_track_params_t p;
-    wl_track_default_params(&p);
-    p.width = 640;
-    p.height = 512;
+    image_params(&p);
     ASSERT(p.reacquire_gate_rel == 0.15);
     if (!gate) p.reacquire_gate_rel = 0;
     wl_tracker_t *tr = NULL;
@@ -672,9 +665,7 @@ TEST_IMPL(track_reacquire_gate) {
  */
 static int merge_velocity_run(int merge_split, double *vx, double *vy) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   p.merge_split = merge_split;
   wl_tracker_t *tr = NULL;
   wl_err_t err;
@@ -725,9 +716,7 @@ TEST_IMPL(track_merge_velocity) {
 static int hidden_run(int occlude, int *out_hidden, double *max_err,
                       int *same_id) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   p.occlude_frames = occlude;
   wl_tracker_t *tr = NULL;
   wl_err_t err;
@@ -800,9 +789,7 @@ TEST_IMPL(track_hidden_output) {
 static int standing_run(int hold, int *n_out, double *max_err,
                         int *same_id, int *p_kept) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   p.standing_hold_frames = hold;
   wl_tracker_t *tr = NULL;
   wl_err_t err;
@@ -889,9 +876,7 @@ static int relink_run(double gate, double dir, uint64_t *id_first,
                       uint64_t *id_last, int *n_ids,
                       wl_tracker_stats_t *st) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   p.relink_gate_rel = gate;
   wl_tracker_t *tr = NULL;
   wl_err_t err;
@@ -956,9 +941,7 @@ TEST_IMPL(track_relink) {
 TEST_IMPL(track_confirm_now) {
   wl_err_t err;
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   wl_tracker_t *tr = NULL;
   ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
   wl_detection_t d[2] = {det_at(200, 200, 4, 16, 20),
@@ -1005,9 +988,7 @@ static int grow_case(int mode, int grow, size_t *n_all, double *w,
                      int *det_index) {
   wl_err_t err;
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   if (!grow) p.grow_young_frames = 0;
   wl_tracker_t *tr = NULL;
   ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
@@ -1075,9 +1056,7 @@ TEST_IMPL(track_slow_drift_confirm) {
     for (int trial = 0; trial < 10; trial++) {
       rng_t r = {0x2545f4914f6cdd1dULL + (uint64_t)(97 * trial + mode)};
       wl_track_params_t p;
-      wl_track_default_params(&p);
-      p.width = 640;
-      p.height = 512;
+      image_params(&p);
       p.static_confirm_hits = 0; /* this path alone */
       if (mode == 1) p.slow_confirm_hits = 0;
       wl_tracker_t *tr = NULL;
@@ -1123,9 +1102,7 @@ TEST_IMPL(track_static_after_ffc) {
     /* 0: no FFC; 1: FFC at frame 10; 2: born at frame 12, after the FFC;
      * 3: moving, born at frame 8, FFC at frame 10 */
     wl_track_params_t p;
-    wl_track_default_params(&p);
-    p.width = 640;
-    p.height = 512;
+    image_params(&p);
     p.static_confirm_hits = 15;
     wl_tracker_t *tr = NULL;
     ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
@@ -1157,9 +1134,7 @@ TEST_IMPL(track_static_after_ffc) {
 static double restart_score(int warm, int restart, double x, double y) {
   wl_err_t err;
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   p.confirm_score = 10000; /* nothing confirms: scores only */
   wl_tracker_t *tr = NULL;
   if (wl_tracker_new(&tr, &p, &err) != WL_OK) return NAN;
@@ -1205,9 +1180,7 @@ TEST_IMPL(track_restart_clutter) {
 TEST_IMPL(track_hold_confirm) {
   wl_err_t err;
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   wl_tracker_t *tr = NULL;
   ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
   wl_tracker_hold_confirmations(tr, 10);
@@ -1334,9 +1307,7 @@ static int nuisance_run(const wl_track_params_t *p, int kind, int nf,
  */
 TEST_IMPL(track_wanderer_not_confirmed) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   /* The straightness rule alone: the slow-drift path (drifted()) fits a
    * line to 12+ hits, which a short stretch of a swing also fits, and
    * does not apply the rule (requiring it there cost long-range recall
@@ -1367,9 +1338,7 @@ TEST_IMPL(track_wanderer_not_confirmed) {
  */
 TEST_IMPL(track_row_streak_not_confirmed) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_EQ(nuisance_run(&p, 1, 300, 0), -1);
   int dot = nuisance_run(&p, 3, 300, 0);
   ASSERT_GE(dot, 2);
@@ -1400,9 +1369,7 @@ TEST_IMPL(track_row_streak_not_confirmed) {
  */
 TEST_IMPL(track_flat_streak_not_confirmed) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   for (uint64_t seed = 0; seed < 4; seed++)
     ASSERT_EQ(nuisance_run(&p, 6, 300, seed), -1);
   int car = nuisance_run(&p, 7, 300, 0);
@@ -1444,9 +1411,7 @@ static int static_box_run(const wl_track_params_t *p, double w, double h,
  */
 TEST_IMPL(track_large_static_not_confirmed) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_EQ(static_box_run(&p, 20, 20, 0.0), -1);
   ASSERT_EQ(static_box_run(&p, 12, 12, 0.0), p.static_confirm_hits - 1);
   int moving = static_box_run(&p, 20, 20, 1.0);
@@ -1498,9 +1463,7 @@ static int fragment_run(const wl_track_params_t *p, double w, double h,
  */
 TEST_IMPL(track_fragment_not_confirmed) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_EQ(fragment_run(&p, 1.0, 1.0, 2.0), 1);
   ASSERT_EQ(fragment_run(&p, 2.0, 2.0, 1.0), 1);
   ASSERT_EQ(fragment_run(&p, 5.0, 4.0, 2.0), 2);
@@ -1557,9 +1520,7 @@ static int residue_run(const wl_track_params_t *p, double aw, double speed) {
  */
 TEST_IMPL(track_fragment_residue_not_confirmed) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_EQ(residue_run(&p, 6.0, 0.0), 0);
   ASSERT_EQ(residue_run(&p, 6.0, 10.0), 1);
   ASSERT_EQ(residue_run(&p, 3.0, 0.0), 1);
@@ -1618,9 +1579,7 @@ static int part_run(const wl_track_params_t *p, int with, int *body) {
  */
 TEST_IMPL(track_part_not_output) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   int body = 0;
   ASSERT_EQ(part_run(&p, 1, &body), 0);
   ASSERT_EQ(body, 1);
@@ -1683,9 +1642,7 @@ static int trail_run(const wl_track_params_t *p, int ahead, int *person) {
  */
 TEST_IMPL(track_cold_trail_not_confirmed) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   float heights[512];
   for (int r = 0; r < 512; r++) heights[r] = 20.0f;
   p.person_px = heights;
@@ -1802,9 +1759,7 @@ TEST_IMPL(track_coast_freeze) {
   wl_err_t err;
   wl_tracker_t *tr = NULL;
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
   size_t n = 0;
   const wl_track_t *c = NULL;
@@ -2513,9 +2468,7 @@ TEST_IMPL(classify_temporal_and_unknown) {
  */
 static int merge_pass(int merge_split, int *ids_ok, uint64_t *splits) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   p.merge_split = merge_split;
   wl_tracker_t *tr = NULL;
   wl_err_t err;
@@ -2689,9 +2642,7 @@ TEST_IMPL(track_crowd_identity) {
  */
 TEST_IMPL(track_small_static_needs_more_hits) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_GT(p.static_small_hits, p.static_confirm_hits);
   ASSERT_EQ(static_box_run(&p, 2, 3, 0.0), p.static_small_hits - 1);
   ASSERT_EQ(static_box_run(&p, 4, 4, 0.0), p.static_confirm_hits - 1);
@@ -2756,9 +2707,7 @@ static int ghost_run(const wl_track_params_t *p, double speed) {
  */
 TEST_IMPL(track_ghost_not_confirmed) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_EQ(ghost_run(&p, 0.0), 0);
   ASSERT_EQ(ghost_run(&p, 20.0), 1);
   p.ghost_max_area = 0;
@@ -2819,9 +2768,7 @@ static int cold_ghost_run(const wl_track_params_t *p, double w, double h,
  */
 TEST_IMPL(track_cold_ghost_not_confirmed) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_GT(p.cold_ghost_max_h, 0.0);
   ASSERT_EQ(cold_ghost_run(&p, 2.0, 2.0, -1, 0.0), 0);
   ASSERT_EQ(cold_ghost_run(&p, 2.0, 2.0, 1, 0.0), 1);
@@ -2850,9 +2797,7 @@ TEST_IMPL(track_cold_ghost_not_confirmed) {
  */
 TEST_IMPL(track_cold_ghost_mean_height) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_LT(p.cold_ghost_max_h, 8.0);
   ASSERT_EQ(cold_ghost_run_tall(&p, 2.0, 2.0, -1, 0.0, 8.0), 0);
   ASSERT_EQ(cold_ghost_run_tall(&p, 2.0, 8.0, -1, 0.0, 0.0), 1);
@@ -2904,9 +2849,7 @@ static int ffc_jump_run(const wl_track_params_t *p, int start, double jump,
  */
 TEST_IMPL(track_ffc_jump_not_motion) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_EQ(p.ffc_skip_jump, 1);
   ASSERT_EQ(ffc_jump_run(&p, 0, 10.0, 0.0, 2.0, 2.0), -1);
   int walker = ffc_jump_run(&p, 17, 0.0, 0.5, 2.0, 2.0);
@@ -2954,9 +2897,7 @@ TEST_IMPL(track_size_for_range) {
   static float person[512];
   for (int y = 0; y < 512; y++) person[y] = y > 180 ? 0.2f * (y - 180) : 0;
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_GT(range_run(&p, 450, 2, 2), 0); /* no person_px: no rule */
   p.person_px = person;
   ASSERT_EQ(range_run(&p, 450, 2, 2), -1);
@@ -2996,9 +2937,7 @@ TEST_IMPL(track_far_needs_hits) {
   static float person[512];
   for (int y = 0; y < 512; y++) person[y] = y > 180 ? 0.2f * (y - 180) : 0;
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_EQ(p.far_confirm_hits, 30);
   int early = far_run(&p, 1.0, 183, 2, 2); /* no person_px: no rule */
   ASSERT_GE(early, 0);
@@ -3031,9 +2970,7 @@ TEST_IMPL(track_static_min_size) {
   static float person[512];
   for (int y = 0; y < 512; y++) person[y] = y > 180 ? 0.2f * (y - 180) : 0;
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   p.person_px = person;
   ASSERT_DBL_GT(9.0, p.min_target_frac * 54.0 + 1.0);
   ASSERT_DBL_LT(9.0, p.static_min_frac * 54.0);
@@ -3062,9 +2999,7 @@ TEST_IMPL(track_static_min_size) {
 static int gait_errors(double w_gain, double h_gain, double *ew, double *eh,
                        double *bias_h) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   p.width_smoothing = w_gain;
   p.height_smoothing = h_gain;
   wl_tracker_t *tr = NULL;
@@ -3118,20 +3053,6 @@ TEST_IMPL(track_box_gait) {
   ASSERT_DBL_LT(eh, 0.8 * eh_old);
   ASSERT_DBL_LT(fabs(bh), 0.1);
   return 0;
-}
-
-/* Per image row, the pixel height of a 1.7 m person with its feet on that
- * row (as the pipeline gives it to the tracker). */
-static void person_rows(const wl_camera_t *cam, float *out) {
-  for (int y = 0; y < cam->height; y++) {
-    double g[3], u, v;
-    out[y] = 0.0f;
-    if (wl_camera_pixel_to_ground(cam, 0.5 * cam->width, y + 1.0, g) != WL_OK)
-      continue;
-    g[2] += 1.7;
-    if (wl_camera_enu_to_pixel(cam, g, &u, &v) != WL_OK) continue;
-    out[y] = y + 1.0 - v > 0 ? (float)(y + 1.0 - v) : 0.0f;
-  }
 }
 
 /* A 1.75 m person walking towards the camera (dir 1; its detections lack
@@ -3193,7 +3114,7 @@ TEST_IMPL(track_person_cut_extended) {
   ASSERT_OK(test_camera(&cam), &(wl_err_t){0});
   float *rows = calloc((size_t)cam.height, sizeof *rows);
   ASSERT(rows != NULL);
-  person_rows(&cam, rows);
+  wl_camera_heights_px(&cam, 1.7, rows); /* as the pipeline gives it */
   wl_track_params_t p;
   wl_track_default_params(&p);
   for (int dir = -1; dir <= 1; dir += 2) {
@@ -3250,9 +3171,7 @@ static int cold_squat_run(const wl_track_params_t *p, double w, double h,
  */
 TEST_IMPL(track_cold_squat_not_static) {
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_DBL_GT(p.cold_static_aspect, 1.0);
   ASSERT_EQ(cold_squat_run(&p, 6.0, 3.0, -1), -1);
   ASSERT_GT(cold_squat_run(&p, 2.0, 6.0, -1), 0);
@@ -3282,9 +3201,7 @@ TEST_IMPL(track_sky_edge_not_confirmed) {
     ground[y] = 0.5f + 0.1f * y;
   }
   wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = 640;
-  p.height = 512;
+  image_params(&p);
   ASSERT_EQ(p.border_confirm, 1);
   ASSERT_GT(range_run(&p, 1.0, 2, 2), 0); /* no person_px: no rule */
   p.person_px = sky;

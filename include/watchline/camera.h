@@ -104,6 +104,13 @@ int wl_camera_pixel_to_ground(const wl_camera_t *cam, double u, double v,
 void wl_camera_ground_at(const wl_camera_t *cam, double east, double north,
                          double ground_enu[3]);
 
+/* Per image row y (out[0 .. cam->height - 1]), the pixel height of an
+ * object height_m tall standing on the ground point under the bottom edge
+ * of row y in the centre column: 0 where that edge sees no ground (at and
+ * above the horizon). The size prior of a standing person per row. */
+void wl_camera_heights_px(const wl_camera_t *cam, double height_m,
+                          float *out);
+
 /* Ground range (m, horizontal from the tower) and bearing (deg clockwise from
  * true north, [0, 360)) of an ENU point. */
 void wl_camera_range_bearing(const wl_camera_t *cam, const double p_enu[3],

@@ -668,6 +668,20 @@ void wl_camera_ground_at(const wl_camera_t *cam, double east, double north,
   ground_enu[2] = (q != 0.0) ? c / q : 0.0;
 }
 
+void wl_camera_heights_px(const wl_camera_t *cam, double height_m,
+                          float *out) {
+  for (int y = 0; y < cam->height; y++) {
+    double g[3], u, v;
+    out[y] = 0.0f;
+    if (wl_camera_pixel_to_ground(cam, 0.5 * cam->width, y + 1.0, g) != WL_OK)
+      continue;
+    g[2] += height_m;
+    if (wl_camera_enu_to_pixel(cam, g, &u, &v) != WL_OK) continue;
+    double h = y + 1.0 - v;
+    out[y] = h > 0 && h < 1e6 ? (float)h : 0.0f;
+  }
+}
+
 void wl_camera_range_bearing(const wl_camera_t *cam, const double p_enu[3],
                              double *range_m, double *bearing_deg) {
   (void)cam;

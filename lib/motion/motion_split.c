@@ -299,7 +299,6 @@ static size_t split_overlap(wl_motion_t *m, const wl_frame_t *frame,
     if (!(hf >= 6.0)) return nc;
     yf = y0 + (int)lround(hf) - 1;
     if (yf >= y1) return nc;
-    if (yf < y0) yf = y0;
   }
   if (near_top <= y0) return nc;
   double above = 0;

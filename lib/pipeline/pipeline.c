@@ -22,9 +22,10 @@
  * With a camera model the pipeline gives the motion detector a size prior
  * (wl_motion_params_t.person_px): per image row, the pixel height of a
  * standing person (WL__PERSON_M tall) whose feet are on that row, from
- * the ground point under the centre column; O(height) floats. The tracker
- * gets the same heights (wl_track_params_t.person_px) for its test of
- * sizes no target has at its range.
+ * the ground point under the centre column (wl_camera_heights_px);
+ * O(height) floats. The tracker gets the same heights
+ * (wl_track_params_t.person_px) for its test of sizes no target has at
+ * its range.
  *
  * Radiometric video that is not 8-bit (the simulator, 16-bit cameras):
  * the temporal background model learns a target that stands still into
@@ -144,22 +145,6 @@ int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
   return WL_OK;
 }
 
-/* The size prior: per row y, the height in pixels of a person whose feet
- * are at the bottom edge of row y in the centre column; 0 at and above
- * the horizon. */
-static void person_heights(const wl_camera_t *cam, float *out) {
-  for (int y = 0; y < cam->height; y++) {
-    double g[3], u, v;
-    out[y] = 0.0f;
-    if (wl_camera_pixel_to_ground(cam, 0.5 * cam->width, y + 1.0, g) != WL_OK)
-      continue;
-    g[2] += WL__PERSON_M;
-    if (wl_camera_enu_to_pixel(cam, g, &u, &v) != WL_OK) continue;
-    double h = y + 1.0 - v;
-    out[y] = h > 0 && h < 1e6 ? (float)h : 0.0f;
-  }
-}
-
 /* Make every stage for frames like the first one. */
 static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
                           wl_err_t *err) {
@@ -204,7 +189,7 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
   if (pl->has_camera && !mp.person_px) {
     pl->person_px = malloc((size_t)height * sizeof *pl->person_px);
     if (!pl->person_px) return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
-    person_heights(&pl->cam, pl->person_px);
+    wl_camera_heights_px(&pl->cam, WL__PERSON_M, pl->person_px);
     mp.person_px = pl->person_px;
   }
   /* The tracker uses the same person heights: its test of sizes no target
