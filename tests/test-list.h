@@ -185,9 +185,12 @@
   X(track_vouch_gate) \
   X(track_reacquire_gate) \
   X(track_merge_velocity) \
+  X(track_contested_hold) \
+  X(track_anchor_cost) \
   X(track_hidden_output) \
   X(track_standing_hold) \
   X(track_relink) \
+  X(track_relink_standing) \
   X(track_confirm_now) \
   X(track_grow_whole) \
   X(track_box_unbiased) \

@@ -705,6 +705,162 @@ TEST_IMPL(track_merge_velocity) {
 }
 
 /*
+ * A contested hit (contested_hold): walkers A (5 x 18 px, left at
+ * 15 px/s) and B (right at 15 px/s) cross on one row at frame 50. From
+ * frame 45 to 55 the detector sees one blob of them, 8 x 18 px at the
+ * meeting point: hardly larger than one person (too tight for the merge
+ * split, and clean by its size). One track takes it, the other misses
+ * with its prediction inside it. With contested_hold the taker keeps its
+ * velocity through the blob (within 2 px/s of its walker's at frame
+ * 55), both tracks take their walkers back after it and keep them to
+ * the end; without it (the premise) the standing blob slowed the
+ * taker's velocity by more than 6 px/s.
+ */
+static int contested_run(int hold, double *taker_vx, double *walker_vx,
+                         int *kept) {
+  wl_track_params_t p;
+  image_params(&p);
+  p.contested_hold = hold;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  if (wl_tracker_new(&tr, &p, &err) != WL_OK) return -1;
+  uint64_t id_a = 0, id_b = 0;
+  int rc = -1, right = 0;
+  *kept = 0;
+  for (int f = 0; f < 80; f++) {
+    double xa = 300 - 0.5 * f, xb = 250 + 0.5 * f;
+    wl_detection_t d[2];
+    size_t n = 2;
+    if (f >= 45 && f <= 55) {
+      d[0] = det_at(275, 200, 8, 18, 20);
+      n = 1;
+    } else {
+      d[0] = det_at(xa, 200, 5, 18, 20);
+      d[1] = det_at(xb, 200, 5, 18, 20);
+    }
+    if (wl_tracker_update(tr, f * FRAME_NS, d, n, &err) != WL_OK) break;
+    size_t all;
+    const wl_track_t *t = wl_tracker_tracks(tr, &all);
+    if (f == 40) {
+      for (size_t i = 0; i < all; i++) {
+        if (t[i].state != WL_TRACK_CONFIRMED) continue;
+        if (t[i].det_index == 0) id_a = t[i].id;
+        if (t[i].det_index == 1) id_b = t[i].id;
+      }
+    }
+    if (f == 55) {
+      for (size_t i = 0; i < all; i++) {
+        if (t[i].det_index != 0 || !(t[i].id == id_a || t[i].id == id_b))
+          continue;
+        *taker_vx = t[i].vx;
+        *walker_vx = t[i].id == id_a ? -15.0 : 15.0;
+        rc = 0;
+      }
+    }
+    if (f >= 60) {
+      const wl_track_t *a = find_id(t, all, id_a), *b = find_id(t, all, id_b);
+      right += a && b && a->det_index == 0 && b->det_index == 1;
+    }
+  }
+  *kept = right == 20;
+  wl_tracker_free(tr);
+  return id_a && id_b ? rc : -1;
+}
+
+TEST_IMPL(track_contested_hold) {
+  double vx = 0, walker = 0;
+  int kept = 0;
+  ASSERT_EQ(contested_run(1, &vx, &walker, &kept), 0);
+  fprintf(stderr, "contested: taker v %.2f px/s (walker %.0f), kept %d\n",
+          vx, walker, kept);
+  ASSERT(fabs(vx - walker) < 2.0);
+  ASSERT(kept);
+  ASSERT_EQ(contested_run(0, &vx, &walker, &kept), 0);
+  fprintf(stderr, "premise: taker v %.2f px/s (walker %.0f), kept %d\n", vx,
+          walker, kept);
+  ASSERT(fabs(vx - walker) > 6.0);
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  ASSERT_EQ(p.contested_hold, 1);
+  p.contested_hold = 2;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  return 0;
+}
+
+/*
+ * Anchor cost (anchor_cost): walker A (5 x 18 px) walks left at 15 px/s
+ * on row 200; in frames 50-57 it is inside a wider blob (12 x 22 px)
+ * whose centroid slides down 0.7 px per frame (no clean hit: the track's
+ * position follows the blob, its velocity is held). From frame 58 A is
+ * seen alone again, and so is walker C, walking beside it below, placed
+ * 0.3 px nearer to the track's Kalman prediction than A is (mirrored
+ * about it). With the anchor cost A's track takes A (its anchor
+ * prediction is on A's row) in frame 58 and keeps it to frame 70;
+ * without it (the premise) it takes C.
+ */
+static int anchor_cost_run(double w, int *on_a) {
+  wl_track_params_t p;
+  image_params(&p);
+  p.anchor_cost = w;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  if (wl_tracker_new(&tr, &p, &err) != WL_OK) return -1;
+  uint64_t id = 0;
+  double yc = 0;
+  int rc = 0;
+  *on_a = 0;
+  for (int f = 0; f < 71 && rc == 0; f++) {
+    double xa = 300 - 0.5 * f;
+    wl_detection_t d[2];
+    size_t n = 1;
+    if (f >= 50 && f < 58) {
+      d[0] = det_at(xa, 200 + 0.7 * (f - 49), 12, 22, 20);
+    } else if (f >= 58) {
+      d[0] = det_at(xa, yc, 5, 18, 20); /* C */
+      d[1] = det_at(xa, 200, 5, 18, 20); /* A */
+      n = 2;
+    } else {
+      d[0] = det_at(xa, 200, 5, 18, 20);
+    }
+    if (wl_tracker_update(tr, f * FRAME_NS, d, n, &err) != WL_OK) rc = -1;
+    size_t all;
+    const wl_track_t *t = wl_tracker_tracks(tr, &all);
+    if (f == 40 && all == 1 && t[0].state == WL_TRACK_CONFIRMED) id = t[0].id;
+    if (f < 40) continue;
+    const wl_track_t *a = id ? find_id(t, all, id) : NULL;
+    if (!a) {
+      rc = -1;
+      break;
+    }
+    /* The Kalman prediction of the next frame is a->cy + a->vy dt. */
+    if (f == 57) yc = 2.0 * (a->cy + a->vy / FPS) - 200.0 - 0.3;
+    if (f >= 58) *on_a += a->det_index == 1;
+  }
+  wl_tracker_free(tr);
+  return yc > 203 ? rc : -1;
+}
+
+TEST_IMPL(track_anchor_cost) {
+  int on_a = 0;
+  ASSERT_EQ(anchor_cost_run(0.5, &on_a), 0);
+  fprintf(stderr, "anchor cost: on A in %d of 13 frames\n", on_a);
+  ASSERT_EQ(on_a, 13);
+  ASSERT_EQ(anchor_cost_run(0, &on_a), 0);
+  fprintf(stderr, "premise: on A in %d of 13 frames\n", on_a);
+  ASSERT(on_a < 13);
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  ASSERT(p.anchor_cost == 0.5);
+  p.anchor_cost = -1;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  return 0;
+}
+
+/*
  * Hidden behind a passer-by (occlude_frames): walker A (5 x 18 px) walks
  * left at 15 px/s, walker B (8 x 18 px, a nearer person, 1 px lower)
  * walks right at 15 px/s; they cross at frame 50. While B covers A
@@ -931,6 +1087,77 @@ TEST_IMPL(track_relink) {
   wl_tracker_t *tr = NULL;
   wl_err_t err;
   ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  return 0;
+}
+
+/*
+ * No relink of a standing track by a walker (RELINK_STANDING_PX_S in
+ * track.c): standing person S (3 x 15 px, vouched for) is seen at
+ * (300, 200) in frames 0-39, then not (hidden); from frame 60 walker W
+ * (5 x 18 px) walks right at 15 px/s from x = 297, through where S
+ * stands. W's new track is confirmed within the relink radius of S's
+ * anchor, which grew while S was unseen, but a walker is not the
+ * standing person come back: W keeps an id of its own and S's id is
+ * never on W. With standing_hold_frames 0 (no standing rules, the
+ * premise) W takes over S's id (one relink).
+ */
+static int standing_relink_run(int hold, int *w_on_s, int *w_seen,
+                               wl_tracker_stats_t *st) {
+  wl_track_params_t p;
+  image_params(&p);
+  p.standing_hold_frames = hold;
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  if (wl_tracker_new(&tr, &p, &err) != WL_OK) return -1;
+  uint64_t id_s = 0;
+  int rc = 0;
+  *w_on_s = *w_seen = 0;
+  for (int f = 0; f < 90 && rc == 0; f++) {
+    wl_detection_t d;
+    size_t n = 0;
+    if (f < 40) {
+      d = det_at(300, 200, 3, 15, 20);
+      n = 1;
+    } else if (f >= 60) {
+      d = det_at(297 + 0.5 * (f - 60), 200, 5, 18, 20);
+      n = 1;
+    }
+    if (wl_tracker_update(tr, f * FRAME_NS, &d, n, &err) != WL_OK) rc = -1;
+    size_t all;
+    const wl_track_t *t = wl_tracker_tracks(tr, &all);
+    if (f == 2 && all == 1) {
+      id_s = t[0].id;
+      wl_tracker_vouch(tr, id_s);
+    }
+    if (f < 60) continue;
+    size_t nc;
+    const wl_track_t *c = wl_tracker_confirmed(tr, &nc);
+    for (size_t i = 0; i < nc; i++) {
+      if (c[i].det_index != 0) continue;
+      (*w_seen)++;
+      *w_on_s += c[i].id == id_s;
+    }
+  }
+  wl_tracker_stats(tr, st);
+  wl_tracker_free(tr);
+  return id_s ? rc : -1;
+}
+
+TEST_IMPL(track_relink_standing) {
+  int on_s = 0, seen = 0;
+  wl_tracker_stats_t st;
+  ASSERT_EQ(standing_relink_run(135, &on_s, &seen, &st), 0);
+  fprintf(stderr, "walker output %d frames, %d of them with S's id, "
+          "%llu relinks\n", seen, on_s, (unsigned long long)st.relinks);
+  ASSERT(seen >= 20);
+  ASSERT_EQ(on_s, 0);
+  ASSERT_EQ(st.relinks, 0);
+  /* The premise: without the standing rules the walker takes S's id. */
+  ASSERT_EQ(standing_relink_run(0, &on_s, &seen, &st), 0);
+  fprintf(stderr, "premise: %d of %d with S's id, %llu relinks\n", on_s,
+          seen, (unsigned long long)st.relinks);
+  ASSERT(on_s >= 20);
+  ASSERT_EQ(st.relinks, 1);
   return 0;
 }
 

@@ -56,7 +56,12 @@
  * clean hit) moved on by its velocity averaged over its clean hits
  * (exponential, weight 0.1), within the radius given below. While it was
  * merged or coasting, its Kalman velocity (and with it the prediction)
- * drifts with the blobs it took; the anchor does not.
+ * drifts with the blobs it took; the anchor does not. A hit is not clean
+ * either when it is contested (contested_hold): the detection's box holds
+ * the predicted box centre of another confirmed track that took nothing
+ * (two people crossing in one blob). Anchor cost (anchor_cost): a
+ * walking track whose last frame was not a clean hit also pays for a
+ * detection's distance from its anchor prediction.
  *
  * Clutter map: when the image size is known, a grid of clutter_cell_px
  * cells learns how many detections per frame no confirmed track takes
@@ -170,7 +175,8 @@
  *              more than its own size or its score is below delete_score.
  * Relink (relink_gate_rel): a tentative track confirmed where a LOST or
  * hidden track is expected (near that track's anchor prediction, not
- * moving against its anchor velocity) is that track come back: the older
+ * moving against its anchor velocity; a standing track only for a new
+ * track slower than 6 px/s) is that track come back: the older
  * track takes over its filter, box and hit and keeps its own id, birth,
  * class evidence and anchor velocity; the new one is deleted.
  * Ids start at 1 and are never reused by a tracker.
@@ -404,7 +410,29 @@ typedef struct wl_track_params {
                                against that track's anchor velocity, is
                                that track: the nearest such one takes
                                over its filter and hit and keeps its own
-                               id; 0: off */
+                               id (not a standing track, see
+                               standing_hold_frames, for a new track
+                               moving at 6 px/s or more); 0: off */
+  int contested_hold;       /* 1: a hit on a whole detection whose box
+                               holds the predicted box centre of another
+                               confirmed track of its polarity with 10 or
+                               more clean hits that took no detection in
+                               that frame (two people crossing in one
+                               blob too tight for the merge split) is not
+                               clean: its anchor stays where it was and
+                               (with merge_split) the track keeps its
+                               anchor velocity through it; 0: off */
+  double anchor_cost;       /* 0.5: a confirmed or lost track with 10 or
+                               more clean hits, an anchor velocity of
+                               6 px/s or more (a walker), and whose last
+                               frame was not a clean hit (missed,
+                               merged, contested) adds this x
+                               0.5 d^2 / r^2 to the cost of
+                               each detection, d its distance from the
+                               anchor prediction and r = max(1 px, 0.15 s)
+                               + 0.15 s T (the re-acquisition radius with
+                               0.15): where the track was going before
+                               the merge or the coast; 0: off */
   double classify_interval_s; /* 0.1: class evidence at most this often */
   int contrast_in_kelvin;   /* 1: detections' peak_contrast is in kelvin
                                (radiometric frames) and the classifier may
