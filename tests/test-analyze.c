@@ -1311,6 +1311,63 @@ TEST_IMPL(analyze_still_refine) {
   return 0;
 }
 
+/* wl__still_refine in a flock: on ground at 283 K, sheep A (6 x 4 px,
+ * +7 K, columns 100-105, rows 120-123) with a neighbour 1 px apart on
+ * each side (columns 93-98 and 107-112), person_px 6. The neighbours fill
+ * a fifth of A's ring: a 1 x 1 piece on A's corner gets A's box all the
+ * same (refine_ring_frac 1), not with the compactness test of the
+ * standing-target search (0.1). Two pieces on A (one animal, two tracks)
+ * both get A's box, in either order: a piece's box does not hold the
+ * blob for the other. With the gaps closed the flock is one 20 px blob,
+ * more than refine_max_w (2) person heights wide: the piece keeps its
+ * box (with 4 it gets the flock's). */
+TEST_IMPL(analyze_still_refine_flock) {
+  wl_err_t err;
+  uint16_t *px = malloc(320 * 256 * sizeof *px);
+  float *person = malloc(256 * sizeof *person);
+  ASSERT(px != NULL && person != NULL);
+  for (int y = 0; y < 256; y++) person[y] = 6.0f;
+  scene_ground(px, 0);
+  scene_add(px, 93, 99, 120, 124, 700);
+  scene_add(px, 100, 106, 120, 124, 700);
+  scene_add(px, 107, 113, 120, 124, 700);
+  wl__still_t st;
+  ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
+  st.person_px = person;
+  wl_track_t t[2];
+  t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 1);
+  ASSERT_NEAR(t[0].x, 100.0, 0.5);
+  ASSERT_NEAR(t[0].w, 6.0, 0.6);
+  ASSERT_NEAR(t[0].h, 4.0, 0.6);
+  t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
+  st.refine_ring_frac = st.max_ring_frac;
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 0);
+  ASSERT_NEAR(t[0].w, 1.0, 1e-9);
+  st.refine_ring_frac = 1.0f;
+  for (int order = 0; order < 2; order++) {
+    t[order] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
+    t[1 - order] = out_track(105.5, 123.5, 1.0, 1.0, 2.0);
+    ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 2), 2);
+    for (int k = 0; k < 2; k++) {
+      ASSERT_NEAR(t[k].x, 100.0, 0.5);
+      ASSERT_NEAR(t[k].w, 6.0, 0.6);
+    }
+  }
+  scene_add(px, 99, 100, 120, 124, 700);
+  scene_add(px, 106, 107, 120, 124, 700);
+  t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 0);
+  ASSERT_NEAR(t[0].w, 1.0, 1e-9);
+  st.refine_max_w = 4.0f;
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 1);
+  ASSERT_NEAR(t[0].w, 20.0, 1.5);
+  wl__still_free(&st);
+  free(person);
+  free(px);
+  return 0;
+}
+
 /* The pipeline with the border-night camera on the simulator (tuning seed
  * 1): with sure_hits 1 (the default) tracks are output from the first
  * frame, each within 3 px of a truth box (the bird, 9 m/s, is missed in

@@ -271,6 +271,11 @@ typedef struct wl__still {
                          many px^2... (0: off) */
   float refine_min_snr, refine_min_k; /* ...on a blob of this contrast
                          (ring spreads, kelvin)... */
+  float refine_ring_frac; /* ...of whose ring at most this fraction
+                         reaches half its body level (1: no such test: a
+                         flock's neighbours fill the ring)... */
+  float refine_max_w; /* ...at most this many person heights wide at its
+                         foot row... */
   float refine_part;  /* ...at most this fraction of whose width and of
                          whose height the box spans gets the blob's box */
   float max_ring_frac;/* at most this fraction of the blob's ring may
@@ -335,6 +340,8 @@ typedef struct wl__still {
   size_t cap;         /* max_tracks */
   uint64_t *ids, *ids_next;  /* live ones, in the tracker's order */
   size_t n_ids;
+  uint8_t *piece;     /* max_tracks: wl__still_refine's scratch, which
+                         output tracks were pieces before the refine */
   int pending[WL__STILL_SITES];  /* detections appended by the vouching,
                          whose tracks are vouched for after the update */
   int n_pending;
@@ -397,13 +404,18 @@ void wl__still_resolve(wl__still_t *st, wl_tracker_t *tr);
  * detector then gives a 1-2 px piece of it (the part it has just moved
  * onto, a residue of a standing camel), off the target's centre by 2-3
  * px, while the frame still shows it whole. A track whose box covers at
- * most refine_max_area px^2 and whose centroid lies in (or within 1 px
- * of) a warm blob at it in this frame (the blob test: refine_min_snr ring
- * spreads, refine_min_k kelvin) that is of a target's size on its row
- * (as wl__still_sure's sizes), holds the centre of no other output box,
- * and is more than 1 / refine_part times as wide and as tall as the box
- * (a piece, not a distant target whose box already spans its blurred
- * blob), is output with the blob's box. Returns how many changed. */
+ * most refine_max_area px^2 (a piece) and whose centroid lies in (or
+ * within 1 px of) a warm blob at it in this frame (the blob test:
+ * refine_min_snr ring spreads, refine_min_k kelvin, refine_ring_frac of
+ * the ring as warm: in a flock the neighbours fill the ring) that is of a
+ * target's size on its row (as wl__still_sure's sizes) and at most
+ * refine_max_w person heights wide (not a row of animals), holds the
+ * centre of no other output box but pieces' (those are the same animal's
+ * other tracks, each refined alike; a larger box is the animal's own
+ * track), and is more than 1 / refine_part times as wide and as tall as
+ * the box (a piece, not a distant target whose box already spans its
+ * blurred blob), is output with the blob's box. Returns how many
+ * changed. */
 size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
                         int height, double noise, double k_per_dn,
                         wl_track_t *tracks, size_t n);

@@ -85,7 +85,8 @@
  * State: the blocks (means, backgrounds, maxima, limits), the candidates,
  * the blob's scratch ((2 max_blob_px + 1)^2 entries each of mask, pixels,
  * contrasts), ring samples and their histogram, sites and the vouched ids
- * (2 x max_tracks); nothing is allocated after init.
+ * (2 x max_tracks), the refine's piece flags (max_tracks bytes); nothing
+ * is allocated after init.
  */
 #include <math.h>
 #include <stddef.h>
@@ -120,7 +121,9 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->sub_max_w = 1.0f;
   st->refine_max_area = 12.0f;
   st->refine_min_k = 3.0f;
-  st->refine_min_snr = 5.0f;
+  st->refine_min_snr = 2.0f;
+  st->refine_ring_frac = 1.0f;
+  st->refine_max_w = 2.0f;
   st->refine_part = 0.6f;
   st->block_px = 16;
   st->bx = (width + st->block_px - 1) / st->block_px;
@@ -145,10 +148,11 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->hist = calloc(WL__STILL_HIST, sizeof *st->hist);
   st->ids = calloc(max_tracks, sizeof *st->ids);
   st->ids_next = calloc(max_tracks, sizeof *st->ids_next);
+  st->piece = calloc(max_tracks, sizeof *st->piece);
   if (!st->blk || !st->bmax || !st->blim || !st->col || !st->cmax ||
       !st->tri || !st->on || !st->cand || !st->seen || !st->stack ||
       !st->val || !st->ring || !st->ring16 || !st->hist || !st->ids ||
-      !st->ids_next)
+      !st->ids_next || !st->piece)
     return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
   return WL_OK;
 }
@@ -170,6 +174,7 @@ void wl__still_free(wl__still_t *st) {
   free(st->hist);
   free(st->ids);
   free(st->ids_next);
+  free(st->piece);
   memset(st, 0, sizeof *st);
 }
 
@@ -186,7 +191,7 @@ size_t wl__still_bytes(const wl__still_t *st) {
              (sizeof *st->seen + sizeof *st->stack + sizeof *st->val) +
          WL__STILL_RING * (sizeof *st->ring + sizeof *st->ring16) +
          WL__STILL_HIST * sizeof *st->hist +
-         2 * st->cap * sizeof *st->ids;
+         2 * st->cap * sizeof *st->ids + st->cap * sizeof *st->piece;
 }
 
 /* Has track id been vouched for? */
@@ -440,7 +445,8 @@ static int fill(wl__still_t *st, const uint16_t *img, int width, int height,
 static int blob_at(wl__still_t *st, const uint16_t *img, int width,
                    int height, double noise, double k_per_dn, double pcx,
                    double pcy, double bw, double bh, int pol, double min_snr,
-                   double min_k, double bg, wl_detection_t *d) {
+                   double min_k, double ring_frac, double bg,
+                   wl_detection_t *d) {
   double lng = bw > bh ? bw : bh;
   double m = fmax(2.0, 0.25 * lng);
   int sx0 = (int)floor(pcx - 0.5 * bw - m), sx1 = (int)ceil(pcx + 0.5 * bw + m);
@@ -527,7 +533,7 @@ static int blob_at(wl__still_t *st, const uint16_t *img, int width,
   double half = 0.5 * fmin(peak, level);
   if ((double)ring_high(img, width, height, bx0, bx1 + 1, by0, by1 + 1, r2,
                         pol, mean, half) >
-      st->max_ring_frac * (double)n_ring)
+      ring_frac * (double)n_ring)
     return -5;
   /* Centroid of the blob, weighted by contrast against the ring. */
   double sw = 0, swx = 0, swy = 0;
@@ -627,7 +633,8 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
         (double)t->hits < st->still_hit_frac * (double)t->age ||
         t->contrast <= 0 || hypot(t->vx, t->vy) > st->still_max_speed ||
         blob_at(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
-                t->h, 1, st->still_min_snr, st->still_min_k, NAN, &d) <= 0)
+                t->h, 1, st->still_min_snr, st->still_min_k, st->max_ring_frac,
+                NAN, &d) <= 0)
       continue;
     wl_tracker_vouch(tr, t->id);
     remember(st, t->id);
@@ -651,10 +658,9 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
         covered = vouched(st, all[i].id);
         if (on < 0) on = (int)i;
       }
-    if (covered ||
-        blob_at(st, img, width, height, noise, k_per_dn, site->x, site->y,
-                site->w, site->h, 1, st->still_min_snr, st->still_min_k, NAN,
-                &d) <= 0)
+    if (covered || blob_at(st, img, width, height, noise, k_per_dn, site->x,
+                           site->y, site->w, site->h, 1, st->still_min_snr,
+                           st->still_min_k, st->max_ring_frac, NAN, &d) <= 0)
       continue;
     if (on >= 0) {
       /* A warm site vouches for a warm track only: a cold one whose box
@@ -727,7 +733,8 @@ size_t wl__still_sure(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
         t->hits > most || t->age != t->hits || t->det_index < 0 ||
         t->contrast < st->still_min_k ||
         blob_at(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
-                t->h, 1, st->still_min_snr, st->still_min_k, NAN, &d) <= 0)
+                t->h, 1, st->still_min_snr, st->still_min_k, st->max_ring_frac,
+                NAN, &d) <= 0)
       continue;
     int need = sure_needs(st, height, &d);
     if (need > 0 && t->hits >= need && n_ids < 64 &&
@@ -767,7 +774,7 @@ size_t wl__still_continue(wl__still_t *st, const uint16_t *img, int width,
     if (n_dets < max_dets &&
         blob_at(st, img, width, height, noise, k_per_dn, pcx, pcy, t->w, t->h,
                 t->contrast < 0 ? -1 : 1, st->still_min_snr,
-                st->still_min_k, NAN, &dets[n_dets]) > 0)
+                st->still_min_k, st->max_ring_frac, NAN, &dets[n_dets]) > 0)
       n_dets++;
   }
   uint64_t *tmp = st->ids;
@@ -777,14 +784,16 @@ size_t wl__still_continue(wl__still_t *st, const uint16_t *img, int width,
   return n_dets;
 }
 
-/* Is the centre of some box of tracks[0 .. n) other than i inside d? */
-static int holds_other(const wl_track_t *tracks, size_t n, size_t i,
-                       const wl_detection_t *d) {
+/* Is the centre of some box of tracks[0 .. n) other than i, one that was
+ * larger than refine_max_area before this frame's refine (piece[j] 0),
+ * inside d? */
+static int holds_other(const wl_track_t *tracks, const uint8_t *piece,
+                       size_t n, size_t i, const wl_detection_t *d) {
   for (size_t j = 0; j < n; j++) {
     double ox = tracks[j].x + 0.5 * tracks[j].w;
     double oy = tracks[j].y + 0.5 * tracks[j].h;
-    if (j != i && ox >= d->x && ox < d->x + d->w && oy >= d->y &&
-        oy < d->y + d->h)
+    if (j != i && !piece[j] && ox >= d->x && ox < d->x + d->w &&
+        oy >= d->y && oy < d->y + d->h)
       return 1;
   }
   return 0;
@@ -796,17 +805,25 @@ size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
   size_t kept = 0;
   if (st->refine_max_area <= 0 || !st->person_px || !(k_per_dn > 0))
     return 0;
+  if (n > st->cap) n = st->cap; /* never: the output holds max_tracks */
+  /* The pieces, by their boxes before any of them is refined (so that
+   * the order of the tracks does not matter). */
+  for (size_t i = 0; i < n; i++)
+    st->piece[i] = tracks[i].w * tracks[i].h <= st->refine_max_area;
   for (size_t i = 0; i < n; i++) {
     wl_track_t *t = &tracks[i];
     wl_detection_t d;
     double ph;
-    if (t->contrast <= 0 || t->w * t->h > st->refine_max_area ||
+    if (t->contrast <= 0 || !st->piece[i] ||
         blob_at(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
-                t->h, 1, st->refine_min_snr, st->refine_min_k, NAN, &d) <= 0 ||
+                t->h, 1, st->refine_min_snr, st->refine_min_k,
+                st->refine_ring_frac, NAN, &d) <= 0 ||
         t->w > st->refine_part * d.w || t->h > st->refine_part * d.h ||
         !(t->cx >= d.x - 1 && t->cx < d.x + d.w + 1 && t->cy >= d.y - 1 &&
           t->cy < d.y + d.h + 1) ||
-        !target_sized(st, height, &d, &ph) || holds_other(tracks, n, i, &d))
+        !target_sized(st, height, &d, &ph) ||
+        (ph > 0 && d.w > st->refine_max_w * ph) ||
+        holds_other(tracks, st->piece, n, i, &d))
       continue;
     t->x = d.x;
     t->y = d.y;
@@ -993,9 +1010,9 @@ void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
       continue;
     d->w = 0;
     double bg = low[(size_t)(y / bp) * (size_t)bx + (size_t)(x / bp)];
-    int rc = blob_at(st, img, width, height, noise, k_per_dn, x + 0.5,
-                     y + 0.5, 1.0, 1.0, 1, st->still_min_snr, st->still_min_k,
-                     bg, d);
+    int rc = blob_at(st, img, width, height, noise, k_per_dn, x + 0.5, y + 0.5,
+                     1.0, 1.0, 1, st->still_min_snr, st->still_min_k,
+                     st->max_ring_frac, bg, d);
     if (rc <= 0) {
       /* Examined and refused: later peaks in its box are skipped too. */
       if (d->w > 0) st->found_ok[n_found++] = 0;
