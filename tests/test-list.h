@@ -164,6 +164,8 @@
   X(motion_split_stacked) \
   X(motion_split_group_stacked) \
   X(motion_split_overlap) \
+  X(motion_split_overlap_edges) \
+  X(motion_split_overlap_taller) \
   X(motion_split_heads) \
   X(motion_split_heads_keeps_single) \
   X(motion_state_bound) \
@@ -196,6 +198,7 @@
   X(track_box_unbiased) \
   X(track_box_gait) \
   X(track_person_cut_extended) \
+  X(track_person_stature) \
   X(track_dim_confirm) \
   X(track_coast_freeze) \
   X(track_hold_confirm) \

@@ -3,7 +3,7 @@
  * simulator's truth boxes: signed edge errors and IoU, per box-size class.
  *
  * Usage: box-error [--presets a,b] [--seeds 1-3] [--min-vis 0.8]
- *                  [--by-class] [--alone] [--decompose]
+ *                  [--by-class] [--alone] [--decompose] [--dump DIR]
  *
  * Design. Each preset and seed is run through the whole pipeline (camera
  * model on, as wl-accuracy). In every frame, truth boxes at least min-vis
@@ -19,6 +19,12 @@
  * boxes' errors of centre (cx, cy) and size (w, h) into bias, spread,
  * frame-to-frame noise and lag (see decompose()), and counts the pairs
  * with a size error of 2 px or more by sign and axis, and coasting ones.
+ * --dump DIR writes, per preset and seed, the truth (DIR/P-S-gt.txt, MOT
+ * rows with class and visibility), the output tracks (P-S-trk.txt, MOT
+ * rows, loadable by `watchline eval mot`), the detections (P-S-det.txt:
+ * frame, index, x, y, w, h, area, snr) and the tracks' detections
+ * (P-S-info.txt: frame, id, det_index, coasting, class), frames from 1,
+ * for per-pair analyses outside this tool.
  * A diagnostic tool: it prints, the library does not.
  */
 #include <math.h>
@@ -243,6 +249,7 @@ int main(int argc, char **argv) {
   int s0 = 1, s1 = 3;
   double min_vis = 0.8;
   int by_class = 0, want_dec = 0, alone = 0;
+  const char *dump = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--presets") && i + 1 < argc)
       presets = argv[++i];
@@ -257,9 +264,12 @@ int main(int argc, char **argv) {
       alone = 1;
     else if (!strcmp(argv[i], "--decompose"))
       want_dec = 1;
+    else if (!strcmp(argv[i], "--dump") && i + 1 < argc)
+      dump = argv[++i];
     else {
       fprintf(stderr, "usage: box-error [--presets a,b] [--seeds 1-3] "
-                      "[--min-vis 0.8] [--by-class] [--decompose]\n");
+                      "[--min-vis 0.8] [--by-class] [--alone] "
+                      "[--decompose] [--dump DIR]\n");
       return 2;
     }
   }
@@ -292,6 +302,19 @@ int main(int argc, char **argv) {
       wl_sim_truth_t *truth = calloc(cap, sizeof *truth);
       box_t *g = calloc(cap, sizeof *g), *p = malloc(4096 * sizeof *p);
       double fps = wl_scenario_camera(sc)->fps;
+      FILE *fd[4] = {NULL, NULL, NULL, NULL};
+      if (dump) {
+        static const char *kind[4] = {"gt", "trk", "det", "info"};
+        for (int k = 0; k < 4; k++) {
+          char path[1200];
+          snprintf(path, sizeof path, "%s/%s-%d-%s.txt", dump, name, seed,
+                   kind[k]);
+          if (!(fd[k] = fopen(path, "w"))) {
+            fprintf(stderr, "box-error: cannot write %s\n", path);
+            return 1;
+          }
+        }
+      }
       long frames = lround(wl_scenario_duration_s(sc) * fps);
       for (long f = 0; f < frames; f++) {
         size_t nt;
@@ -312,6 +335,25 @@ int main(int argc, char **argv) {
                               truth[i].id, 0.0, 0.0, 0};
         size_t nd, ntr;
         const wl_detection_t *d = wl_pipeline_detections(pl, &nd);
+        if (dump) {
+          const wl_track_t *t = wl_pipeline_tracks(pl, &ntr);
+          for (size_t i = 0; i < nt; i++)
+            fprintf(fd[0], "%ld,%lld,%.3f,%.3f,%.3f,%.3f,1,%d,%.3f\n", f + 1,
+                    (long long)truth[i].id, truth[i].x, truth[i].y,
+                    truth[i].w, truth[i].h, (int)truth[i].cls,
+                    truth[i].visibility);
+          for (size_t j = 0; j < ntr; j++) {
+            fprintf(fd[1], "%ld,%llu,%.3f,%.3f,%.3f,%.3f,1,-1,-1,-1\n", f + 1,
+                    (unsigned long long)t[j].id, t[j].x, t[j].y, t[j].w,
+                    t[j].h);
+            fprintf(fd[3], "%ld,%llu,%d,%d,%d\n", f + 1,
+                    (unsigned long long)t[j].id, t[j].det_index,
+                    t[j].misses > 0, (int)t[j].cls);
+          }
+          for (size_t j = 0; j < nd; j++)
+            fprintf(fd[2], "%ld,%zu,%.3f,%.3f,%.3f,%.3f,%d,%.2f\n", f + 1, j,
+                    d[j].x, d[j].y, d[j].w, d[j].h, d[j].area, d[j].snr);
+        }
         int np = 0;
         for (size_t j = 0; j < nd && np < 4096; j++)
           p[np++] = (box_t){d[j].x, d[j].y, d[j].w, d[j].h, 0, 0, 0.0, 0.0, 0};
@@ -326,6 +368,9 @@ int main(int argc, char **argv) {
         match(g, ng, p, np, trk, want_dec ? dec : NULL, prev,
               (seed - s0) * 1000000L + f);
       }
+      for (int k = 0; k < 4; k++)
+        if (fd[k])
+          fclose(fd[k]);
       free(truth);
       free(g);
       free(p);

@@ -16,7 +16,11 @@
  * does not); with a camera model (person_px), a confirmed person's output
  * box that is cut short (the background model learns the trailing part of
  * a person walking towards or away from the camera) is extended at that
- * end to person_fill x a person's height.
+ * end to person_fill x a person's height. A person track learns its own
+ * stature (its whole, unmerged detections' height over the person height)
+ * and completes with it the hidden end of a detection that the motion
+ * detector's overlap cut gave the prior's height (one person in front of
+ * another: the nearer one's top, the farther one's bottom).
  * Detection boxes are sub-pixel (motion.h), so the box is too. Time comes
  * from the frames' t_ns: any positive dt is fine (irregular frame times
  * included); dt = 0 (a repeated time stamp) predicts nothing; a time going
@@ -275,7 +279,8 @@ typedef struct wl_track_params {
                                upright, moves vertically and is shorter
                                than this x person_px at its foot row is
                                extended to that height at its trailing
-                               end (docs/DETECTION.md); 0: off */
+                               end (docs/DETECTION.md); 0: off, and no
+                               completion by the person's own stature */
   /* Association */
   double gate_chi2;         /* 13.82: chi-square gate, 99.9 % for 2 dof */
   double size_std_log;      /* 0.35: std of ln(size ratio), per axis */

@@ -80,7 +80,9 @@
  *      with the per-row person-height prior (motion_split.c);
  *   7. the max_out strongest by SNR are written, strongest first (the
  *      sub-pixel box of step 5b is computed as each one is written, from
- *      its possibly merged or split core box).
+ *      its possibly merged or split core box; a split part's edges that
+ *      cut through a body are then set as motion_split.c marked them,
+ *      cut_edges()).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -684,6 +686,28 @@ void wl__motion_refine_box(const wl__motion_sview_t *v, double peak,
   }
 }
 
+/* The edges of a split part that cut through a body (c->cut, set by
+ * motion_split.c) after the sub-pixel box: a left or right one no further
+ * out than the part's window (the body goes on beyond it: the outward
+ * step would read it as coverage), a top or bottom one at the person's
+ * height from the other end (at least 1 px a side). */
+static void cut_edges(const wl__motion_comp_t *c, wl_detection_t *d) {
+  if (!c->has_cut) return;
+  double l = d->x, r = d->x + d->w, t = d->y, b = d->y + d->h;
+  if (c->cut[0] > 0 && l < c->cut[0]) l = c->cut[0];
+  if (c->cut[1] > 0 && r > c->cut[1]) r = c->cut[1];
+  if (c->cut[2] > 0) t = b - c->cut[2];
+  if (c->cut[3] > 0) b = t + c->cut[3];
+  if (r - l >= 1.0) {
+    d->x = l;
+    d->w = r - l;
+  }
+  if (b - t >= 1.0) {
+    d->y = t;
+    d->h = b - t;
+  }
+}
+
 static void fill_detection(const wl_motion_t *m, const wl_frame_t *frame,
                            const wl__motion_kparams_t *kp, int use_gain,
                            const wl__motion_comp_t *c, wl_detection_t *d) {
@@ -701,6 +725,7 @@ static void fill_detection(const wl_motion_t *m, const wl_frame_t *frame,
   d->cy = c->sum_w > 0 ? c->sum_wy / c->sum_w : y0 + 0.5 * d->h;
   wl__motion_sview_t v = {m, frame, kp, use_gain, c->pol, 0.0, 0.0};
   wl__motion_refine_box(&v, c->peak_abs, d->cx, d->cy, x0, x1, y0, y1, d);
+  cut_edges(c, d);
   d->area = c->area;
   d->polarity = c->pol == WL__FG_WARM ? 1 : -1;
   d->peak_contrast = d->polarity * c->peak_abs * to_units;

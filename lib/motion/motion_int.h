@@ -74,7 +74,8 @@ typedef struct wl__motion_comp {
   int8_t pol;             /* WL__FG_WARM or WL__FG_COLD */
   int8_t person_part;     /* a part made by the head split (motion_split.c):
                              not split by heads again */
-  short state;            /* WL__COMP_* */
+  int8_t state;           /* WL__COMP_* */
+  int8_t has_cut;         /* a split part: cut[] holds its cut edges */
   uint8_t shift_peak[8];  /* jitter test (blobs): the largest residual /
                              sigma per shift, in 1/8, capped at 255 */
   double sum_d;           /* signed contrast, internal units */
@@ -82,9 +83,21 @@ typedef struct wl__motion_comp {
   double sum_var;         /* sum of sigma^2 */
   float peak_abs;         /* largest |d| */
   float peak_snr;         /* largest |d| / sigma */
-  float edge_f, edge_mu;  /* boundary edge strength in f' and in mu */
-  int edge_pairs;         /* boundary pixel pairs summed */
-  int changed;            /* pixels whose state changed this frame */
+  union {
+    struct {              /* the ghost test (blobs), dead after it */
+      float edge_f, edge_mu; /* boundary edge strength in f' and in mu */
+      int edge_pairs;     /* boundary pixel pairs summed */
+      int changed;        /* pixels whose state changed this frame */
+    };
+    float cut[4];         /* a split part's (has_cut) edges that cut
+                             through a body (motion_split.c), applied
+                             after the sub-pixel box: [0] the left edge
+                             lies at or right of this x, [1] the right
+                             edge at or left of it (the part's window,
+                             px); [2] the part's height above its bottom
+                             edge, [3] below its top edge; 0: a real
+                             edge */
+  };
   float shift_r[8];       /* jitter test: residuals beyond the background
                              shifted toward each of the 8 neighbours */
   double snr;

@@ -93,6 +93,10 @@ typedef struct wl__meas {
 typedef struct wl__trk {
   wl__kf_axis_t ax, ay;
   double ox, oy;          /* box centre minus centroid, smoothed */
+  double stature;         /* its detections' height over the camera's
+                             person height at their foot row, averaged
+                             over detections clear of others (0: none) */
+  int n_stature;
   double ow, oh;          /* box size of the output (wl_tracker_confirmed:
                              width_smoothing, height_smoothing); t->w,
                              t->h (size_smoothing) serve the tracker */
