@@ -193,6 +193,7 @@
   X(track_standing_hold) \
   X(track_relink) \
   X(track_relink_standing) \
+  X(track_relink_slow) \
   X(track_confirm_now) \
   X(track_grow_whole) \
   X(track_box_unbiased) \

@@ -1161,6 +1161,66 @@ TEST_IMPL(track_relink_standing) {
   return 0;
 }
 
+/*
+ * The relink's direction test needs speed on both sides
+ * (RELINK_DIR_MIN_PX_S in track.c): walker A (5 x 18 px) walks left at
+ * `v_before` px/frame from x = 300 in frames 0-39, is unseen in frames
+ * 40-59 and comes back at x_back, about 6 px beyond its anchor
+ * prediction (outside the re-acquisition gate, inside the relink
+ * radius), walking right at 9 px/s. After a slow walk (3 px/s: its
+ * anchor velocity says little of where it goes) the new track takes A's
+ * id (one relink); after a walk at 15 px/s it is someone walking the
+ * other way and keeps an id of its own.
+ */
+static int slow_relink_run(double v_before, double x_back,
+                           uint64_t *id_first, uint64_t *id_last,
+                           wl_tracker_stats_t *st) {
+  wl_track_params_t p;
+  image_params(&p);
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  if (wl_tracker_new(&tr, &p, &err) != WL_OK) return -1;
+  *id_first = *id_last = 0;
+  int rc = 0;
+  for (int f = 0; f < 90 && rc == 0; f++) {
+    double xa = f < 40 ? 300 - v_before * f : x_back + 0.3 * (f - 60);
+    wl_detection_t d = det_at(xa, 200, 5, 18, 20);
+    size_t n = f >= 40 && f < 60 ? 0 : 1;
+    if (wl_tracker_update(tr, f * FRAME_NS, &d, n, &err) != WL_OK) rc = -1;
+    size_t nc;
+    const wl_track_t *c = wl_tracker_confirmed(tr, &nc);
+    for (size_t i = 0; i < nc; i++) {
+      if (c[i].det_index != 0) continue;
+      if (!*id_first) *id_first = c[i].id;
+      *id_last = c[i].id;
+    }
+  }
+  wl_tracker_stats(tr, st);
+  wl_tracker_free(tr);
+  return rc;
+}
+
+TEST_IMPL(track_relink_slow) {
+  uint64_t first, last;
+  wl_tracker_stats_t st;
+  ASSERT_EQ(slow_relink_run(0.1, 288, &first, &last, &st), 0);
+  fprintf(stderr, "after 3 px/s: ids %llu -> %llu, %llu relinks\n",
+          (unsigned long long)first, (unsigned long long)last,
+          (unsigned long long)st.relinks);
+  ASSERT(first != 0);
+  ASSERT_EQ(last, first);
+  ASSERT_EQ(st.relinks, 1);
+  /* After a walk at 15 px/s the other way: a new id. */
+  ASSERT_EQ(slow_relink_run(0.5, 263, &first, &last, &st), 0);
+  fprintf(stderr, "after 15 px/s: ids %llu -> %llu, %llu relinks\n",
+          (unsigned long long)first, (unsigned long long)last,
+          (unsigned long long)st.relinks);
+  ASSERT(first != 0);
+  ASSERT(last != first);
+  ASSERT_EQ(st.relinks, 0);
+  return 0;
+}
+
 /* wl_tracker_confirm: a tentative track matched in the last update is
  * confirmed at once (and listed by wl_tracker_confirmed); an unknown id,
  * a track missed in the last update and a hold after an FFC step change

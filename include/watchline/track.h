@@ -179,8 +179,9 @@
  *              more than its own size or its score is below delete_score.
  * Relink (relink_gate_rel): a tentative track confirmed where a LOST or
  * hidden track is expected (near that track's anchor prediction, not
- * moving against its anchor velocity; a standing track only for a new
- * track slower than 6 px/s) is that track come back: the older
+ * moving against its anchor velocity when both move at 4 px/s or more;
+ * a standing track only for a new track slower than 6 px/s) is that
+ * track come back: the older
  * track takes over its filter, box and hit and keeps its own id, birth,
  * class evidence and anchor velocity; the new one is deleted.
  * Ids start at 1 and are never reused by a tracker.
@@ -412,7 +413,8 @@ typedef struct wl_track_params {
                                (as reacquire_gate_rel) of a LOST or hidden
                                (occlude_frames) track of its polarity with
                                10 or more clean hits, and not moving
-                               against that track's anchor velocity, is
+                               against that track's anchor velocity
+                               (both 4 px/s or more), is
                                that track: the nearest such one takes
                                over its filter and hit and keeps its own
                                id (not a standing track, see
