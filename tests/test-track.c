@@ -3342,6 +3342,30 @@ TEST_IMPL(track_box_gait) {
   return 0;
 }
 
+/* A tracker for cam's image with person heights `rows` (metres to pixels
+ * per foot row) and person_fill `fill`, fed by the camera's classifier, as
+ * the pipeline sets it up. 0, or 1 with nothing left allocated. */
+static int person_tracker(const wl_camera_t *cam, const float *rows,
+                          double fill, wl_tracker_t **tr,
+                          wl_classifier_t **clf) {
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.width = cam->width;
+  p.height = cam->height;
+  p.person_px = rows;
+  p.person_fill = fill;
+  wl_err_t err;
+  *tr = NULL;
+  *clf = NULL;
+  if (wl_tracker_new(tr, &p, &err) != WL_OK) return 1;
+  if (wl_classifier_new(clf, NULL, cam, &err) != WL_OK) {
+    wl_tracker_free(*tr);
+    return 1;
+  }
+  wl_tracker_set_classifier(*tr, *clf);
+  return 0;
+}
+
 /* A 1.75 m person walking towards the camera (dir 1; its detections lack
  * the top quarter: the head learned into the background) or away from it
  * (dir -1; the bottom quarter missing), with a classifier and the
@@ -3349,19 +3373,10 @@ TEST_IMPL(track_box_gait) {
  * and bottom edges, in person heights, from 2 s on. */
 static int cut_walker(const wl_camera_t *cam, const float *rows, double fill,
                       int dir, double *e_top, double *e_bot, int *person) {
-  wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = cam->width;
-  p.height = cam->height;
-  p.person_px = rows;
-  p.person_fill = fill;
   wl_tracker_t *tr = NULL;
   wl_classifier_t *clf = NULL;
   wl_err_t err;
-  if (wl_tracker_new(&tr, &p, &err) != WL_OK ||
-      wl_classifier_new(&clf, NULL, cam, &err) != WL_OK)
-    return 1;
-  wl_tracker_set_classifier(tr, clf);
+  if (person_tracker(cam, rows, fill, &tr, &clf) != 0) return 1;
   double st = 0, sb = 0;
   int n = 0;
   *person = 0;
@@ -3436,19 +3451,10 @@ TEST_IMPL(track_person_cut_extended) {
  * track was called a person there. */
 static int stature_walker(const wl_camera_t *cam, const float *rows,
                           double fill, double *e_top, int *person) {
-  wl_track_params_t p;
-  wl_track_default_params(&p);
-  p.width = cam->width;
-  p.height = cam->height;
-  p.person_px = rows;
-  p.person_fill = fill;
   wl_tracker_t *tr = NULL;
   wl_classifier_t *clf = NULL;
   wl_err_t err;
-  if (wl_tracker_new(&tr, &p, &err) != WL_OK ||
-      wl_classifier_new(&clf, NULL, cam, &err) != WL_OK)
-    return 1;
-  wl_tracker_set_classifier(tr, clf);
+  if (person_tracker(cam, rows, fill, &tr, &clf) != 0) return 1;
   double st = 0;
   int n = 0;
   *person = 0;
