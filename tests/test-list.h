@@ -200,6 +200,7 @@
   X(track_box_gait) \
   X(track_person_cut_extended) \
   X(track_person_stature) \
+  X(track_piece_centroid_damped) \
   X(track_dim_confirm) \
   X(track_coast_freeze) \
   X(track_hold_confirm) \
