@@ -1116,6 +1116,66 @@ TEST_IMPL(analyze_still_vouch_polarity) {
   return 0;
 }
 
+/* wl__still_vouch and a site whose blob holds a tracked target: the car's
+ * site of still_scene (a 30 x 10 blob, no track on the site itself) while
+ * a confirmed 3 x 3 track sits inside the car's blob (one sheep tracked in
+ * a row of sheep merged into one warm blob) is not appended as a
+ * detection with site_max_held 1 (the default); with 0 it is; the
+ * person's site, which holds no track, is appended either way. */
+TEST_IMPL(analyze_still_vouch_held) {
+  wl_err_t err;
+  uint16_t *px = malloc(320 * 256 * sizeof *px);
+  ASSERT(px != NULL);
+  for (int held = 0; held < 2; held++) {
+    wl__still_t st;
+    ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
+    ASSERT_EQ(st.site_max_held, 1);
+    st.site_max_held = held;
+    for (int f = 0; f < 20; f++) {
+      still_scene(px, f);
+      wl__still_search(&st, px, 320, 256, 3.0, 0.01);
+    }
+    ASSERT_EQ(st.n_sites, 2);
+    wl_track_params_t tp;
+    wl_track_default_params(&tp);
+    tp.width = 320;
+    tp.height = 256;
+    wl_tracker_t *tr = NULL;
+    ASSERT_OK(wl_tracker_new(&tr, &tp, &err), &err);
+    wl_detection_t d;
+    memset(&d, 0, sizeof d);
+    d.x = 208; d.y = 148; d.w = 3; d.h = 3;
+    d.cx = 209.5; d.cy = 149.5;
+    d.area = 9;
+    d.polarity = 1;
+    d.peak_contrast = 10.0;
+    d.snr = 30;
+    for (int f = 0; f < 3; f++)
+      ASSERT_OK(wl_tracker_update(tr, (int64_t)f * 33333333, &d, 1, &err),
+                &err);
+    size_t n_t;
+    const wl_track_t *all = wl_tracker_tracks(tr, &n_t);
+    ASSERT_EQ(n_t, 1u);
+    ASSERT_EQ(wl_tracker_confirm(tr, all[0].id), 1);
+    wl_detection_t dets[4];
+    size_t n_dets = 0;
+    wl__still_vouch(&st, tr, px, 320, 256, 3.0, 0.01, 0, dets, &n_dets, 4);
+    fprintf(stderr, "site_max_held %d: %zu blobs appended\n", held, n_dets);
+    ASSERT_EQ(n_dets, held ? 1u : 2u);
+    int person = 0, car = 0;
+    for (size_t i = 0; i < n_dets; i++) {
+      if (fabs(dets[i].cx - 100) < 1) person++;
+      if (fabs(dets[i].cx - 220) < 2) car++;
+    }
+    ASSERT_EQ(person, 1);
+    ASSERT_EQ(car, held ? 0 : 1);
+    wl_tracker_free(tr);
+    wl__still_free(&st);
+  }
+  free(px);
+  return 0;
+}
+
 /* The first second in the pipeline. A person walking from frame 0 (too
  * tall for the warm-up spots' 7 x 7 centre) is a confirmed track earlier
  * with warm_blob_spots; the still scene's standing person and car are

@@ -289,6 +289,10 @@ typedef struct wl__still {
   float still_hit_frac; /* ...in this fraction of their frames/searches */
   float still_max_speed;/* a track vouched for moves at most this, px/s */
   int late_min_hits;  /* later: a site found in this many searches */
+  int site_max_held;  /* a site whose blob holds the centres of this many
+                         other confirmed tracks, each boxed in at most half
+                         the blob's area, is not vouched for: a flock
+                         merged around a tracked animal (0: off) */
   int early_min_hits; /* during the spots (spots_end 2): this many (0: the
                          spots' end only; set by the pipeline) */
   int sure_hits;      /* during the spots: a tentative track hit in each

@@ -28,7 +28,9 @@
  *    kept when the spots end, confirmed by the static rule after
  *    static_vouched_hits hits), or, when no track covers the site, the
  *    blob is appended as a detection and the track born from it is
- *    vouched for after the update (wl__still_resolve). Early (spots_end
+ *    vouched for after the update (wl__still_resolve). A site whose blob
+ *    holds the centres of site_max_held smaller confirmed tracks (a flock
+ *    merged around a tracked animal) is neither. Early (spots_end
  *    2, in the spot frames from early_min_hits searches on): the same
  *    with early_min_hits, but no blob is appended.
  *
@@ -112,6 +114,7 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->site_idle = 4;
   st->search_every = 8;
   st->late_min_hits = 5;
+  st->site_max_held = 1;
   st->sure_max_h = 1.3f;
   st->sure_max_w = 4.0f;
   st->sure_min_w = 0.2f;
@@ -616,6 +619,20 @@ int wl__still_alone(wl__still_t *st, const uint16_t *img, int width,
               &by1, &area);
 }
 
+/* How many confirmed tracks of all[0..n) but skip, each with a box of at
+ * most half blob d's area, have their centre in d's box? */
+static int held_confirmed(const wl_track_t *all, size_t n, size_t skip,
+                          const wl_detection_t *d) {
+  int held = 0;
+  for (size_t i = 0; i < n; i++)
+    if (i != skip && all[i].state == WL_TRACK_CONFIRMED &&
+        all[i].w * all[i].h <= 0.5 * d->w * d->h &&
+        all[i].cx >= d->x && all[i].cx < d->x + d->w &&
+        all[i].cy >= d->y && all[i].cy < d->y + d->h)
+      held++;
+  return held;
+}
+
 size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
                        int width, int height, double noise, double k_per_dn,
                        int spots_end, wl_detection_t *dets, size_t *n_dets,
@@ -661,6 +678,15 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
     if (covered || blob_at(st, img, width, height, noise, k_per_dn, site->x,
                            site->y, site->w, site->h, 1, st->still_min_snr,
                            st->still_min_k, st->max_ring_frac, NAN, &d) <= 0)
+      continue;
+    /* A blob that holds a smaller target already tracked (site_max_held)
+     * is a group or a flock merged around it, not one standing target
+     * (nuisance: a row of sheep vouched for and confirmed as static on
+     * none of them; docs/DETECTION.md, tuning log "Nuisance: a site around
+     * a tracked sheep is not vouched for"). */
+    if (st->site_max_held > 0 &&
+        held_confirmed(all, n_all, on >= 0 ? (size_t)on : n_all, &d) >=
+            st->site_max_held)
       continue;
     if (on >= 0) {
       /* A warm site vouches for a warm track only: a cold one whose box
