@@ -710,6 +710,13 @@ static void hold_anchor_velocity(wl__trk_t *k) {
 
 static double person_height(const wl_track_params_t *p, double b);
 
+/* Do detections m and o overlap as two (o valid, not m, not a part of the
+ * same detection)? */
+static int overlaps(const wl__meas_t *m, const wl__meas_t *o) {
+  return o != m && o->valid && o->src != m->src && o->x < m->x + m->w &&
+         m->x < o->x + o->w && o->y < m->y + m->h && m->y < o->y + o->h;
+}
+
 /*
  * A person's own stature (person_fill > 0, with person heights). The
  * motion detector cuts a component holding a nearer person in front of a
@@ -747,9 +754,7 @@ static const wl__meas_t *complete_person(const wl_tracker_t *tr,
   int above = 0, below = 0, beside = 0;
   for (int j = 0; j < tr->n_meas; j++) {
     const wl__meas_t *o = &tr->meas[j];
-    if (o == m || !o->valid || o->src == m->src || o->x >= m->x + m->w ||
-        m->x >= o->x + o->w || o->y >= m->y + m->h || m->y >= o->y + o->h)
-      continue;
+    if (!overlaps(m, o)) continue;
     double dy = o->y - m->y;
     if (dy < -STATURE_STACK * m->h)
       above = 1;
@@ -800,13 +805,8 @@ static const wl__meas_t *complete_person(const wl_tracker_t *tr,
 #define OVERLAP_VAR_X 4.0
 #define OVERLAP_VAR_Y 2.0
 static int overlaps_other(const wl_tracker_t *tr, const wl__meas_t *m) {
-  for (int j = 0; j < tr->n_meas; j++) {
-    const wl__meas_t *o = &tr->meas[j];
-    if (o == m || !o->valid || o->src == m->src || o->x >= m->x + m->w ||
-        m->x >= o->x + o->w || o->y >= m->y + m->h || m->y >= o->y + o->h)
-      continue;
-    return 1;
-  }
+  for (int j = 0; j < tr->n_meas; j++)
+    if (overlaps(m, &tr->meas[j])) return 1;
   return 0;
 }
 
