@@ -759,6 +759,24 @@ static void still_scene(uint16_t *px, int f) {
   scene_add(px, 0, 320, 200, 201, 1000);
 }
 
+/* 20 frames of still_scene through st's standing-target search: its two
+ * sites (the person and the car) are learnt. */
+static void still_learn(wl__still_t *st, uint16_t *px) {
+  for (int f = 0; f < 20; f++) {
+    still_scene(px, f);
+    wl__still_search(st, px, 320, 256, 3.0, 0.01);
+  }
+}
+
+/* A tracker with default parameters for still_scene's 320 x 256 image. */
+static int still_tracker(wl_tracker_t **tr, wl_err_t *err) {
+  wl_track_params_t tp;
+  wl_track_default_params(&tp);
+  tp.width = 320;
+  tp.height = 256;
+  return wl_tracker_new(tr, &tp, err);
+}
+
 /* The standing-target search finds the person and the whole car (not its
  * engine alone) at the same places in every search, not the 2 K clutter
  * nor the line; a vouched track is continued on its blob (box, contrast
@@ -769,10 +787,7 @@ TEST_IMPL(analyze_still_blob) {
   ASSERT(px != NULL);
   wl__still_t st;
   ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
-  for (int f = 0; f < 20; f++) {
-    still_scene(px, f);
-    wl__still_search(&st, px, 320, 256, 3.0, 0.01);
-  }
+  still_learn(&st, px);
   ASSERT_EQ(st.n_sites, 2);
   int person = fabs(st.sites[0].x - 100) < 2 ? 0 : 1;
   const wl__still_site_t *sp = &st.sites[person], *sc = &st.sites[1 - person];
@@ -1078,17 +1093,10 @@ TEST_IMPL(analyze_still_vouch_polarity) {
   for (int warm = 0; warm < 2; warm++) {
     wl__still_t st;
     ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
-    for (int f = 0; f < 20; f++) {
-      still_scene(px, f);
-      wl__still_search(&st, px, 320, 256, 3.0, 0.01);
-    }
+    still_learn(&st, px);
     ASSERT_EQ(st.n_sites, 2);
-    wl_track_params_t tp;
-    wl_track_default_params(&tp);
-    tp.width = 320;
-    tp.height = 256;
     wl_tracker_t *tr = NULL;
-    ASSERT_OK(wl_tracker_new(&tr, &tp, &err), &err);
+    ASSERT_OK(still_tracker(&tr, &err), &err);
     wl_detection_t d;
     memset(&d, 0, sizeof d);
     d.x = 98; d.y = 112; d.w = 4; d.h = 16;
@@ -1131,17 +1139,10 @@ TEST_IMPL(analyze_still_vouch_held) {
     ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
     ASSERT_EQ(st.site_max_held, 1);
     st.site_max_held = held;
-    for (int f = 0; f < 20; f++) {
-      still_scene(px, f);
-      wl__still_search(&st, px, 320, 256, 3.0, 0.01);
-    }
+    still_learn(&st, px);
     ASSERT_EQ(st.n_sites, 2);
-    wl_track_params_t tp;
-    wl_track_default_params(&tp);
-    tp.width = 320;
-    tp.height = 256;
     wl_tracker_t *tr = NULL;
-    ASSERT_OK(wl_tracker_new(&tr, &tp, &err), &err);
+    ASSERT_OK(still_tracker(&tr, &err), &err);
     wl_detection_t d;
     memset(&d, 0, sizeof d);
     d.x = 208; d.y = 148; d.w = 3; d.h = 3;
@@ -1266,12 +1267,8 @@ TEST_IMPL(analyze_still_sure) {
     st.person_px = mode == 3 ? NULL : person;
     wl__still_search(&st, px, 320, 256, 3.0, 0.01); /* alone's background */
     if (mode == 6) st.sure_narrow_w = 0.25f;
-    wl_track_params_t tp;
-    wl_track_default_params(&tp);
-    tp.width = 320;
-    tp.height = 256;
     wl_tracker_t *tr = NULL;
-    ASSERT_OK(wl_tracker_new(&tr, &tp, &err), &err);
+    ASSERT_OK(still_tracker(&tr, &err), &err);
     wl_detection_t d;
     memset(&d, 0, sizeof d);
     if (mode == 5) {
