@@ -155,22 +155,23 @@ static void measure_part(const wl_motion_t *m, const wl_frame_t *frame,
  * a part is not at least WL__SPLIT_UPRIGHT times as tall as wide (people
  * side by side give upright parts; a vehicle cut at its cooler windows or
  * wheels does not). Returns the new nc.
- * cut (or NULL): per part, its edges where they cut through a body (as
- * wl__motion_comp_t.cut: the window's left and right edges, px, beyond
- * which the box's edge does not move; the person's height above the
- * bottom edge, below the top edge; 0: none). An edge takes it when the
- * part's window is a cut there (inside the component) and the part's core
- * pixels reach that side of the window: the pixels there are the body
- * going on, not the person's edge, which the sub-pixel box would read as
- * a fully covered edge line with more body outside (up to a pixel out);
- * and a top or bottom row there is the prior's height in whole rows. */
+ * hcut (or NULL): mark the parts' edges that cut through a body (as
+ * wl__motion_comp_t.cut): a left or right edge at the part's window, and
+ * per part the person's height above its bottom edge (hcut[k][0]) and
+ * below its top edge (hcut[k][1]; 0: none). An edge is marked when the
+ * part's window is a cut there (inside the component) and the part's
+ * core pixels reach that side of the window: the pixels there are the
+ * body going on, not the person's edge, which the sub-pixel box would
+ * read as a fully covered edge line with more body outside (up to a
+ * pixel out); and a top or bottom row there is the prior's height in
+ * whole rows. */
 #define WL__SPLIT_UPRIGHT 1.6
 static size_t replace_by_parts(wl_motion_t *m, const wl_frame_t *frame,
                                const wl__motion_kparams_t *kp, int use_gain,
                                size_t ci, size_t nc, int n_parts,
                                const int *xa, const int *xb, const int *ya,
                                const int *yb, int upright,
-                               const double (*cut)[4]) {
+                               const double (*hcut)[2]) {
   if (n_parts < 2 || nc + (size_t)(n_parts - 1) > (size_t)m->p.max_components)
     return nc;
   wl__motion_comp_t parts[WL__SPLIT_MAX_PARTS];
@@ -181,15 +182,15 @@ static size_t replace_by_parts(wl_motion_t *m, const wl_frame_t *frame,
     measure_part(m, frame, kp, use_gain, whole->pol, xa[k], xb[k], ya[k],
                  yb[k], part);
     if (part->area == 0) return nc;
-    if (cut) {
-      if (cut[k][0] > 0 && xa[k] > whole->x0 && part->cx0 <= xa[k])
-        part->cut[0] = (float)cut[k][0];
-      if (cut[k][1] > 0 && xb[k] < whole->x1 && part->cx1 >= xb[k])
-        part->cut[1] = (float)cut[k][1];
-      if (cut[k][2] > 0 && ya[k] > whole->y0 && part->cy0 <= ya[k])
-        part->cut[2] = (float)cut[k][2];
-      if (cut[k][3] > 0 && yb[k] < whole->y1 && part->cy1 >= yb[k])
-        part->cut[3] = (float)cut[k][3];
+    if (hcut) {
+      if (xa[k] > whole->x0 && part->cx0 <= xa[k])
+        part->cut[0] = (float)xa[k];
+      if (xb[k] < whole->x1 && part->cx1 >= xb[k])
+        part->cut[1] = (float)(xb[k] + 1);
+      if (hcut[k][0] > 0 && ya[k] > whole->y0 && part->cy0 <= ya[k])
+        part->cut[2] = (float)hcut[k][0];
+      if (hcut[k][1] > 0 && yb[k] < whole->y1 && part->cy1 >= yb[k])
+        part->cut[3] = (float)hcut[k][1];
     }
     int pw = part->x1 - part->x0 + 1, ph = part->y1 - part->y0 + 1;
     if (upright && ph < WL__SPLIT_UPRIGHT * pw) return nc;
@@ -288,24 +289,17 @@ static double column_centroid(const wl_motion_t *m, const wl_frame_t *frame,
 }
 
 /* The columns [*xa, *xb] of a person of height hp whose pixels have their
- * mean column at c (none: the whole [x0, x1]), clipped to [x0, x1]; in
- * cut[0], cut[1] (cut may be NULL) the window's left and right edges, px
- * (0: none). */
+ * mean column at c (none: the whole [x0, x1]), clipped to [x0, x1]. */
 #define WL__SPLIT_PERSON_W 0.34 /* a walker's box: this x its height wide */
 static void person_columns(double c, double hp, int x0, int x1, int *xa,
-                           int *xb, double *cut) {
+                           int *xb) {
   *xa = x0;
   *xb = x1;
-  if (cut) cut[0] = cut[1] = 0.0;
   if (!(c >= 0)) return;
   double half = 0.5 * WL__SPLIT_PERSON_W * hp;
   int a = (int)floor(c - half), b = (int)ceil(c + half) - 1;
   if (a > x0) *xa = a;
   if (b < x1) *xb = b;
-  if (cut) {
-    cut[0] = *xa;
-    cut[1] = *xb + 1;
-  }
 }
 
 /* With a person-height prior, a narrow component WL__SPLIT_OVERLAP to
@@ -347,16 +341,16 @@ static size_t split_overlap(wl_motion_t *m, const wl_frame_t *frame,
   for (int y = y0; y < near_top; y++) above += R[y];
   if (!(above >= WL__SPLIT_ABOVE * total)) return nc;
   int xa[2], xb[2], ya[2] = {near_top, y0}, yb[2] = {y1, yf};
-  double cut[2][4] = {{0, 0, hn, 0}, {0, 0, 0, hf}};
+  const double hcut[2][2] = {{hn, 0}, {0, hf}};
   person_columns(column_centroid(m, frame, kp, use_gain, pol, x0, x1, yf + 1,
                                  y1),
-                 hn, x0, x1, &xa[0], &xb[0], cut[0]);
+                 hn, x0, x1, &xa[0], &xb[0]);
   int far_rows = near_top - 1 - (int)lround(WL__SPLIT_TALLER * hn);
   person_columns(column_centroid(m, frame, kp, use_gain, pol, x0, x1, y0,
                                  far_rows < y0 ? y0 : far_rows),
-                 hf, x0, x1, &xa[1], &xb[1], cut[1]);
+                 hf, x0, x1, &xa[1], &xb[1]);
   return replace_by_parts(m, frame, kp, use_gain, ci, nc, 2, xa, xb, ya, yb,
-                          0, cut);
+                          0, hcut);
 }
 
 /* With a person-height prior: a narrow component taller than
@@ -575,7 +569,7 @@ static size_t split_heads(wl_motion_t *m, const wl_frame_t *frame,
     person_columns(column_centroid(m, frame, kp, use_gain, pol,
                                    ha[k] - r < x0 ? x0 : ha[k] - r,
                                    hb[k] + r > x1 ? x1 : hb[k] + r, ty, band),
-                   hf, x0, x1, &xa[k], &xb[k], NULL);
+                   hf, x0, x1, &xa[k], &xb[k]);
     ya[k] = ty;
     yb[k] = yf;
     /* The person's body under its head: the rows down to its feet. */
