@@ -166,6 +166,7 @@
   X(motion_split_overlap) \
   X(motion_split_overlap_edges) \
   X(motion_split_overlap_taller) \
+  X(motion_split_overlap_sides) \
   X(motion_split_heads) \
   X(motion_split_heads_keeps_single) \
   X(motion_state_bound) \

@@ -1619,17 +1619,19 @@ TEST_IMPL(motion_split_overlap) {
   return cut_only_with_prior(pair, 2, 2);
 }
 
-/* The overlap pair of motion_split_overlap (two 5 x 16 px people, the
- * prior's height), walked as in group_walk with the prior: the mean
- * signed errors (detection minus truth, px) of the nearer person's top
- * and right edges (the right one cuts through the farther person) and of
- * the farther person's bottom (hidden behind the nearer one) and left
- * edge (cutting through the nearer one), of the detections at IoU >= 0.5
- * on each. */
-static int overlap_edges(double near_h, double e[5], int *n_near,
-                         int *n_far) {
-  const box_t pair[2] = {{0.0, 77.0 - near_h, 5.0, near_h, 120.0},
-                         {3.0, 55.0, 5.0, 16.0, 120.0}};
+/* The overlap pair of motion_split_overlap (a near_w x near_h px nearer
+ * person, a 5 x 16 px farther one, the prior 16 px; the farther one's
+ * right edge 3 px right of the nearer one's), walked as in group_walk
+ * with the prior: the mean signed errors (detection minus truth, px) of
+ * the nearer person's top [0], right [1] (it cuts through the farther
+ * person) and left [5] edges, and of the farther person's bottom [2]
+ * (hidden behind the nearer one), left [3] (cutting through the nearer
+ * one) and right [6] edges and centre [4], of the detections at IoU >=
+ * 0.5 on each. */
+static int overlap_edges(double near_h, double near_w, double e[7],
+                         int *n_near, int *n_far) {
+  const box_t pair[2] = {{0.0, 77.0 - near_h, near_w, near_h, 120.0},
+                         {near_w - 2.0, 55.0, 5.0, 16.0, 120.0}};
   float prior[160];
   for (int y = 0; y < 160; y++) prior[y] = 16.0f;
   scene_t s;
@@ -1644,7 +1646,7 @@ static int overlap_edges(double near_h, double e[5], int *n_near,
   }
   wl_frame_t f;
   wl_frame_init(&f);
-  memset(e, 0, 5 * sizeof *e);
+  memset(e, 0, 7 * sizeof *e);
   *n_near = *n_far = 0;
   for (int t = 0; t < 120; t++) {
     box_t b[2] = {pair[0], pair[1]};
@@ -1669,11 +1671,13 @@ static int overlap_edges(double near_h, double e[5], int *n_near,
       if (i == 0) {
         e[0] += best->y - b[0].y;
         e[1] += best->x + best->w - b[0].x - b[0].w;
+        e[5] += best->x - b[0].x;
         (*n_near)++;
       } else {
         e[2] += best->y + best->h - b[1].y - b[1].h;
         e[3] += best->x - b[1].x;
         e[4] += best->x + 0.5 * best->w - b[1].x - 0.5 * b[1].w;
+        e[6] += best->x + best->w - b[1].x - b[1].w;
         (*n_far)++;
       }
     }
@@ -1681,8 +1685,9 @@ static int overlap_edges(double near_h, double e[5], int *n_near,
   pipe_free(&p);
   wl_frame_release(&f);
   scene_free(&s);
-  if (*n_near) e[0] /= *n_near, e[1] /= *n_near;
-  if (*n_far) e[2] /= *n_far, e[3] /= *n_far, e[4] /= *n_far;
+  if (*n_near) e[0] /= *n_near, e[1] /= *n_near, e[5] /= *n_near;
+  if (*n_far)
+    e[2] /= *n_far, e[3] /= *n_far, e[4] /= *n_far, e[6] /= *n_far;
   return 0;
 }
 
@@ -1693,12 +1698,13 @@ static int overlap_edges(double near_h, double e[5], int *n_near,
  * inside the farther person, and the farther one's left edge, inside the
  * nearer one, do not step outward past the part's window (which is
  * itself up to a pixel wider than the person). Before: top -0.37,
- * bottom +0.36, right +1.59, left -1.58 px; now 0.00, 0.00, +0.75,
- * -0.75. */
+ * bottom +0.36, right +1.59, left -1.58 px; then 0.00, 0.00, +0.75,
+ * -0.75; with the mirrored side edges (motion_split_overlap_sides) now
+ * 0.00, 0.00, +0.06, -0.05. */
 TEST_IMPL(motion_split_overlap_edges) {
-  double e[5];
+  double e[7];
   int nn, nf;
-  ASSERT_EQ(overlap_edges(16.0, e, &nn, &nf), 0);
+  ASSERT_EQ(overlap_edges(16.0, 5.0, e, &nn, &nf), 0);
   fprintf(stderr, "overlap edges: nearer top %+.3f right %+.3f (%d frames), "
           "farther bottom %+.3f left %+.3f (%d)\n", e[0], e[1], nn, e[2],
           e[3], nf);
@@ -1715,15 +1721,50 @@ TEST_IMPL(motion_split_overlap_edges) {
  * head less the top 0.15 of the nearer one's height: with the nearer
  * person 18 px tall where the prior says 16, its head shows above the
  * prior's top and pulled the farther part's centre 0.75 px towards it
- * (rows above the prior's top only); now 0.35 px. */
+ * (rows above the prior's top only); then 0.35 px; with the mirrored
+ * side edges (motion_split_overlap_sides) 0.00 px. */
 TEST_IMPL(motion_split_overlap_taller) {
-  double e[5];
+  double e[7];
   int nn, nf;
-  ASSERT_EQ(overlap_edges(18.0, e, &nn, &nf), 0);
+  ASSERT_EQ(overlap_edges(18.0, 5.0, e, &nn, &nf), 0);
   fprintf(stderr, "taller nearer person: farther centre %+.3f px (%d "
           "frames)\n", e[4], nf);
   ASSERT_GT(nf, 50);
   ASSERT_DBL_GT(e[4], -0.5);
+  return 0;
+}
+
+/* The side edges of overlap-cut parts (docs/DETECTION.md, "Boxes: the
+ * side edges of overlap-cut people"). The pair of motion_split_overlap:
+ * each part's edge through the other person is its seen edge mirrored
+ * about the column centroid it was placed by (the nearer one's legs, the
+ * farther one's head and shoulders), no further out than its window.
+ * Before: the nearer right edge +0.75 px, the farther left -0.75 px (at
+ * the window, a person's width about the centroid in whole pixels); now
+ * +0.06 / -0.05. And a nearer person 7 px wide (0.44 of its height: a
+ * stride), wider than its window: its free left edge was cut at the
+ * window (+0.25 px in); its part now runs to the component's edge on the
+ * side away from the farther person: -0.05. */
+TEST_IMPL(motion_split_overlap_sides) {
+  double e[7];
+  int nn, nf;
+  ASSERT_EQ(overlap_edges(16.0, 5.0, e, &nn, &nf), 0);
+  fprintf(stderr, "nearer 5 px wide: nearer left %+.3f right %+.3f (%d), "
+          "farther left %+.3f right %+.3f (%d)\n", e[5], e[1], nn, e[3],
+          e[6], nf);
+  ASSERT_GT(nn, 50);
+  ASSERT_GT(nf, 50);
+  ASSERT_DBL_LT(fabs(e[1]), 0.25);
+  ASSERT_DBL_LT(fabs(e[3]), 0.25);
+  ASSERT_DBL_LT(fabs(e[5]), 0.15);
+  ASSERT_DBL_LT(fabs(e[6]), 0.15);
+  ASSERT_EQ(overlap_edges(16.0, 7.0, e, &nn, &nf), 0);
+  fprintf(stderr, "nearer 7 px wide: nearer left %+.3f right %+.3f (%d), "
+          "farther left %+.3f right %+.3f (%d)\n", e[5], e[1], nn, e[3],
+          e[6], nf);
+  ASSERT_GT(nn, 50);
+  ASSERT_DBL_LT(fabs(e[5]), 0.15);
+  ASSERT_DBL_LT(fabs(e[1]), 0.4);
   return 0;
 }
 

@@ -689,13 +689,23 @@ void wl__motion_refine_box(const wl__motion_sview_t *v, double peak,
 /* The edges of a split part that cut through a body (c->cut, set by
  * motion_split.c) after the sub-pixel box: a left or right one no further
  * out than the part's window (the body goes on beyond it: the outward
- * step would read it as coverage), a top or bottom one at the person's
- * height from the other end (at least 1 px a side). */
+ * step would read it as coverage), and, when the other side is a real
+ * edge (its cut slot holds the person's centre column, negated), at that
+ * edge mirrored about the centre (a person's box is symmetric about its
+ * feet); a top or bottom one at the person's height from the other end
+ * (at least 1 px a side). */
 static void cut_edges(const wl__motion_comp_t *c, wl_detection_t *d) {
   if (!c->has_cut) return;
   double l = d->x, r = d->x + d->w, t = d->y, b = d->y + d->h;
   if (c->cut[0] > 0 && l < c->cut[0]) l = c->cut[0];
   if (c->cut[1] > 0 && r > c->cut[1]) r = c->cut[1];
+  if (c->cut[1] < 0) {
+    double ml = -2.0 * c->cut[1] - r;
+    l = c->cut[0] > 0 && ml < c->cut[0] ? c->cut[0] : ml;
+  } else if (c->cut[0] < 0) {
+    double mr = -2.0 * c->cut[0] - l;
+    r = c->cut[1] > 0 && mr > c->cut[1] ? c->cut[1] : mr;
+  }
   if (c->cut[2] > 0) t = b - c->cut[2];
   if (c->cut[3] > 0) b = t + c->cut[3];
   if (r - l >= 1.0) {

@@ -96,7 +96,9 @@ typedef struct wl__motion_comp {
                              edge at or left of it (the part's window,
                              px); [2] the part's height above its bottom
                              edge, [3] below its top edge; 0: a real
-                             edge */
+                             edge. [0] or [1] negative: that side is
+                             real and the other (cut) side is mirrored
+                             from it about the column -cut[k] */
   };
   float shift_r[8];       /* jitter test: residuals beyond the background
                              shifted toward each of the 8 neighbours */
