@@ -1177,6 +1177,59 @@ TEST_IMPL(analyze_still_vouch_held) {
   return 0;
 }
 
+/* The sway test of the standing-target search: two small warm blobs
+ * (4 x 3 px, +6 K) where a person is 14 px tall (0.29 of one), one still
+ * at (60, 180), one swaying to and fro by a pixel (period 1.5 s) at
+ * (150, 100), searched in 40 frames at 30 frames/s. The swaying one's site
+ * is marked swayed and vouches for nothing (not appended); the still one
+ * is appended. Both are appended with sway_px 0, without person_px, or
+ * when a person is 8 px tall there (the blobs 0.5 of one: larger than
+ * sway_max_h). */
+TEST_IMPL(analyze_still_sway) {
+  wl_err_t err;
+  uint16_t *px = malloc(320 * 256 * sizeof *px);
+  ASSERT(px != NULL);
+  float person[256], small[256];
+  for (int r = 0; r < 256; r++) {
+    person[r] = 14.0f;
+    small[r] = 8.0f;
+  }
+  for (int mode = 0; mode < 4; mode++) {
+    wl__still_t st;
+    ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
+    ASSERT(st.sway_px > 0);
+    if (mode == 1) st.sway_px = 0;
+    st.person_px = mode == 2 ? NULL : mode == 3 ? small : person;
+    wl_frame_t frame;
+    memset(&frame, 0, sizeof frame);
+    st.frame = &frame;
+    for (int f = 0; f < 40; f++) {
+      int off = (int)lround(sin(2.0 * 3.14159265358979 * f / 45.0));
+      scene_ground(px, f);
+      scene_add(px, 58, 62, 179, 182, 600);
+      scene_add(px, 148 + off, 152 + off, 99, 102, 600);
+      frame.t_ns = (int64_t)f * 33333333;
+      wl__still_search(&st, px, 320, 256, 3.0, 0.01);
+    }
+    ASSERT_EQ(st.n_sites, 2);
+    int sw = fabs(st.sites[0].x - 150) < 3 ? 0 : 1;
+    ASSERT_EQ(st.sites[sw].swayed, mode == 0);
+    ASSERT_EQ(st.sites[1 - sw].swayed, 0);
+    wl_tracker_t *tr = NULL;
+    ASSERT_OK(still_tracker(&tr, &err), &err);
+    wl_detection_t dets[4];
+    size_t n_dets = 0;
+    wl__still_vouch(&st, tr, px, 320, 256, 3.0, 0.01, 0, dets, &n_dets, 4);
+    fprintf(stderr, "mode %d: %zu blobs appended\n", mode, n_dets);
+    ASSERT_EQ(n_dets, mode == 0 ? 1u : 2u);
+    if (mode == 0) ASSERT_NEAR(dets[0].cx, 60.0, 0.5);
+    wl_tracker_free(tr);
+    wl__still_free(&st);
+  }
+  free(px);
+  return 0;
+}
+
 /* The first second in the pipeline. A person walking from frame 0 (too
  * tall for the warm-up spots' 7 x 7 centre) is a confirmed track earlier
  * with warm_blob_spots; the still scene's standing person and car are

@@ -259,6 +259,7 @@
   X(analyze_still_alone) \
   X(analyze_still_vouch_polarity) \
   X(analyze_still_vouch_held) \
+  X(analyze_still_sway) \
   X(analyze_still_early) \
   X(analyze_still_sure) \
   X(analyze_still_refine) \

@@ -252,6 +252,12 @@ typedef struct wl__still_site {
   float w, h;         /* box size when last found, px */
   int hits;           /* searches it was found in */
   int born, last;     /* the first and last of them (search_frames) */
+  /* The sway test (site_sway() in spatial_still.c): sums of a
+   * least-squares line through its blobs' centroid columns (px from x)
+   * against time (s from t0_ns, its first search's frame). */
+  int64_t t0_ns;
+  double ft, ftt, fx, fxx, fxt;
+  int swayed;         /* once seen to sway: vegetation, for good */
 } wl__still_site_t;
 
 typedef struct wl__still {
@@ -260,7 +266,9 @@ typedef struct wl__still {
                          processed, whose pixels the calls get): blob
                          boxes are made sub-pixel (wl__motion_refine_box);
                          NULL: whole pixels. Set by the pipeline: motion
-                         and person_px at start, frame in every frame */
+                         and person_px at start, frame in every frame (its
+                         t_ns also times the sites' sway test; NULL: all
+                         at time 0) */
   const wl_frame_t *frame;
   const float *person_px; /* the camera's person height per row (px), or
                          NULL: see sub_max_w and wl__still_sure */
@@ -293,6 +301,14 @@ typedef struct wl__still {
                          other confirmed tracks, each boxed in at most half
                          the blob's area, is not vouched for: a flock
                          merged around a tracked animal (0: off) */
+  int sway_min_hits;  /* a site whose blob centroid's column, over at
+                         least this many searches, strays from a straight
+                         line in time by sway_px rms or more... */
+  float sway_px;      /* ...sways: a bush in the wind, not a standing
+                         target; it vouches for nothing (0: off). Only
+                         for blobs smaller than sway_max_h person heights
+                         (person_px; none without) on both sides */
+  float sway_max_h;
   int early_min_hits; /* during the spots (spots_end 2): this many (0: the
                          spots' end only; set by the pipeline) */
   int sure_hits;      /* during the spots: a tentative track hit in each
@@ -359,7 +375,8 @@ void wl__still_free(wl__still_t *st);
 size_t wl__still_bytes(const wl__still_t *st);
 
 /* A search of img (width x height; noise: the frame's temporal sigma, DN;
- * k_per_dn: kelvin per DN, > 0) for clearly warm blobs; renews the sites. */
+ * k_per_dn: kelvin per DN, > 0) for clearly warm blobs; renews the sites
+ * and their sway test. */
 void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
                       int height, double noise, double k_per_dn);
 
@@ -369,7 +386,9 @@ void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
  * both also vouch for the steady spot-born tentative tracks on a warm
  * blob, with still_min_hits or early_min_hits hits), or (not with 2)
  * append the site's blob to dets (*n_dets of at most max_dets) for
- * wl__still_resolve. Returns how many were vouched for or appended. */
+ * wl__still_resolve; never on a site seen to sway (swayed: a small blob
+ * swinging to and fro, a bush). Returns how many were vouched for or
+ * appended. */
 size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
                        int width, int height, double noise, double k_per_dn,
                        int spots_end, wl_detection_t *dets, size_t *n_dets,

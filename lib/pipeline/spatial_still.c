@@ -30,9 +30,15 @@
  *    blob is appended as a detection and the track born from it is
  *    vouched for after the update (wl__still_resolve). A site whose blob
  *    holds the centres of site_max_held smaller confirmed tracks (a flock
- *    merged around a tracked animal) is neither. Early (spots_end
- *    2, in the spot frames from early_min_hits searches on): the same
- *    with early_min_hits, but no blob is appended.
+ *    merged around a tracked animal) is neither, nor is a site seen to
+ *    sway (swayed: its blob smaller than sway_max_h person heights on
+ *    both sides, its centroid columns at least sway_px rms off the
+ *    least-squares line through them against time after sway_min_hits
+ *    searches: a bush swinging in the wind; a standing target keeps
+ *    still, a slow one drifts along a line), nor a spot-born track on
+ *    such a site. Early (spots_end 2, in the spot frames from
+ *    early_min_hits searches on): the same with early_min_hits, but no
+ *    blob is appended.
  *
  * 3. Continuation (wl__still_continue, before each update): every live
  *    vouched track (any state) is looked for at its prediction with the
@@ -115,6 +121,9 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->search_every = 8;
   st->late_min_hits = 5;
   st->site_max_held = 1;
+  st->sway_min_hits = 5;
+  st->sway_px = 0.15f;
+  st->sway_max_h = 0.4f;
   st->sure_max_h = 1.3f;
   st->sure_max_w = 4.0f;
   st->sure_min_w = 0.2f;
@@ -619,6 +628,40 @@ int wl__still_alone(wl__still_t *st, const uint16_t *img, int width,
               &by1, &area);
 }
 
+/* A site's sway: the rms distance, px, of its blobs' centroid columns
+ * from the least-squares line through them against time (0 with fewer
+ * than 3). */
+static double site_sway(const wl__still_site_t *s) {
+  double n = s->hits;
+  if (n < 3) return 0.0;
+  double tt = s->ftt - s->ft * s->ft / n;
+  double sxt = s->fxt - s->ft * s->fx / n;
+  double r = s->fxx - s->fx * s->fx / n - (tt > 0.0 ? sxt * sxt / tt : 0.0);
+  return r > 0.0 ? sqrt(r / (n - 2.0)) : 0.0;
+}
+
+/* Is (x, y) within site_px of a site seen to sway? */
+static int on_swaying_site(const wl__still_t *st, double x, double y) {
+  double r2 = (double)st->site_px * st->site_px;
+  for (int k = 0; k < st->n_sites; k++) {
+    double dx = st->sites[k].x - x, dy = st->sites[k].y - y;
+    if (st->sites[k].swayed && dx * dx + dy * dy <= r2) return 1;
+  }
+  return 0;
+}
+
+/* Is blob d (found in a frame height rows tall) smaller than sway_max_h
+ * person heights on both sides at its bottom row (st->person_px; never
+ * without it)? */
+static int small_blob(const wl__still_t *st, int height,
+                      const wl_detection_t *d) {
+  if (!st->person_px) return 0;
+  int yb = (int)ceil(d->y + d->h) - 1;
+  yb = yb < 0 ? 0 : yb >= height ? height - 1 : yb;
+  double ph = st->person_px[yb];
+  return ph > 0 && d->w < st->sway_max_h * ph && d->h < st->sway_max_h * ph;
+}
+
 /* How many confirmed tracks of all[0..n) but skip, each with a box of at
  * most half blob d's area, have their centre in d's box? */
 static int held_confirmed(const wl_track_t *all, size_t n, size_t skip,
@@ -649,6 +692,7 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
     if (t->state != WL_TRACK_TENTATIVE || t->hits < min_hits ||
         (double)t->hits < st->still_hit_frac * (double)t->age ||
         t->contrast <= 0 || hypot(t->vx, t->vy) > st->still_max_speed ||
+        on_swaying_site(st, t->cx, t->cy) ||
         blob_at(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
                 t->h, 1, st->still_min_snr, st->still_min_k, st->max_ring_frac,
                 NAN, &d) <= 0)
@@ -668,6 +712,7 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
     if (site->hits < min_hits ||
         (double)site->hits < st->still_hit_frac * (double)searches)
       continue;
+    if (site->swayed) continue;
     int on = -1, covered = 0;
     for (size_t i = 0; i < n_all && !covered; i++)
       if (site->x >= all[i].x - 1 && site->x < all[i].x + all[i].w + 1 &&
@@ -968,6 +1013,22 @@ static void block_medians(const float *restrict mean, float *restrict low,
   }
 }
 
+/* A site's blob d found again: a sample of the sway test. */
+static void site_sample(const wl__still_t *st, int height,
+                        wl__still_site_t *site, const wl_detection_t *d) {
+  double t = (double)(st->frame ? st->frame->t_ns - site->t0_ns : 0) * 1e-9;
+  double x = d->cx - site->x;
+  site->ft += t;
+  site->ftt += t * t;
+  site->fx += x;
+  site->fxx += x * x;
+  site->fxt += x * t;
+  if (!(st->sway_px > 0) || !st->person_px || site->swayed ||
+      site->hits < st->sway_min_hits || site_sway(site) < st->sway_px)
+    return;
+  if (small_blob(st, height, d)) site->swayed = 1;
+}
+
 void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
                       int height, double noise, double k_per_dn) {
   st->n_found = 0;
@@ -1061,6 +1122,7 @@ void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
       site->last = st->search_frames;
       site->w = (float)d->w;
       site->h = (float)d->h;
+      site_sample(st, height, site, d);
     } else if (st->n_sites < WL__STILL_SITES) {
       wl__still_site_t *site = &st->sites[st->n_sites++];
       site->x = (float)d->cx;
@@ -1069,6 +1131,9 @@ void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
       site->h = (float)d->h;
       site->hits = 1;
       site->born = site->last = st->search_frames;
+      site->t0_ns = st->frame ? st->frame->t_ns : 0;
+      site->ft = site->ftt = site->fx = site->fxx = site->fxt = 0.0;
+      site->swayed = 0;
     }
   }
   st->n_found = n_found;
