@@ -179,6 +179,7 @@
   X(track_crossing_optimal) \
   X(track_polarity_gate) \
   X(track_merge_split) \
+  X(track_merge_split_side_by_side) \
   X(track_reacquire) \
   X(track_tentative_not_output) \
   X(track_slow_drift_confirm) \

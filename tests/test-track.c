@@ -2845,6 +2845,68 @@ TEST_IMPL(track_merge_split) {
 }
 
 /*
+ * Merge split of people side by side (the crowd's pairs walking
+ * together): two 5 x 16 px people on one row, 14 px apart, the right one
+ * slower (0.8 against 1 px per frame) until it walks 4 px beside the left
+ * one, then at its speed for 50 frames. From a gap of 5 px the detector
+ * sees one blob (their union box, 9-10 px wide, centroid between them),
+ * in which each person's box is 0.5-0.56 of the blob's area: a track
+ * area limit of half the blob (SPLIT_AREA_FRAC 0.5 before) did not split
+ * it, one track took the blob and the other coasted out. Returns the
+ * frames from 55 to 99 in which
+ * both tracks were output within 1 px of their person's centre with a
+ * box at most 6 px wide.
+ */
+static int merge_side_by_side(void) {
+  wl_track_params_t p;
+  image_params(&p);
+  wl_tracker_t *tr = NULL;
+  wl_err_t err;
+  if (wl_tracker_new(&tr, &p, &err) != WL_OK) return -1;
+  uint64_t id_a = 0, id_b = 0;
+  int good = 0;
+  for (int f = 0; f < 100; f++) {
+    double ax = 100 + 1.0 * f, ay = 200, by = 200;
+    double bx = f < 50 ? 114 + 0.8 * f : ax + 4.0;
+    wl_detection_t d[2];
+    size_t nd = 2;
+    if (bx - ax < 5.0) {
+      double x0 = ax - 2.5, x1 = bx + 2.5;
+      d[0] = det_at(0.5 * (x0 + x1), ay, x1 - x0, 16, 20);
+      nd = 1;
+    } else {
+      d[0] = det_at(ax, ay, 5, 16, 20);
+      d[1] = det_at(bx, by, 5, 16, 20);
+    }
+    if (wl_tracker_update(tr, f * FRAME_NS, d, nd, &err) != WL_OK) break;
+    if (f == 30) {
+      const wl_track_t *ta = confirmed_with_det(tr, 0);
+      const wl_track_t *tb = confirmed_with_det(tr, 1);
+      if (ta) id_a = ta->id;
+      if (tb) id_b = tb->id;
+    }
+    size_t nc;
+    const wl_track_t *c = wl_tracker_confirmed(tr, &nc);
+    const wl_track_t *ta = id_a ? find_id(c, nc, id_a) : NULL;
+    const wl_track_t *tb = id_b ? find_id(c, nc, id_b) : NULL;
+    if (f >= 55 && ta && tb && fabs(ta->x + 0.5 * ta->w - ax) <= 1.0 &&
+        ta->w <= 6.0 && fabs(tb->x + 0.5 * tb->w - bx) <= 1.0 &&
+        tb->w <= 6.0)
+      good++;
+  }
+  wl_tracker_free(tr);
+  return good;
+}
+
+TEST_IMPL(track_merge_split_side_by_side) {
+  int good = merge_side_by_side();
+  fprintf(stderr, "side by side: both tracks on their person in %d of 45 "
+          "merged frames\n", good);
+  ASSERT_GE(good, 40);
+  return 0;
+}
+
+/*
  * The crowd preset's truth boxes (seed 101), jittered by 0.5 px and with
  * 10 % of them missed, tracked and scored with HOTA / IDSW against the
  * truth: people crossing each other must keep their ids.

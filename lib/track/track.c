@@ -1906,7 +1906,7 @@ void wl_tracker_coast(wl_tracker_t *tr, int64_t t_ns) {
  * max_detections). */
 #define SPLIT_MAX_PARTS 8
 #define SPLIT_MAX_MISSES 1
-#define SPLIT_AREA_FRAC 0.5
+#define SPLIT_AREA_FRAC 0.8
 #define SPLIT_COVER 0.85
 #define SPLIT_SEP 0.5
 #define SPLIT_SNAP 0.5
