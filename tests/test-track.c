@@ -1713,6 +1713,62 @@ TEST_IMPL(track_large_static_not_confirmed) {
   return 0;
 }
 
+/* A strong detection w0 x 6 px whose left edge stays at x = 300 while its
+ * right edge moves right by grow px per frame (a flock's blob that animals
+ * join one side of), the whole box also going right at vx px per frame. */
+typedef struct grow_script {
+  double w0, grow, vx;
+} grow_script_t;
+
+static wl_detection_t grow_det(void *ctx, int f) {
+  const grow_script_t *c = ctx;
+  double w = c->w0 + c->grow * f;
+  return det_at(300.0 + c->vx * f + 0.5 * w, 250.0, w, 6.0, 30.0);
+}
+
+static int grow_run(const wl_track_params_t *p, double w0, double grow,
+                    double vx) {
+  grow_script_t c = {w0, grow, vx};
+  return first_confirmed(p, 90, grow_det, &c);
+}
+
+/*
+ * A blob that grows on one side has not moved (growth_aspect): a 10 x 6
+ * px detection whose right edge grows 0.4 px per frame (its centre
+ * shifting 0.2 px per frame, 6 px in a second) is not confirmed as moving;
+ * it confirms as static after static_confirm_hits hits. With the rule off
+ * it confirms as moving within 20 frames (the premise). A 15 x 6 box going
+ * right at 0.5 px per frame, growing too or not, still confirms within
+ * 15 frames; so does the growing blob when its detections are on average
+ * less than growth_aspect times as wide as tall (the rule set to 4).
+ * Negative values are refused.
+ */
+TEST_IMPL(track_growing_blob_not_motion) {
+  wl_track_params_t p;
+  image_params(&p);
+  ASSERT_EQ(grow_run(&p, 10.0, 0.4, 0.0), p.static_confirm_hits - 1);
+  int car = grow_run(&p, 15.0, 0.0, 0.5);
+  ASSERT_GE(car, 2);
+  ASSERT_LE(car, 15);
+  int growing_car = grow_run(&p, 15.0, 0.4, 0.5);
+  ASSERT_GE(growing_car, 2);
+  ASSERT_LE(growing_car, 15);
+  wl_track_params_t q = p;
+  q.growth_aspect = 4.0;
+  int narrow = grow_run(&q, 10.0, 0.4, 0.0);
+  ASSERT_GE(narrow, 2);
+  ASSERT_LE(narrow, 20);
+  p.growth_aspect = 0.0;
+  int off = grow_run(&p, 10.0, 0.4, 0.0);
+  ASSERT_GE(off, 2);
+  ASSERT_LE(off, 20);
+  p.growth_aspect = -1.0;
+  wl_err_t err;
+  wl_tracker_t *tr = NULL;
+  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  return 0;
+}
+
 /* One animal (6x4 px) walking 10 px/s to the right, from frame 10 on with
  * a second detection of w x h px whose box is gap px right of the body's
  * box, moving with it. Returns the number of tracks confirmed at the end

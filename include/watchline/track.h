@@ -91,7 +91,11 @@
  *                it has moved: its filtered position is at least
  *                motion_min_px from its first detection and at least
  *                sqrt(chi2) standard deviations of that difference, chi2
- *                being strong_motion_chi2 (strong) or motion_chi2, and
+ *                being strong_motion_chi2 (strong) or motion_chi2
+ *                (for a track at least growth_aspect times as wide as
+ *                tall on average, each axis's displacement less half
+ *                its box's growth on that axis: a flock's blob that
+ *                animals join), and
  *                it went somewhere: that distance is at least
  *                min_straightness x (filtered path from hit to hit) -
  *                straightness_slack_px (shimmer and bush outlines wander
@@ -307,6 +311,16 @@ typedef struct wl_track_params {
   double strong_motion_chi2;/* 4: ...and significance (squared standard
                                deviations) a strong track must move */
   double motion_chi2;       /* 16: ...and any other track */
+  double growth_aspect;     /* 1.5: a track whose detections were on
+                               average at least this many times as wide
+                               as tall moves, for the tests above, only
+                               by its displacement beyond half the change
+                               of its box's width (on x) and height (on
+                               y) since its first detection, a change
+                               counted from 2 px: a flock's blob that
+                               grows on one side as animals join it
+                               shifts its centroid with nothing moving;
+                               0: off */
   int static_confirm_hits;  /* 30: if > 0, a strong track that does not
                                move is confirmed after this many hits... */
   int static_min_area;      /* 4: ...when a detection covered this many

@@ -83,6 +83,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->static_max_area = 200;
   p->motion_chi2 = 16.0;
   p->motion_min_px = 2.0;
+  p->growth_aspect = 1.5;
   p->slow_confirm_hits = 12;
   p->slow_hit_frac = 0.8;
   p->slow_min_px = 1.0;
@@ -194,6 +195,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->clutter_frames, 1, 1e7, "clutter_frames"},
       {p->motion_chi2, 0, 1e6, "motion_chi2"},
       {p->motion_min_px, 0, 1e5, "motion_min_px"},
+      {p->growth_aspect, 0, 1e3, "growth_aspect"},
       {p->slow_confirm_hits, 0, 1e6, "slow_confirm_hits"},
       {p->slow_hit_frac, 0, 1, "slow_hit_frac"},
       {p->slow_min_px, 0, 1e5, "slow_min_px"},
@@ -893,15 +895,43 @@ static void update_miss(wl_tracker_t *tr, int i) {
   add_score(&tr->p, t, &tr->trk[i], -tr->miss_cost);
 }
 
+/* Change of a box side, px, below which a side's growth is the blur of
+ * its ends, not a growing blob (has_moved()). */
+#define GROWTH_MIN_PX 2.0
+
+/* Half the change of a box side from `from` to `to`, px, when it is at
+ * least GROWTH_MIN_PX; else 0: how far the centre of a blob that grew or
+ * shrank on one side moved without the object moving. */
+static double half_growth(double to, double from) {
+  double g = fabs(to - from);
+  return g >= GROWTH_MIN_PX ? 0.5 * g : 0.0;
+}
+
 /* Has a tentative track moved significantly since its birth: is its
  * filtered position farther from the birth detection than motion_min_px
- * and than sqrt(chi2) standard deviations of their difference? */
-static int has_moved(const wl_track_params_t *p, const wl__trk_t *k,
-                     double chi2) {
+ * and than sqrt(chi2) standard deviations of their difference? For a
+ * track whose detections were on average at least growth_aspect times as
+ * wide as tall, the displacement on each axis counts only beyond half the
+ * change of its box's side on that axis since birth (GROWTH_MIN_PX or
+ * more): a row of touching animals (a flock) is one blob that grows and
+ * shrinks on one side as its members join and leave, and its centroid
+ * shifts by half that with nothing moving (nuisance: boxes on several
+ * sheep confirmed as moving after 8-12 hits, 3-4 px from birth). A wide
+ * object that moves carries both sides along (docs/DETECTION.md, tuning
+ * log "Nuisance: a flock's blob that grows has not moved"). */
+static int has_moved(const wl_track_params_t *p, const wl_track_t *t,
+                     const wl__trk_t *k, double chi2) {
   double dx = k->ax.pos - k->birth_x, dy = k->ay.pos - k->birth_y;
   double dist2 = dx * dx + dy * dy;
   double var = 0.5 * (k->ax.pp + k->ay.pp) + k->birth_var;
   double min_px = p->motion_min_px;
+  if (p->growth_aspect > 0 && k->sum_w >= p->growth_aspect * k->sum_h) {
+    double nx = fabs(dx) - half_growth(t->w, k->birth_w);
+    double ny = fabs(dy) - half_growth(t->h, k->birth_h);
+    nx = nx > 0.0 ? nx : 0.0;
+    ny = ny > 0.0 ? ny : 0.0;
+    dist2 = nx * nx + ny * ny;
+  }
   return dist2 >= min_px * min_px && dist2 >= chi2 * var;
 }
 
@@ -1170,7 +1200,7 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
       wrong_size_for_range(p, t, k) || too_far_to_tell(p, t, k) ||
       !k->inside)
     return 0;
-  if (has_moved(p, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
+  if (has_moved(p, t, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
     return goes_somewhere(p, k) && ghost_released(p, t, k);
   if (drifted(p, t, k)) return ghost_released(p, t, k);
   return strong && p->static_confirm_hits > 0 &&
@@ -1632,6 +1662,8 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
   k->oy = m->y + 0.5 * m->h - m->cy;
   k->birth_x = m->cx;
   k->birth_y = m->cy;
+  k->birth_w = m->w;
+  k->birth_h = m->h;
   k->birth_var = 0.5 * (k->ax.pp + k->ay.pp);
   k->hit_x = m->cx;
   k->hit_y = m->cy;

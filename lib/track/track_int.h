@@ -101,6 +101,8 @@ typedef struct wl__trk {
                              width_smoothing, height_smoothing); t->w,
                              t->h (size_smoothing) serve the tracker */
   double birth_x, birth_y, birth_var;
+  double birth_w, birth_h;/* its birth detection's box size (has_moved(),
+                             growth_aspect) */
   double path_px;         /* filtered path length from hit to hit */
   double hit_x, hit_y;    /* filtered position after the last hit */
   double score_peak;
