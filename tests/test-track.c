@@ -1673,21 +1673,30 @@ TEST_IMPL(track_flat_streak_not_confirmed) {
   return 0;
 }
 
-/* Frames (up to 90) until a strong w x h detection standing at (300, 200),
- * or going right at vx px per frame, is confirmed; -1 if never. */
+/* Frames (up to 90) until a strong detection is confirmed (-1 if never):
+ * w x h px, its left edge at x = 300 - w / 2 and its centre row 200, the
+ * whole box going right at vx px per frame while its right edge also
+ * grows by grow px per frame (a flock's blob that animals join one side
+ * of). */
 typedef struct box_script {
-  double w, h, vx;
+  double w, h, vx, grow;
 } box_script_t;
 
 static wl_detection_t box_det(void *ctx, int f) {
   const box_script_t *c = ctx;
-  return det_at(300 + c->vx * f, 200, c->w, c->h, 20);
+  return det_at(300 + c->vx * f + 0.5 * c->grow * f, 200, c->w + c->grow * f,
+                c->h, 20);
+}
+
+static int box_run(const wl_track_params_t *p, double w, double h, double vx,
+                   double grow) {
+  box_script_t c = {w, h, vx, grow};
+  return first_confirmed(p, 90, box_det, &c);
 }
 
 static int static_box_run(const wl_track_params_t *p, double w, double h,
                           double vx) {
-  box_script_t c = {w, h, vx};
-  return first_confirmed(p, 90, box_det, &c);
+  return box_run(p, w, h, vx, 0.0);
 }
 
 /*
@@ -1713,25 +1722,6 @@ TEST_IMPL(track_large_static_not_confirmed) {
   return 0;
 }
 
-/* A strong detection w0 x 6 px whose left edge stays at x = 300 while its
- * right edge moves right by grow px per frame (a flock's blob that animals
- * join one side of), the whole box also going right at vx px per frame. */
-typedef struct grow_script {
-  double w0, grow, vx;
-} grow_script_t;
-
-static wl_detection_t grow_det(void *ctx, int f) {
-  const grow_script_t *c = ctx;
-  double w = c->w0 + c->grow * f;
-  return det_at(300.0 + c->vx * f + 0.5 * w, 250.0, w, 6.0, 30.0);
-}
-
-static int grow_run(const wl_track_params_t *p, double w0, double grow,
-                    double vx) {
-  grow_script_t c = {w0, grow, vx};
-  return first_confirmed(p, 90, grow_det, &c);
-}
-
 /*
  * A blob that grows on one side has not moved (growth_aspect): a 10 x 6
  * px detection whose right edge grows 0.4 px per frame (its centre
@@ -1746,20 +1736,20 @@ static int grow_run(const wl_track_params_t *p, double w0, double grow,
 TEST_IMPL(track_growing_blob_not_motion) {
   wl_track_params_t p;
   image_params(&p);
-  ASSERT_EQ(grow_run(&p, 10.0, 0.4, 0.0), p.static_confirm_hits - 1);
-  int car = grow_run(&p, 15.0, 0.0, 0.5);
+  ASSERT_EQ(box_run(&p, 10.0, 6.0, 0.0, 0.4), p.static_confirm_hits - 1);
+  int car = box_run(&p, 15.0, 6.0, 0.5, 0.0);
   ASSERT_GE(car, 2);
   ASSERT_LE(car, 15);
-  int growing_car = grow_run(&p, 15.0, 0.4, 0.5);
+  int growing_car = box_run(&p, 15.0, 6.0, 0.5, 0.4);
   ASSERT_GE(growing_car, 2);
   ASSERT_LE(growing_car, 15);
   wl_track_params_t q = p;
   q.growth_aspect = 4.0;
-  int narrow = grow_run(&q, 10.0, 0.4, 0.0);
+  int narrow = box_run(&q, 10.0, 6.0, 0.0, 0.4);
   ASSERT_GE(narrow, 2);
   ASSERT_LE(narrow, 20);
   p.growth_aspect = 0.0;
-  int off = grow_run(&p, 10.0, 0.4, 0.0);
+  int off = box_run(&p, 10.0, 6.0, 0.0, 0.4);
   ASSERT_GE(off, 2);
   ASSERT_LE(off, 20);
   p.growth_aspect = -1.0;
