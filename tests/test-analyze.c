@@ -1396,7 +1396,7 @@ TEST_IMPL(analyze_still_refine) {
   wl_track_t t[3];
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
   t[1] = out_track(201.0, 121.0, 2.0, 2.0, 9.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 2), 1);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){2}), 1);
   ASSERT_NEAR(t[0].x, 100.0, 0.5);
   ASSERT_NEAR(t[0].y, 120.0, 0.5);
   ASSERT_NEAR(t[0].w, 6.0, 0.6);
@@ -1405,16 +1405,42 @@ TEST_IMPL(analyze_still_refine) {
   ASSERT_NEAR(t[1].h, 2.0, 1e-9);
   /* Cold; off; another output box's centre on the blob; no size prior. */
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, -2.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 0);
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
   st.refine_max_area = 0.0f;
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 0);
   st.refine_max_area = 12.0f;
+  /* The sheep's own track holds the blob: the piece, as warm as the
+   * sheep, keeps its box; a residue (below refine_residue of the blob's
+   * contrast) is not output when that track's box holds it too (not
+   * when refine_residue is 0, nor when the other box, on the blob, does
+   * not reach the piece, nor when it is a flock's box, IoU < 0.5 with
+   * the blob's). */
+  t[0] = out_track(100.5, 120.5, 1.0, 1.0, 5.0);
   t[1] = out_track(103.0, 122.0, 6.0, 4.0, 7.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 2), 0);
+  size_t n = 2;
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &n), 0);
+  ASSERT_EQ(n, 2);
   ASSERT_NEAR(t[0].w, 1.0, 1e-9);
+  t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
+  st.refine_residue = 0.0f;
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &n), 0);
+  ASSERT_EQ(n, 2);
+  ASSERT_NEAR(t[0].w, 1.0, 1e-9);
+  st.refine_residue = 0.5f;
+  t[1] = out_track(104.0, 122.0, 4.0, 4.0, 7.0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &n), 0);
+  ASSERT_EQ(n, 2);
+  t[1] = out_track(103.0, 122.0, 20.0, 4.0, 7.0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &n), 0);
+  ASSERT_EQ(n, 2);
+  t[1] = out_track(103.0, 122.0, 6.0, 4.0, 7.0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &n), 1);
+  ASSERT_EQ(n, 1);
+  ASSERT_NEAR(t[0].w, 6.0, 1e-9);
+  ASSERT_NEAR(t[0].contrast, 7.0, 1e-9);
   st.person_px = NULL;
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 0);
   wl__still_free(&st);
   free(person);
   free(px);
@@ -1446,19 +1472,19 @@ TEST_IMPL(analyze_still_refine_flock) {
   st.person_px = person;
   wl_track_t t[2];
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 1);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 1);
   ASSERT_NEAR(t[0].x, 100.0, 0.5);
   ASSERT_NEAR(t[0].w, 6.0, 0.6);
   ASSERT_NEAR(t[0].h, 4.0, 0.6);
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
   st.refine_ring_frac = st.max_ring_frac;
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 0);
   ASSERT_NEAR(t[0].w, 1.0, 1e-9);
   st.refine_ring_frac = 1.0f;
   for (int order = 0; order < 2; order++) {
     t[order] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
     t[1 - order] = out_track(105.5, 123.5, 1.0, 1.0, 2.0);
-    ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 2), 2);
+    ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){2}), 2);
     for (int k = 0; k < 2; k++) {
       ASSERT_NEAR(t[k].x, 100.0, 0.5);
       ASSERT_NEAR(t[k].w, 6.0, 0.6);
@@ -1467,11 +1493,45 @@ TEST_IMPL(analyze_still_refine_flock) {
   scene_add(px, 99, 100, 120, 124, 700);
   scene_add(px, 106, 107, 120, 124, 700);
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 0);
   ASSERT_NEAR(t[0].w, 1.0, 1e-9);
   st.refine_max_w = 4.0f;
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, 1), 1);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 1);
   ASSERT_NEAR(t[0].w, 20.0, 1.5);
+  wl__still_free(&st);
+  free(person);
+  free(px);
+  return 0;
+}
+
+/* wl__still_refine on warm ground: on ground at 283 K, a band 2 K warmer
+ * (columns 60-159, rows 119-124) with a sheep (6 x 4 px, +7 K, columns
+ * 100-105, rows 120-123) standing on it, person_px 6. At the body's half
+ * level the sheep and the band are one blob that does not close; cut at a
+ * higher level it is the sheep: a 1 x 1 piece on its corner gets the
+ * sheep's box; on the band alone (no sheep) the piece keeps its box. */
+TEST_IMPL(analyze_still_refine_fit) {
+  wl_err_t err;
+  uint16_t *px = malloc(320 * 256 * sizeof *px);
+  float *person = malloc(256 * sizeof *person);
+  ASSERT(px != NULL && person != NULL);
+  for (int y = 0; y < 256; y++) person[y] = 6.0f;
+  scene_ground(px, 0);
+  scene_add(px, 60, 160, 119, 125, 200);
+  scene_add(px, 100, 106, 120, 124, 700);
+  wl__still_t st;
+  ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
+  st.person_px = person;
+  wl_track_t t[1];
+  t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 1);
+  ASSERT_NEAR(t[0].x, 100.0, 1e-9);
+  ASSERT_NEAR(t[0].y, 120.0, 1e-9);
+  ASSERT_NEAR(t[0].w, 6.0, 1e-9);
+  ASSERT_NEAR(t[0].h, 4.0, 1e-9);
+  t[0] = out_track(80.5, 120.5, 1.0, 1.0, 2.0);
+  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 0);
+  ASSERT_NEAR(t[0].w, 1.0, 1e-9);
   wl__still_free(&st);
   free(person);
   free(px);

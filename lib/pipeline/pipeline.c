@@ -44,8 +44,11 @@
  * The output is a copy of the confirmed tracks in which a small warm
  * track on a piece of a larger warm blob (an animal the background model
  * has learned, of which the temporal detector keeps a 1-2 px piece) gets
- * the blob's box (wl__still_refine; "Nuisance: the pieces of absorbed
- * animals"); the tracker's own boxes are left alone.
+ * the blob's box (cut to fit when it merges with warm ground), and, with
+ * refine_residue (off by default), such a piece that is only a fading
+ * residue on the animal's own track is left out (wl__still_refine;
+ * "Nuisance: the pieces of absorbed animals", "Nuisance: residues of
+ * animals that stopped"); the tracker's own boxes are left alone.
  *
  * FFC: frozen or blank frames make the tracks coast; after a
  * fixed-pattern step the tracker confirms nothing new for
@@ -457,7 +460,7 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
     copy_confirmed(pl);
     wl__still_refine(&pl->still, frame->data, frame->width, frame->height,
                      pl->pre_result.noise, k_per_dn(frame), pl->out,
-                     pl->n_out);
+                     &pl->n_out);
   }
   if (pl->agc8) {
     gate_tracks(pl, 1);

@@ -286,6 +286,11 @@ typedef struct wl__still {
                          foot row... */
   float refine_part;  /* ...at most this fraction of whose width and of
                          whose height the box spans gets the blob's box */
+  float refine_residue; /* a piece whose contrast is below this fraction
+                         of such a blob's peak, on a blob that holds
+                         another track's box centre and inside that box
+                         (IoU >= 0.5 with the blob), is not output (0,
+                         the default: off; it cost recall) */
   float max_ring_frac;/* at most this fraction of the blob's ring may
                          reach half its body level (compact) */
   int max_blob_px;    /* the blob must close within this of its peak */
@@ -437,11 +442,20 @@ void wl__still_resolve(wl__still_t *st, wl_tracker_t *tr);
  * other tracks, each refined alike; a larger box is the animal's own
  * track), and is more than 1 / refine_part times as wide and as tall as
  * the box (a piece, not a distant target whose box already spans its
- * blurred blob), is output with the blob's box. Returns how many
- * changed. */
+ * blurred blob), is output with the blob's box. The blob is the one at
+ * the body's half level or, when that does not close or is wider than
+ * refine_max_w person heights at the track's foot row, at the lowest
+ * higher level (steps of a tenth of the peak) where it closes and fits:
+ * an animal on warm ground or touching a neighbour. A piece on such a
+ * blob that holds another (non-piece) box's centre, inside that box,
+ * which is the blob's own (IoU >= 0.5 with it), and whose contrast is
+ * below refine_residue (default 0: off) of the blob's peak contrast (a
+ * residue on the animal's own track) is removed from tracks[0 ..
+ * *n_tracks) (the order of the rest kept; *n_tracks updated). Returns
+ * how many changed or were removed. */
 size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
                         int height, double noise, double k_per_dn,
-                        wl_track_t *tracks, size_t n);
+                        wl_track_t *tracks, size_t *n_tracks);
 
 /* Before the tracker's update: for each vouched track of tracks[0 ..
  * n_tracks) (every live track after the previous update, dt_s seconds

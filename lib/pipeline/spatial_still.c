@@ -67,7 +67,10 @@
  *
  * 4. Output boxes (wl__still_refine, after each update): a small warm
  *    confirmed track on a piece of a larger blob of a target's size gets
- *    the blob's box in the pipeline's output (see pipeline_int.h).
+ *    the blob's box in the pipeline's output (the blob cut at a higher
+ *    level when it merges with warm ground or neighbours: blob_fit);
+ *    with refine_residue (off by default) a residue of an animal whose
+ *    own track holds the blob is left out (see pipeline_int.h).
  *
  * wl__still_alone tells the pipeline which of a search's blobs (found[],
  * found_ok) are whole objects, not pieces of a larger warm one: fed to
@@ -137,6 +140,7 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->refine_ring_frac = 1.0f;
   st->refine_max_w = 2.0f;
   st->refine_part = 0.6f;
+  st->refine_residue = 0.0f; /* off: it cost recall (DETECTION.md) */
   st->block_px = 16;
   st->bx = (width + st->block_px - 1) / st->block_px;
   st->by = (height + st->block_px - 1) / st->block_px;
@@ -453,12 +457,17 @@ static int fill(wl__still_t *st, const uint16_t *img, int width, int height,
 
 /* The blob test (see the top) for polarity pol (+1 warm, -1 cold) in the
  * search window around (pcx, pcy) of a bw x bh box; 1 and *d filled
- * (peak_contrast in DN times k_per_dn) when found. */
-static int blob_at(wl__still_t *st, const uint16_t *img, int width,
-                   int height, double noise, double k_per_dn, double pcx,
-                   double pcy, double bw, double bh, int pol, double min_snr,
-                   double min_k, double ring_frac, double bg,
-                   wl_detection_t *d) {
+ * (peak_contrast in DN times k_per_dn) when found. With max_w > 0, a blob
+ * that does not close or is larger than max_w x max_h px at its level is
+ * cut at a higher level until it fits (up to 0.8 of the peak; -6 when it
+ * never does): the animal, not the warm ground or the neighbours it
+ * touches at the body's half level. */
+static int blob_fit(wl__still_t *st, const uint16_t *img, int width,
+                    int height, double noise, double k_per_dn, double pcx,
+                    double pcy, double bw, double bh, int pol,
+                    double min_snr, double min_k, double ring_frac,
+                    double bg, double max_w, double max_h,
+                    wl_detection_t *d) {
   double lng = bw > bh ? bw : bh;
   double m = fmax(2.0, 0.25 * lng);
   int sx0 = (int)floor(pcx - 0.5 * bw - m), sx1 = (int)ceil(pcx + 0.5 * bw + m);
@@ -524,6 +533,19 @@ static int blob_at(wl__still_t *st, const uint16_t *img, int width,
   double thr = fmax(t0, 0.5 * level);
   int closed = fill(st, img, width, height, px, py, pol, mean0, thr, &bx0,
                     &bx1, &by0, &by1, &area);
+  /* Open or larger than max_w x max_h (when given): the peak's target
+   * merged at this level with warm ground or a neighbour; the level rises
+   * by a tenth of the peak's contrast at a time, up to 0.8 of it, until
+   * the blob closes and fits (its body level is then twice the level). */
+  if (max_w > 0) {
+    while (!closed || bx1 - bx0 + 1 > max_w || by1 - by0 + 1 > max_h) {
+      thr += 0.1 * best;
+      if (thr > 0.8 * best) return -6;
+      closed = fill(st, img, width, height, px, py, pol, mean0, thr, &bx0,
+                    &bx1, &by0, &by1, &area);
+    }
+    level = fmax(level, 2.0 * thr);
+  }
   /* The box examined, also for a caller that skips what was examined. */
   d->x = bx0;
   d->y = by0;
@@ -593,6 +615,16 @@ static int blob_at(wl__still_t *st, const uint16_t *img, int width,
                           bx1, by0, by1, d);
   }
   return 1;
+}
+
+/* blob_fit without a size: the blob at the body's half level. */
+static int blob_at(wl__still_t *st, const uint16_t *img, int width,
+                   int height, double noise, double k_per_dn, double pcx,
+                   double pcy, double bw, double bh, int pol, double min_snr,
+                   double min_k, double ring_frac, double bg,
+                   wl_detection_t *d) {
+  return blob_fit(st, img, width, height, noise, k_per_dn, pcx, pcy, bw, bh,
+                  pol, min_snr, min_k, ring_frac, bg, 0, 0, d);
 }
 
 int wl__still_alone(wl__still_t *st, const uint16_t *img, int width,
@@ -870,10 +902,29 @@ static int holds_other(const wl_track_t *tracks, const uint8_t *piece,
   return 0;
 }
 
+/* Is some box of tracks[0 .. n) other than i, not a piece, the box of
+ * blob d (IoU at least 0.5: the animal's own track, not a box on a
+ * flock), and does it hold track i's centroid? */
+static int on_other(const wl_track_t *tracks, const uint8_t *piece,
+                    size_t n, size_t i, const wl_detection_t *d) {
+  for (size_t j = 0; j < n; j++) {
+    const wl_track_t *o = &tracks[j];
+    double iw = fmin(o->x + o->w, d->x + d->w) - fmax(o->x, d->x);
+    double ih = fmin(o->y + o->h, d->y + d->h) - fmax(o->y, d->y);
+    double inter = iw > 0 && ih > 0 ? iw * ih : 0;
+    if (j != i && !piece[j] &&
+        inter >= 0.5 * (o->w * o->h + d->w * d->h - inter) &&
+        tracks[i].cx >= o->x && tracks[i].cx < o->x + o->w &&
+        tracks[i].cy >= o->y && tracks[i].cy < o->y + o->h)
+      return 1;
+  }
+  return 0;
+}
+
 size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
                         int height, double noise, double k_per_dn,
-                        wl_track_t *tracks, size_t n) {
-  size_t kept = 0;
+                        wl_track_t *tracks, size_t *n_tracks) {
+  size_t kept = 0, n = *n_tracks, n_keep = 0;
   if (st->refine_max_area <= 0 || !st->person_px || !(k_per_dn > 0))
     return 0;
   if (n > st->cap) n = st->cap; /* never: the output holds max_tracks */
@@ -885,23 +936,41 @@ size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
     wl_track_t *t = &tracks[i];
     wl_detection_t d;
     double ph;
+    /* The largest blob a target could make where the track stands. */
+    int yf = (int)ceil(t->y + t->h) - 1;
+    double pf = st->person_px[yf < 0 ? 0 : yf >= height ? height - 1 : yf];
     if (t->contrast <= 0 || !st->piece[i] ||
-        blob_at(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
-                t->h, 1, st->refine_min_snr, st->refine_min_k,
-                st->refine_ring_frac, NAN, &d) <= 0 ||
+        blob_fit(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
+                 t->h, 1, st->refine_min_snr, st->refine_min_k,
+                 st->refine_ring_frac, NAN,
+                 pf > 0 ? st->refine_max_w * pf : 0, INFINITY,
+                 &d) <= 0 ||
         t->w > st->refine_part * d.w || t->h > st->refine_part * d.h ||
         !(t->cx >= d.x - 1 && t->cx < d.x + d.w + 1 && t->cy >= d.y - 1 &&
           t->cy < d.y + d.h + 1) ||
         !target_sized(st, height, &d, &ph) ||
-        (ph > 0 && d.w > st->refine_max_w * ph) ||
-        holds_other(tracks, st->piece, n, i, &d))
+        (ph > 0 && d.w > st->refine_max_w * ph))
       continue;
+    if (holds_other(tracks, st->piece, n, i, &d)) {
+      /* The animal's own track holds its blob and the piece: a residue
+       * (its contrast against the model a small part of the blob's) is a
+       * duplicate. */
+      if (t->contrast < st->refine_residue * d.peak_contrast &&
+          on_other(tracks, st->piece, n, i, &d)) {
+        st->piece[i] = 2;
+        kept++;
+      }
+      continue;
+    }
     t->x = d.x;
     t->y = d.y;
     t->w = d.w;
     t->h = d.h;
     kept++;
   }
+  for (size_t i = 0; i < *n_tracks; i++)
+    if (i >= n || st->piece[i] != 2) tracks[n_keep++] = tracks[i];
+  *n_tracks = n_keep;
   return kept;
 }
 
