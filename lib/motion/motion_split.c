@@ -317,6 +317,27 @@ static void person_columns(double c, double hp, int x0, int x1, int *xa,
   if (b < x1) *xb = b;
 }
 
+/* The foot row of a person whose head is row top, with the prior
+ * person_px: three steps of yf = top + person_px[yf] - 1 from the bottom
+ * row y1, each clipped to y1 (*at_bottom, if given, is set when a step
+ * reached it); *h is the height of the last step. -1 where the prior is
+ * under 6 px (too small to cut by). */
+static int foot_row(const float *person, int top, int y1, double *h,
+                    int *at_bottom) {
+  int yf = y1;
+  if (at_bottom) *at_bottom = 0;
+  for (int it = 0; it < 3; it++) {
+    *h = person[yf];
+    if (!(*h >= 6.0)) return -1;
+    yf = top + (int)lround(*h) - 1;
+    if (yf >= y1) {
+      if (at_bottom) *at_bottom = 1;
+      yf = y1;
+    }
+  }
+  return yf;
+}
+
 /* With a person-height prior, a narrow component WL__SPLIT_OVERLAP to
  * WL__SPLIT_TALL person heights tall (at its bottom row) is a nearer
  * person in front of a farther one whose head shows above the nearer
@@ -345,13 +366,9 @@ static size_t split_overlap(wl_motion_t *m, const wl_frame_t *frame,
   int x0 = c->x0, x1 = c->x1, y0 = c->y0, y1 = c->y1, pol = c->pol;
   const float *person = m->p.person_px;
   double hn = person[y1], hf = hn;
-  int near_top = y1 - (int)lround(hn) + 1, yf = y1;
-  for (int it = 0; it < 3; it++) {
-    hf = person[yf];
-    if (!(hf >= 6.0)) return nc;
-    yf = y0 + (int)lround(hf) - 1;
-    if (yf >= y1) return nc;
-  }
+  int near_top = y1 - (int)lround(hn) + 1, at_bottom;
+  int yf = foot_row(person, y0, y1, &hf, &at_bottom);
+  if (yf < 0 || at_bottom) return nc;
   if (near_top <= y0) return nc;
   double above = 0;
   for (int y = y0; y < near_top; y++) above += R[y];
@@ -579,14 +596,10 @@ static size_t split_heads(wl_motion_t *m, const wl_frame_t *frame,
   int xa[WL__SPLIT_MAX_PARTS], xb[WL__SPLIT_MAX_PARTS];
   int ya[WL__SPLIT_MAX_PARTS], yb[WL__SPLIT_MAX_PARTS];
   for (int k = 0; k < n; k++) {
-    int ty = (int)T[ha[k]], yf = y1;
+    int ty = (int)T[ha[k]];
     double hf = hp;
-    for (int it = 0; it < 3; it++) {
-      hf = person[yf];
-      if (!(hf >= 6.0)) return nc;
-      yf = ty + (int)lround(hf) - 1;
-      if (yf > y1) yf = y1;
-    }
+    int yf = foot_row(person, ty, y1, &hf, NULL);
+    if (yf < 0) return nc;
     /* The head's pixels: its run +- r columns, its top 2 dips of rows. */
     int band = ty + (int)lround(2.0 * WL__SPLIT_HEAD_DIP * hf);
     if (band > y1) band = y1;
