@@ -1372,6 +1372,39 @@ static wl_track_t out_track(double cx, double cy, double w, double h,
   return t;
 }
 
+/* The output refine's test scene: 320 x 256 px of ground at 283 K
+ * (scene_ground), a person 6 px tall on every row, and a standing-target
+ * state over them. */
+typedef struct refine_scene {
+  uint16_t *px;
+  float person[256];
+  wl__still_t st;
+} refine_scene_t;
+
+static int refine_scene_init(refine_scene_t *sc) {
+  wl_err_t err;
+  sc->px = malloc(320 * 256 * sizeof *sc->px);
+  if (!sc->px) return 1;
+  for (int y = 0; y < 256; y++) sc->person[y] = 6.0f;
+  scene_ground(sc->px, 0);
+  if (wl__still_init(&sc->st, 320, 256, 16, &err) != WL_OK) {
+    free(sc->px);
+    return 1;
+  }
+  sc->st.person_px = sc->person;
+  return 0;
+}
+
+static void refine_scene_free(refine_scene_t *sc) {
+  wl__still_free(&sc->st);
+  free(sc->px);
+}
+
+/* wl__still_refine on the scene (noise 3 DN, 0.01 K per DN). */
+static size_t refine(refine_scene_t *sc, wl_track_t *t, size_t *n) {
+  return wl__still_refine(&sc->st, sc->px, 320, 256, 3.0, 0.01, t, n);
+}
+
 /* wl__still_refine: on ground at 283 K, a sheep (6 x 4 px, +7 K, columns
  * 100-105, rows 120-123) and a distant person (2 x 2 px, +10 K, at
  * (201, 121)), person_px 6. A 1 x 1 warm track on the sheep's top-left
@@ -1382,21 +1415,14 @@ static wl_track_t out_track(double cx, double cy, double w, double h,
  * refine_max_area), nor without person_px. The person's track, whose 2 x
  * 2 box already spans its blob, keeps its box. */
 TEST_IMPL(analyze_still_refine) {
-  wl_err_t err;
-  uint16_t *px = malloc(320 * 256 * sizeof *px);
-  float *person = malloc(256 * sizeof *person);
-  ASSERT(px != NULL && person != NULL);
-  for (int y = 0; y < 256; y++) person[y] = 6.0f;
-  scene_ground(px, 0);
-  scene_add(px, 100, 106, 120, 124, 700);
-  scene_add(px, 200, 202, 120, 122, 1000);
-  wl__still_t st;
-  ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
-  st.person_px = person;
+  refine_scene_t sc;
+  ASSERT_EQ(refine_scene_init(&sc), 0);
+  scene_add(sc.px, 100, 106, 120, 124, 700);
+  scene_add(sc.px, 200, 202, 120, 122, 1000);
   wl_track_t t[3];
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
   t[1] = out_track(201.0, 121.0, 2.0, 2.0, 9.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){2}), 1);
+  ASSERT_EQ(refine(&sc, t, &(size_t){2}), 1);
   ASSERT_NEAR(t[0].x, 100.0, 0.5);
   ASSERT_NEAR(t[0].y, 120.0, 0.5);
   ASSERT_NEAR(t[0].w, 6.0, 0.6);
@@ -1405,11 +1431,11 @@ TEST_IMPL(analyze_still_refine) {
   ASSERT_NEAR(t[1].h, 2.0, 1e-9);
   /* Cold; off; another output box's centre on the blob; no size prior. */
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, -2.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 0);
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 0);
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
-  st.refine_max_area = 0.0f;
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 0);
-  st.refine_max_area = 12.0f;
+  sc.st.refine_max_area = 0.0f;
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 0);
+  sc.st.refine_max_area = 12.0f;
   /* The sheep's own track holds the blob: the piece, as warm as the
    * sheep, keeps its box; a residue (below refine_residue of the blob's
    * contrast) is not output when that track's box holds it too (not
@@ -1419,31 +1445,29 @@ TEST_IMPL(analyze_still_refine) {
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 5.0);
   t[1] = out_track(103.0, 122.0, 6.0, 4.0, 7.0);
   size_t n = 2;
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &n), 0);
+  ASSERT_EQ(refine(&sc, t, &n), 0);
   ASSERT_EQ(n, 2);
   ASSERT_NEAR(t[0].w, 1.0, 1e-9);
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
-  st.refine_residue = 0.0f;
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &n), 0);
+  sc.st.refine_residue = 0.0f;
+  ASSERT_EQ(refine(&sc, t, &n), 0);
   ASSERT_EQ(n, 2);
   ASSERT_NEAR(t[0].w, 1.0, 1e-9);
-  st.refine_residue = 0.5f;
+  sc.st.refine_residue = 0.5f;
   t[1] = out_track(104.0, 122.0, 4.0, 4.0, 7.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &n), 0);
+  ASSERT_EQ(refine(&sc, t, &n), 0);
   ASSERT_EQ(n, 2);
   t[1] = out_track(103.0, 122.0, 20.0, 4.0, 7.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &n), 0);
+  ASSERT_EQ(refine(&sc, t, &n), 0);
   ASSERT_EQ(n, 2);
   t[1] = out_track(103.0, 122.0, 6.0, 4.0, 7.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &n), 1);
+  ASSERT_EQ(refine(&sc, t, &n), 1);
   ASSERT_EQ(n, 1);
   ASSERT_NEAR(t[0].w, 6.0, 1e-9);
   ASSERT_NEAR(t[0].contrast, 7.0, 1e-9);
-  st.person_px = NULL;
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 0);
-  wl__still_free(&st);
-  free(person);
-  free(px);
+  sc.st.person_px = NULL;
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 0);
+  refine_scene_free(&sc);
   return 0;
 }
 
@@ -1458,49 +1482,40 @@ TEST_IMPL(analyze_still_refine) {
  * more than refine_max_w (2) person heights wide: the piece keeps its
  * box (with 4 it gets the flock's). */
 TEST_IMPL(analyze_still_refine_flock) {
-  wl_err_t err;
-  uint16_t *px = malloc(320 * 256 * sizeof *px);
-  float *person = malloc(256 * sizeof *person);
-  ASSERT(px != NULL && person != NULL);
-  for (int y = 0; y < 256; y++) person[y] = 6.0f;
-  scene_ground(px, 0);
-  scene_add(px, 93, 99, 120, 124, 700);
-  scene_add(px, 100, 106, 120, 124, 700);
-  scene_add(px, 107, 113, 120, 124, 700);
-  wl__still_t st;
-  ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
-  st.person_px = person;
+  refine_scene_t sc;
+  ASSERT_EQ(refine_scene_init(&sc), 0);
+  scene_add(sc.px, 93, 99, 120, 124, 700);
+  scene_add(sc.px, 100, 106, 120, 124, 700);
+  scene_add(sc.px, 107, 113, 120, 124, 700);
   wl_track_t t[2];
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 1);
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 1);
   ASSERT_NEAR(t[0].x, 100.0, 0.5);
   ASSERT_NEAR(t[0].w, 6.0, 0.6);
   ASSERT_NEAR(t[0].h, 4.0, 0.6);
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
-  st.refine_ring_frac = st.max_ring_frac;
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 0);
+  sc.st.refine_ring_frac = sc.st.max_ring_frac;
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 0);
   ASSERT_NEAR(t[0].w, 1.0, 1e-9);
-  st.refine_ring_frac = 1.0f;
+  sc.st.refine_ring_frac = 1.0f;
   for (int order = 0; order < 2; order++) {
     t[order] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
     t[1 - order] = out_track(105.5, 123.5, 1.0, 1.0, 2.0);
-    ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){2}), 2);
+    ASSERT_EQ(refine(&sc, t, &(size_t){2}), 2);
     for (int k = 0; k < 2; k++) {
       ASSERT_NEAR(t[k].x, 100.0, 0.5);
       ASSERT_NEAR(t[k].w, 6.0, 0.6);
     }
   }
-  scene_add(px, 99, 100, 120, 124, 700);
-  scene_add(px, 106, 107, 120, 124, 700);
+  scene_add(sc.px, 99, 100, 120, 124, 700);
+  scene_add(sc.px, 106, 107, 120, 124, 700);
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 0);
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 0);
   ASSERT_NEAR(t[0].w, 1.0, 1e-9);
-  st.refine_max_w = 4.0f;
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 1);
+  sc.st.refine_max_w = 4.0f;
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 1);
   ASSERT_NEAR(t[0].w, 20.0, 1.5);
-  wl__still_free(&st);
-  free(person);
-  free(px);
+  refine_scene_free(&sc);
   return 0;
 }
 
@@ -1511,30 +1526,21 @@ TEST_IMPL(analyze_still_refine_flock) {
  * higher level it is the sheep: a 1 x 1 piece on its corner gets the
  * sheep's box; on the band alone (no sheep) the piece keeps its box. */
 TEST_IMPL(analyze_still_refine_fit) {
-  wl_err_t err;
-  uint16_t *px = malloc(320 * 256 * sizeof *px);
-  float *person = malloc(256 * sizeof *person);
-  ASSERT(px != NULL && person != NULL);
-  for (int y = 0; y < 256; y++) person[y] = 6.0f;
-  scene_ground(px, 0);
-  scene_add(px, 60, 160, 119, 125, 200);
-  scene_add(px, 100, 106, 120, 124, 700);
-  wl__still_t st;
-  ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
-  st.person_px = person;
+  refine_scene_t sc;
+  ASSERT_EQ(refine_scene_init(&sc), 0);
+  scene_add(sc.px, 60, 160, 119, 125, 200);
+  scene_add(sc.px, 100, 106, 120, 124, 700);
   wl_track_t t[1];
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 1);
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 1);
   ASSERT_NEAR(t[0].x, 100.0, 1e-9);
   ASSERT_NEAR(t[0].y, 120.0, 1e-9);
   ASSERT_NEAR(t[0].w, 6.0, 1e-9);
   ASSERT_NEAR(t[0].h, 4.0, 1e-9);
   t[0] = out_track(80.5, 120.5, 1.0, 1.0, 2.0);
-  ASSERT_EQ(wl__still_refine(&st, px, 320, 256, 3.0, 0.01, t, &(size_t){1}), 0);
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 0);
   ASSERT_NEAR(t[0].w, 1.0, 1e-9);
-  wl__still_free(&st);
-  free(person);
-  free(px);
+  refine_scene_free(&sc);
   return 0;
 }
 

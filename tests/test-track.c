@@ -3639,16 +3639,10 @@ static int piece_walker(const wl_camera_t *cam, const float *rows,
                         int overlap, double *rms) {
   wl_track_params_t p;
   wl_track_default_params(&p);
-  p.width = cam->width;
-  p.height = cam->height;
-  p.person_px = rows;
   wl_tracker_t *tr = NULL;
   wl_classifier_t *clf = NULL;
   wl_err_t err;
-  if (wl_tracker_new(&tr, &p, &err) != WL_OK ||
-      wl_classifier_new(&clf, NULL, cam, &err) != WL_OK)
-    return 1;
-  wl_tracker_set_classifier(tr, clf);
+  if (person_tracker(cam, rows, p.person_fill, &tr, &clf) != 0) return 1;
   double se = 0;
   int n = 0;
   for (int f = 0; f < 150; f++) {
