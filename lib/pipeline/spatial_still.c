@@ -374,13 +374,17 @@ static long ring_high(const uint16_t *img, int width, int height, int x0,
   return n;
 }
 
+/* Is (x, y) inside the box (bx, by, bw, bh) grown by g px on each side? */
+static int in_box(double x, double y, double bx, double by, double bw,
+                  double bh, double g) {
+  return x >= bx - g && x < bx + bw + g && y >= by - g && y < by + bh + g;
+}
+
 /* Is (x, y) inside the box of dets[0 .. n) grown by g px? */
 static int in_some_box(const wl_detection_t *dets, size_t n, double x,
                        double y, double g) {
   for (size_t k = 0; k < n; k++)
-    if (x >= dets[k].x - g && x < dets[k].x + dets[k].w + g &&
-        y >= dets[k].y - g && y < dets[k].y + dets[k].h + g)
-      return 1;
+    if (in_box(x, y, dets[k].x, dets[k].y, dets[k].w, dets[k].h, g)) return 1;
   return 0;
 }
 
@@ -458,7 +462,7 @@ static int fill(wl__still_t *st, const uint16_t *img, int width, int height,
 /* The blob test (see the top) for polarity pol (+1 warm, -1 cold) in the
  * search window around (pcx, pcy) of a bw x bh box; 1 and *d filled
  * (peak_contrast in DN times k_per_dn) when found. With max_w > 0, a blob
- * that does not close or is larger than max_w x max_h px at its level is
+ * that does not close or is wider than max_w px at its level is
  * cut at a higher level until it fits (up to 0.8 of the peak; -6 when it
  * never does): the animal, not the warm ground or the neighbours it
  * touches at the body's half level. */
@@ -466,8 +470,7 @@ static int blob_fit(wl__still_t *st, const uint16_t *img, int width,
                     int height, double noise, double k_per_dn, double pcx,
                     double pcy, double bw, double bh, int pol,
                     double min_snr, double min_k, double ring_frac,
-                    double bg, double max_w, double max_h,
-                    wl_detection_t *d) {
+                    double bg, double max_w, wl_detection_t *d) {
   double lng = bw > bh ? bw : bh;
   double m = fmax(2.0, 0.25 * lng);
   int sx0 = (int)floor(pcx - 0.5 * bw - m), sx1 = (int)ceil(pcx + 0.5 * bw + m);
@@ -533,12 +536,13 @@ static int blob_fit(wl__still_t *st, const uint16_t *img, int width,
   double thr = fmax(t0, 0.5 * level);
   int closed = fill(st, img, width, height, px, py, pol, mean0, thr, &bx0,
                     &bx1, &by0, &by1, &area);
-  /* Open or larger than max_w x max_h (when given): the peak's target
-   * merged at this level with warm ground or a neighbour; the level rises
-   * by a tenth of the peak's contrast at a time, up to 0.8 of it, until
-   * the blob closes and fits (its body level is then twice the level). */
+  /* Open or wider than max_w (when given; a height limit too cost
+   * long-range): the peak's target merged at this level with warm ground
+   * or a neighbour; the level rises by a tenth of the peak's contrast at a
+   * time, up to 0.8 of it, until the blob closes and fits (its body level
+   * is then twice the level). */
   if (max_w > 0) {
-    while (!closed || bx1 - bx0 + 1 > max_w || by1 - by0 + 1 > max_h) {
+    while (!closed || bx1 - bx0 + 1 > max_w) {
       thr += 0.1 * best;
       if (thr > 0.8 * best) return -6;
       closed = fill(st, img, width, height, px, py, pol, mean0, thr, &bx0,
@@ -624,7 +628,7 @@ static int blob_at(wl__still_t *st, const uint16_t *img, int width,
                    double min_k, double ring_frac, double bg,
                    wl_detection_t *d) {
   return blob_fit(st, img, width, height, noise, k_per_dn, pcx, pcy, bw, bh,
-                  pol, min_snr, min_k, ring_frac, bg, 0, 0, d);
+                  pol, min_snr, min_k, ring_frac, bg, 0, d);
 }
 
 int wl__still_alone(wl__still_t *st, const uint16_t *img, int width,
@@ -702,8 +706,7 @@ static int held_confirmed(const wl_track_t *all, size_t n, size_t skip,
   for (size_t i = 0; i < n; i++)
     if (i != skip && all[i].state == WL_TRACK_CONFIRMED &&
         all[i].w * all[i].h <= 0.5 * d->w * d->h &&
-        all[i].cx >= d->x && all[i].cx < d->x + d->w &&
-        all[i].cy >= d->y && all[i].cy < d->y + d->h)
+        in_box(all[i].cx, all[i].cy, d->x, d->y, d->w, d->h, 0))
       held++;
   return held;
 }
@@ -747,8 +750,8 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
     if (site->swayed) continue;
     int on = -1, covered = 0;
     for (size_t i = 0; i < n_all && !covered; i++)
-      if (site->x >= all[i].x - 1 && site->x < all[i].x + all[i].w + 1 &&
-          site->y >= all[i].y - 1 && site->y < all[i].y + all[i].h + 1) {
+      if (in_box(site->x, site->y, all[i].x, all[i].y, all[i].w, all[i].h,
+                 1)) {
         covered = vouched(st, all[i].id);
         if (on < 0) on = (int)i;
       }
@@ -895,8 +898,7 @@ static int holds_other(const wl_track_t *tracks, const uint8_t *piece,
   for (size_t j = 0; j < n; j++) {
     double ox = tracks[j].x + 0.5 * tracks[j].w;
     double oy = tracks[j].y + 0.5 * tracks[j].h;
-    if (j != i && !piece[j] && ox >= d->x && ox < d->x + d->w &&
-        oy >= d->y && oy < d->y + d->h)
+    if (j != i && !piece[j] && in_box(ox, oy, d->x, d->y, d->w, d->h, 0))
       return 1;
   }
   return 0;
@@ -914,8 +916,7 @@ static int on_other(const wl_track_t *tracks, const uint8_t *piece,
     double inter = iw > 0 && ih > 0 ? iw * ih : 0;
     if (j != i && !piece[j] &&
         inter >= 0.5 * (o->w * o->h + d->w * d->h - inter) &&
-        tracks[i].cx >= o->x && tracks[i].cx < o->x + o->w &&
-        tracks[i].cy >= o->y && tracks[i].cy < o->y + o->h)
+        in_box(tracks[i].cx, tracks[i].cy, o->x, o->y, o->w, o->h, 0))
       return 1;
   }
   return 0;
@@ -943,11 +944,9 @@ size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
         blob_fit(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
                  t->h, 1, st->refine_min_snr, st->refine_min_k,
                  st->refine_ring_frac, NAN,
-                 pf > 0 ? st->refine_max_w * pf : 0, INFINITY,
-                 &d) <= 0 ||
+                 pf > 0 ? st->refine_max_w * pf : 0, &d) <= 0 ||
         t->w > st->refine_part * d.w || t->h > st->refine_part * d.h ||
-        !(t->cx >= d.x - 1 && t->cx < d.x + d.w + 1 && t->cy >= d.y - 1 &&
-          t->cy < d.y + d.h + 1) ||
+        !in_box(t->cx, t->cy, d.x, d.y, d.w, d.h, 1) ||
         !target_sized(st, height, &d, &ph) ||
         (ph > 0 && d.w > st->refine_max_w * ph))
       continue;
