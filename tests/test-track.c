@@ -3549,40 +3549,54 @@ TEST_IMPL(track_person_cut_extended) {
   return 0;
 }
 
-/* A 1.85 m person walking across the view 150 m out, seen whole for 3 s;
- * then for 2 s another person walks behind it, the motion detector's
- * overlap cut (motion_split.c) gives it a detection whose top lies the
- * camera's person height (1.7 m) above its bottom, and the farther
- * person a detection 0.3 of its height higher, 1 px to the side. The
- * mean absolute error of the walker's output top edge, in person
- * heights, over the last 1.5 s of the overlap; *person: frames its
- * track was called a person there. */
-static int stature_walker(const wl_camera_t *cam, const float *rows,
-                          double fill, double *e_top, int *person) {
+/* A person height_m tall walking across the view 150 m out, seen whole
+ * for 3 s; then for 2 s a second detection 0.3 of its detection's height
+ * higher and other_dx px to the side (a farther person behind it, or one
+ * clear of it), while its own detection is either cut by the motion
+ * detector's overlap cut (cut_to_prior: its top the camera's person
+ * height, 1.7 m, above its bottom) or jitters by +-jitter_px in x from
+ * frame to frame. Over the last 1.5 s, for its track (id 1): frames seen
+ * (n) and called a person (person), the mean absolute error of its output
+ * top edge in person heights (e_top, over all n), and the RMS error of its
+ * output box centre in x, px (rms_cx, over the frames called a person). */
+typedef struct crossing_walker {
+  double height_m, fill, jitter_px, other_dx;
+  int cut_to_prior;
+  int n, person;
+  double e_top, rms_cx;
+} crossing_walker_t;
+
+static int crossing_walk(const wl_camera_t *cam, const float *rows,
+                         crossing_walker_t *w) {
   wl_tracker_t *tr = NULL;
   wl_classifier_t *clf = NULL;
   wl_err_t err;
-  if (person_tracker(cam, rows, fill, &tr, &clf) != 0) return 1;
-  double st = 0;
-  int n = 0;
-  *person = 0;
+  if (person_tracker(cam, rows, w->fill, &tr, &clf) != 0) return 1;
+  double st = 0, se = 0;
+  w->n = w->person = 0;
   for (int f = 0; f < 150; f++) {
     wl_class_obs_t o;
-    object_box(cam, -6.0 + 1.4 * f / FPS, -150.0, 1.85, 0.5, &o);
+    object_box(cam, -6.0 + 1.4 * f / FPS, -150.0, w->height_m, 0.5, &o);
     wl_detection_t d[2];
     d[0] = det_at(o.x + 0.5 * o.w, o.y + 0.5 * o.h, o.w, o.h, 30);
     d[0].peak_contrast = 10.0;
     int nd = 1;
     if (f >= 90) {
-      double bot = o.y + o.h, hp = rows[(int)floor(bot - 0.5)];
-      d[0].y = bot - hp;
-      d[0].h = hp;
-      d[0].cy = d[0].y + 0.5 * hp;
+      if (w->cut_to_prior) {
+        double bot = o.y + o.h, hp = rows[(int)floor(bot - 0.5)];
+        d[0].y = bot - hp;
+        d[0].h = hp;
+        d[0].cy = d[0].y + 0.5 * hp;
+      } else {
+        double j = (f % 2 ? w->jitter_px : -w->jitter_px);
+        d[0].x += j;
+        d[0].cx += j;
+      }
       d[1] = d[0];
-      d[1].x += 1.0;
-      d[1].cx += 1.0;
-      d[1].y -= 0.3 * hp;
-      d[1].cy -= 0.3 * hp;
+      d[1].x += w->other_dx;
+      d[1].cx += w->other_dx;
+      d[1].y -= 0.3 * d[0].h;
+      d[1].cy -= 0.3 * d[0].h;
       nd = 2;
     }
     if (wl_tracker_update(tr, f * FRAME_NS, d, (size_t)nd, &err) != WL_OK)
@@ -3590,17 +3604,32 @@ static int stature_walker(const wl_camera_t *cam, const float *rows,
     size_t nt;
     const wl_track_t *t = wl_tracker_confirmed(tr, &nt);
     if (f < 105) continue;
-    for (size_t i = 0; i < nt; i++)
-      if (t[i].id == 1) {
-        *person += t[i].cls == WL_CLASS_PERSON;
-        st += fabs(t[i].y - o.y) / o.h;
-        n++;
-      }
+    for (size_t i = 0; i < nt; i++) {
+      if (t[i].id != 1) continue;
+      st += fabs(t[i].y - o.y) / o.h;
+      w->n++;
+      if (t[i].cls != WL_CLASS_PERSON) continue;
+      double e = t[i].x + 0.5 * t[i].w - (o.x + 0.5 * o.w);
+      se += e * e;
+      w->person++;
+    }
   }
   wl_tracker_free(tr);
   wl_classifier_free(clf);
-  if (n < 40) return 1;
-  *e_top = st / n;
+  w->e_top = w->n ? st / w->n : NAN;
+  w->rms_cx = w->person ? sqrt(se / w->person) : NAN;
+  return 0;
+}
+
+/* The overlap cut of crossing_walk() on a 1.85 m walker with person_fill
+ * fill: *e_top and *person as there; 1 with fewer than 40 frames. */
+static int stature_walker(const wl_camera_t *cam, const float *rows,
+                          double fill, double *e_top, int *person) {
+  crossing_walker_t w = {.height_m = 1.85, .fill = fill, .other_dx = 1.0,
+                         .cut_to_prior = 1};
+  if (crossing_walk(cam, rows, &w) != 0 || w.n < 40) return 1;
+  *e_top = w.e_top;
+  *person = w.person;
   return 0;
 }
 
@@ -3630,55 +3659,19 @@ TEST_IMPL(track_person_stature) {
   return 0;
 }
 
-/* A 1.75 m walker as in stature_walker(), seen whole for 3 s, then 2 s
- * with its detection's centroid and box jittering +-0.8 px in x from frame
- * to frame and a second detection 0.3 of its height higher: overlapping
- * it (overlap set: a split piece) or 100 px to the side. The output box
- * centre's RMS error in x over the last 45 frames into *rms. */
+/* crossing_walk() on a 1.75 m walker whose detection jitters +-0.8 px,
+ * with the second detection overlapping it (overlap set: a split piece,
+ * 1 px to the side) or 100 px away: the output centre's RMS error in x
+ * into *rms; 1 with fewer than 40 frames called a person. */
 static int piece_walker(const wl_camera_t *cam, const float *rows,
                         int overlap, double *rms) {
   wl_track_params_t p;
   wl_track_default_params(&p);
-  wl_tracker_t *tr = NULL;
-  wl_classifier_t *clf = NULL;
-  wl_err_t err;
-  if (person_tracker(cam, rows, p.person_fill, &tr, &clf) != 0) return 1;
-  double se = 0;
-  int n = 0;
-  for (int f = 0; f < 150; f++) {
-    wl_class_obs_t o;
-    object_box(cam, -6.0 + 1.4 * f / FPS, -150.0, 1.75, 0.5, &o);
-    wl_detection_t d[2];
-    d[0] = det_at(o.x + 0.5 * o.w, o.y + 0.5 * o.h, o.w, o.h, 30);
-    d[0].peak_contrast = 10.0;
-    int nd = 1;
-    if (f >= 90) {
-      double j = (f % 2 ? 0.8 : -0.8);
-      d[0].x += j;
-      d[0].cx += j;
-      d[1] = d[0];
-      d[1].x += overlap ? 1.0 : 100.0;
-      d[1].cx += overlap ? 1.0 : 100.0;
-      d[1].y -= 0.3 * o.h;
-      d[1].cy -= 0.3 * o.h;
-      nd = 2;
-    }
-    if (wl_tracker_update(tr, f * FRAME_NS, d, (size_t)nd, &err) != WL_OK)
-      return 1;
-    size_t nt;
-    const wl_track_t *t = wl_tracker_confirmed(tr, &nt);
-    if (f < 105) continue;
-    for (size_t i = 0; i < nt; i++)
-      if (t[i].id == 1 && t[i].cls == WL_CLASS_PERSON) {
-        double e = t[i].x + 0.5 * t[i].w - (o.x + 0.5 * o.w);
-        se += e * e;
-        n++;
-      }
-  }
-  wl_tracker_free(tr);
-  wl_classifier_free(clf);
-  if (n < 40) return 1;
-  *rms = sqrt(se / n);
+  crossing_walker_t w = {.height_m = 1.75, .fill = p.person_fill,
+                         .jitter_px = 0.8,
+                         .other_dx = overlap ? 1.0 : 100.0};
+  if (crossing_walk(cam, rows, &w) != 0 || w.person < 40) return 1;
+  *rms = w.rms_cx;
   return 0;
 }
 
