@@ -176,6 +176,7 @@ typedef struct sim_sum {
   long tracks, false_tracks;
   long false_by_cause[ACC_FALSE_CAUSES], misses_by_cause[ACC_MISS_CAUSES];
   long multi_frames;
+  long misses_inside;
   double hours, netd_k;
   long class_tracks, class_correct, class_unknown;
   long confusion[WL_CLASS_COUNT][WL_CLASS_COUNT];
@@ -208,6 +209,7 @@ static void sim_sum_add(sim_sum_t *s, const acc_sim_result_t *r) {
   for (int c = 0; c < ACC_MISS_CAUSES; c++)
     s->misses_by_cause[c] += r->misses_by_cause[c];
   s->multi_frames += r->multi_frames;
+  s->misses_inside += r->misses_inside;
   s->hours += r->hours;
   s->netd_k = r->netd_k;
   s->class_tracks += r->class_tracks;
@@ -323,14 +325,16 @@ static void print_sim_tables(char *const *presets, size_t n_presets,
   }
 
   printf("\nWhere the losses are: missed truth boxes by cause; false tracks "
-         "by cause; track-frames whose box holds 2+ truth centres (merges)\n");
+         "by cause; track-frames whose box holds 2+ truth centres (merged);\n"
+         "missed truth boxes whose centre is inside an output track's box "
+         "(inside)\n");
   printf("%-14s", "preset");
   for (int c = 0; c < ACC_MISS_CAUSES; c++)
     printf(" %8s", acc_miss_cause_name((acc_miss_cause_t)c));
   printf(" |");
   for (int c = 0; c < ACC_FALSE_CAUSES; c++)
     printf(" %7s", acc_false_cause_name((acc_false_cause_t)c));
-  printf(" | %6s\n", "merged");
+  printf(" | %6s %6s\n", "merged", "inside");
   for (size_t p = 0; p < n_presets; p++) {
     const sim_sum_t *s = &per[p];
     printf("%-14s", presets[p]);
@@ -339,7 +343,7 @@ static void print_sim_tables(char *const *presets, size_t n_presets,
     printf(" |");
     for (int c = 0; c < ACC_FALSE_CAUSES; c++)
       printf(" %7ld", s->false_by_cause[c]);
-    printf(" | %6ld\n", s->multi_frames);
+    printf(" | %6ld %6ld\n", s->multi_frames, s->misses_inside);
   }
   printf("  (misses: ffc = during an FFC freeze, warm-up = first %.0f s, "
          "static = target not moving,\n   occluded = visibility < 0.5, dim = "

@@ -142,6 +142,7 @@ typedef struct acc_sim_result {
   long false_by_cause[ACC_FALSE_CAUSES];
   long misses_by_cause[ACC_MISS_CAUSES]; /* truth boxes not found */
   long multi_frames;      /* track-frames holding >= 2 truth centres */
+  long misses_inside;     /* missed truth boxes centred in a track box */
   double hours;           /* frames / fps / 3600 */
   /* Class accuracy on tracks >= ACC_CLASS_MIN_S that are not false. */
   long class_tracks, class_correct, class_unknown;

@@ -330,6 +330,18 @@ static int centres_inside(const sim_run_t *s, box_t tb) {
   return k;
 }
 
+/* Whether a truth box's centre lies inside some output track's box. */
+static int centre_in_some_track(const wl_sim_truth_t *t,
+                                const wl_track_t *tracks, size_t n_tracks) {
+  double cx = t->x + 0.5 * t->w, cy = t->y + 0.5 * t->h;
+  for (size_t j = 0; j < n_tracks; j++) {
+    box_t tb = track_box(&tracks[j]);
+    if (cx >= tb.x && cx <= tb.x + tb.w && cy >= tb.y && cy <= tb.y + tb.h)
+      return 1;
+  }
+  return 0;
+}
+
 /* Score one frame: per-target recall (one-to-one) and per-track truth. */
 static int sim_score_frame(sim_run_t *s, acc_sim_result_t *r, long frame_no,
                            int64_t t_ns, const wl_track_t *tracks,
@@ -365,8 +377,10 @@ static int sim_score_frame(sim_run_t *s, acc_sim_result_t *r, long frame_no,
     ts->sum_area_px += area;
     r->truth_boxes++;
     r->truth_matched += found;
-    if (!found)
+    if (!found) {
       r->misses_by_cause[miss_cause(s, t, (double)t_ns * 1e-9, r->netd_k)]++;
+      r->misses_inside += centre_in_some_track(t, tracks, n_tracks);
+    }
     r->eligible += eligible;
     r->eligible_matched += eligible && found;
     if ((double)t_ns * 1e-9 >= ACC_WARMUP_S - 1e-9) {
