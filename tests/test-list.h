@@ -193,6 +193,7 @@
   X(track_anchor_cost) \
   X(track_hidden_output) \
   X(track_standing_hold) \
+  X(track_standing_hold_covered) \
   X(track_relink) \
   X(track_relink_standing) \
   X(track_relink_slow) \
@@ -262,6 +263,7 @@
   X(analyze_still_vouch_polarity) \
   X(analyze_still_vouch_held) \
   X(analyze_still_sway) \
+  X(analyze_still_person_run) \
   X(analyze_still_early) \
   X(analyze_still_sure) \
   X(analyze_still_refine) \

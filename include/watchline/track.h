@@ -173,7 +173,8 @@
  *              the caller's still-target blob test fails there. It is
  *              then CONFIRMED (also from LOST) and output at its place,
  *              hidden as above; it is deleted only after
- *              standing_hold_frames misses.
+ *              standing_hold_frames misses in which nothing covered it
+ *              (or 4 x standing_hold_frames misses in all).
  *   LOST       a confirmed track missed for more than coast_frames frames:
  *              not output, still predicted (its position uncertainty capped
  *              at max_pos_std_px). Matched again within max_lost_frames
@@ -382,8 +383,10 @@ typedef struct wl_track_params {
                                widened by its width on each side (a
                                passer-by in front of it or merged with
                                it), also back from LOST, and is deleted
-                               only after this many misses (not
-                               max_lost_frames, delete_score); 0: off */
+                               only after this many misses in which no
+                               detection covered it, or 4 x this many in
+                               all (not max_lost_frames, delete_score);
+                               0: off */
   int birth_inside_suppress;/* 1: no birth from a detection whose centroid
                                lies inside the box of a track matched in
                                the same frame (fragments of one object) */

@@ -251,6 +251,7 @@ typedef struct wl__still_site {
   float x, y;         /* centroid when first found, px */
   float w, h;         /* box size when last found, px */
   int hits;           /* searches it was found in */
+  int run;            /* of them, the last ones in a row (steady()) */
   int born, last;     /* the first and last of them (search_frames) */
   /* The sway test (site_sway() in spatial_still.c): sums of a
    * least-squares line through its blobs' centroid columns (px from x)
@@ -302,6 +303,11 @@ typedef struct wl__still {
   float still_hit_frac; /* ...in this fraction of their frames/searches */
   float still_max_speed;/* a track vouched for moves at most this, px/s */
   int late_min_hits;  /* later: a site found in this many searches */
+  int person_run;     /* later, a site whose blob has a standing person's
+                         shape (upright_person() in spatial_still.c): also
+                         one found in this many searches in a row, however
+                         often it was missed before (passers-by merged
+                         with it; 0: off) */
   int site_max_held;  /* a site whose blob holds the centres of this many
                          other confirmed tracks, each boxed in at most half
                          the blob's area, is not vouched for: a flock

@@ -141,6 +141,9 @@ typedef struct wl__trk {
                              occluded() in track.c) */
   int vouched;            /* vouched for (wl_tracker_vouch): the static
                              rule needs static_vouched_hits hits */
+  int covered_misses;     /* standing (standing_hold_frames): of its
+                             misses since its last hit, those in which a
+                             detection covered it (standing_covered()) */
   /* Motion anchor (associate.c, anchor_update(); reacquire_gate_rel):
    * the filtered position and time after the last clean hit (a whole
    * detection of about the track's size, no merge-split part), and the
