@@ -224,6 +224,8 @@
   X(track_ffc_jump_not_motion) \
   X(track_growing_blob_not_motion) \
   X(track_size_for_range) \
+  X(track_drift_needs_range) \
+  X(track_jitter_explained_not_confirmed) \
   X(track_far_needs_hits) \
   X(track_static_min_size) \
   X(track_cold_squat_not_static) \

@@ -3355,6 +3355,107 @@ static int range_run(const wl_track_params_t *p, double y, double w,
   return first_confirmed(p, 60, line_det, &c);
 }
 
+/* A strong 3x2 px blob drifting right at 1.5 px/s (0.05 px per frame,
+ * with 0.15 px of deterministic jitter) at row 200, for 40 frames, each
+ * detection a warm-up spot (wl_tracker_mark_spots) when spots: the first
+ * frame with a confirmed track, -1 if none, -2 on an error. */
+static int drift_run(const wl_track_params_t *p, int spots) {
+  wl_err_t err;
+  wl_tracker_t *tr = NULL;
+  if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
+  int first = -1;
+  for (int f = 0; f < 40 && first < 0; f++) {
+    double x = 300.0 + 1.5 / FPS * f + 0.15 * sin(1.7 * f);
+    double y = 200.0 + 0.15 * cos(2.3 * f);
+    wl_detection_t d = det_at(x, y, 3, 2, 15);
+    if (spots) wl_tracker_mark_spots(tr, 0);
+    if (wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err) != WL_OK) {
+      first = -2;
+      break;
+    }
+    size_t n;
+    wl_tracker_confirmed(tr, &n);
+    if (n > 0) first = f;
+  }
+  wl_tracker_free(tr);
+  return first;
+}
+
+/*
+ * A spot-born track confirms by the slow-drift path only at a distance
+ * (slow_max_person_px): with the moving and static paths out of reach
+ * (static_confirm_hits 0; 2 px of drift in 40 frames), a drifting 3x2
+ * blob seen as warm-up spots confirms where a person is 4 px tall, within
+ * 30 frames, but not where a person is 15 px tall (a point-like spot
+ * there is a piece of something larger: a bush's swing); there it
+ * confirms as temporal detections (a walker going straight away), with
+ * the rule off, and without person_px (the premise). A negative bar is
+ * refused.
+ */
+TEST_IMPL(track_drift_needs_range) {
+  static float far[512], near[512];
+  for (int y = 0; y < 512; y++) {
+    far[y] = 4.0f;
+    near[y] = 15.0f;
+  }
+  wl_track_params_t p;
+  image_params(&p);
+  p.static_confirm_hits = 0;
+  ASSERT_DBL_GT(p.slow_max_person_px, 4.0);
+  ASSERT_DBL_LE(p.slow_max_person_px, 15.0);
+  p.person_px = far;
+  int f_far = drift_run(&p, 1);
+  ASSERT_GE(f_far, p.slow_confirm_hits - 1);
+  ASSERT_LT(f_far, 30);
+  p.person_px = near;
+  ASSERT_EQ(drift_run(&p, 1), -1);
+  ASSERT_EQ(drift_run(&p, 0), f_far);
+  p.slow_max_person_px = 0.0;
+  ASSERT_EQ(drift_run(&p, 1), f_far);
+  wl_track_default_params(&p);
+  image_params(&p);
+  p.static_confirm_hits = 0;
+  ASSERT_EQ(drift_run(&p, 1), f_far);
+  p.slow_max_person_px = -1.0;
+  wl_err_t err;
+  wl_tracker_t *tr = NULL;
+  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  return 0;
+}
+
+/* A 2x2 blob going right at 0.5 px per frame whose detections have
+ * snr 0 (the jitter test explained each as the background shifted by a
+ * pixel), but for frame `strong_at` (snr 2; -1: none). */
+static wl_detection_t jitter_det(void *ctx, int f) {
+  int strong_at = *(const int *)ctx;
+  wl_detection_t d = det_at(200.0 + 0.5 * f, 300.0, 2, 2, 0.0);
+  if (f == strong_at) d.snr = 2.0;
+  return d;
+}
+
+/*
+ * A track every detection of which the jitter test explained (snr 0)
+ * never confirms (confirm_min_snr); with the rule off it confirms as
+ * moving (the premise), and so it does when one of its detections rose
+ * above that (snr 2 in its second frame). A negative floor is refused.
+ */
+TEST_IMPL(track_jitter_explained_not_confirmed) {
+  wl_track_params_t p;
+  image_params(&p);
+  ASSERT_DBL_GT(p.confirm_min_snr, 0.0);
+  ASSERT_DBL_LT(p.confirm_min_snr, 2.0);
+  int none = -1, second = 1;
+  ASSERT_EQ(first_confirmed(&p, 90, jitter_det, &none), -1);
+  ASSERT_GT(first_confirmed(&p, 90, jitter_det, &second), 0);
+  p.confirm_min_snr = 0.0;
+  ASSERT_GT(first_confirmed(&p, 90, jitter_det, &none), 0);
+  p.confirm_min_snr = -1.0;
+  wl_err_t err;
+  wl_tracker_t *tr = NULL;
+  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  return 0;
+}
+
 /*
  * Sizes no target has at its range (person_px, min_target_frac,
  * max_target_len). With a person 0.2 px tall per row below row 180: a 2x2

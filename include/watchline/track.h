@@ -88,6 +88,9 @@
  *              CONFIRMED, in a frame where it is matched, when
  *                score >= confirm_score, and
  *                hits >= confirm_hits (strong) or confirm_hits_dim, and
+ *                some detection had snr >= confirm_min_snr (not all
+ *                of them explained by the background shifted by a
+ *                pixel: the motion detector's jitter test), and
  *                it has moved: its filtered position is at least
  *                motion_min_px from its first detection and at least
  *                sqrt(chi2) standard deviations of that difference, chi2
@@ -112,7 +115,9 @@
  *              least slow_hit_frac of its frames, a least-squares line
  *              through its centroids against time carries it at least
  *              slow_min_px since birth with a slope significant at
- *              slow_chi2 (a target at 3-5 km walking ~1 px/s);
+ *              slow_chi2 (a target at 3-5 km walking ~1 px/s; with
+ *              person_px, a track born from a warm-up spot only where a
+ *              person is under slow_max_person_px tall);
  *              or, when static_confirm_hits > 0 (30 by default), a
  *              strong track with a detection of at least static_min_area
  *              pixels (and none over static_max_area: a ghost) after
@@ -308,6 +313,12 @@ typedef struct wl_track_params {
                                "strong" */
   int confirm_hits;         /* 3: hits a strong track needs */
   int confirm_hits_dim;     /* 6: hits any other track needs */
+  double confirm_min_snr;   /* 0.5: a track none of whose detections had
+                               this snr (each wholly explained, to within
+                               this many noise sigmas, by the background
+                               shifted by up to a pixel: the motion
+                               detector's jitter test) never confirms;
+                               0: off */
   double motion_min_px;     /* 2: distance from the first detection... */
   double strong_motion_chi2;/* 4: ...and significance (squared standard
                                deviations) a strong track must move */
@@ -344,7 +355,14 @@ typedef struct wl_track_params {
                                but at least...) */
   double slow_resid_px;     /* 0.1: ...this many px rms per axis)... */
   int slow_max_area;        /* 10: ...and none of its detections covered
-                               more pixels than this */
+                               more pixels than this... */
+  double slow_max_person_px;/* 10: ...and, with person_px, a track born
+                               from a warm-up spot (not vouched for) only
+                               where a person on the row of its box's
+                               bottom measures less than this many pixels
+                               (nearer, a point-like spot is a piece of
+                               something larger: a bush's swing); 0: any
+                               range */
   double spot_keep_chi2;    /* 25: when the warm-up spots end, a
                                spot-born tentative track is kept when its
                                drift slope is significant at this (> 0)

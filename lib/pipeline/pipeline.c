@@ -5,9 +5,9 @@
  *
  * The first frame also decides whether the input is 8-bit AGC video
  * (bit_depth <= 8, non-radiometric). For such video static confirmation
- * and the tracker's flat-streak and ghost tests are off
- * (static_confirm_hits = 0, flat_aspect = 0, ghost_max_area = 0 whatever
- * the parameters say), because a
+ * and the tracker's flat-streak, ghost and jitter-floor tests are off
+ * (static_confirm_hits = 0, flat_aspect = 0, ghost_max_area = 0,
+ * confirm_min_snr = 0 whatever the parameters say), because a
  * steady blob is almost always compression or AGC texture, and the
  * confirmed tracks pass the clutter gate (clutter_gate.c): tracks where
  * the detector keeps firing (waves, trees in wind) are held back until
@@ -169,7 +169,8 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
    * So is growing a young track to its whole target (grow_young_frames:
    * a running-mean warm-up's pieces of a vehicle): the 8-bit path has no
    * such warm-up. Nor is the cold-trail test (trail_area_frac), tuned on
-   * a radiometric model's trails. */
+   * a radiometric model's trails, nor the jitter-explained floor
+   * (confirm_min_snr), not measured on that video. */
   pl->agc8 = frame->bit_depth <= 8 && !frame->radiometry.radiometric;
   if (pl->agc8) {
     tp.static_confirm_hits = 0;
@@ -178,6 +179,7 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
     tp.grow_young_frames = 0;
     tp.part_speed_px_s = 0.0;
     tp.trail_area_frac = 0.0;
+    tp.confirm_min_snr = 0.0;
   }
   if (tp.max_detections < pl->params.max_detections)
     tp.max_detections = pl->params.max_detections;

@@ -73,6 +73,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->confirm_score = 30.0;
   p->confirm_hits = 3;
   p->confirm_hits_dim = 6;
+  p->confirm_min_snr = 0.5;
   p->kin_max = 8.0;
   p->delete_score = 0.0;
   p->strong_snr = 8.0;
@@ -90,6 +91,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->slow_chi2 = 25.0;
   p->slow_resid_px = 0.1;
   p->slow_max_area = 10;
+  p->slow_max_person_px = 10.0;
   p->spot_keep_chi2 = 25.0;
   p->spot_keep_max_area = 6;
   p->spot_keep_max_w = 3;
@@ -183,6 +185,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->confirm_score, -1e4, 1e4, "confirm_score"},
       {p->confirm_hits, 1, 1e6, "confirm_hits"},
       {p->confirm_hits_dim, 1, 1e6, "confirm_hits_dim"},
+      {p->confirm_min_snr, 0, 1e6, "confirm_min_snr"},
       {p->kin_max, 0, 1e6, "kin_max"},
       {p->delete_score, -1e9, 1e9, "delete_score"},
       {p->strong_snr, 0, 1e6, "strong_snr"},
@@ -202,6 +205,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->slow_chi2, 0, 1e6, "slow_chi2"},
       {p->slow_resid_px, 0, 1e5, "slow_resid_px"},
       {p->slow_max_area, 0, 1e9, "slow_max_area"},
+      {p->slow_max_person_px, 0, 1e5, "slow_max_person_px"},
       {p->spot_keep_chi2, 0, 1e6, "spot_keep_chi2"},
       {p->spot_keep_max_area, 0, 1e9, "spot_keep_max_area"},
       {p->spot_keep_max_w, 0, WL_MAX_DIM, "spot_keep_max_w"},
@@ -936,6 +940,33 @@ static int has_moved(const wl_track_params_t *p, const wl_track_t *t,
   return dist2 >= min_px * min_px && dist2 >= chi2 * var;
 }
 
+static int bottom_row(const wl_track_params_t *p, const wl_track_t *t);
+
+/* Is a spot-born track too near for the slow-drift path
+ * (slow_max_person_px): born from a warm-up spot (spot_origin; not vouched
+ * for) where a person standing on the row of its box's bottom measures at
+ * least slow_max_person_px? A spot is a warm point found against its
+ * surroundings in the single frame, and the drift path takes the steady
+ * slope of its centroid since birth (over the spots' second, also when it
+ * confirms just after them) as a slow target's motion: right for a
+ * distant point target (a walker at 3-5 km, where a person is 1.5-4 px
+ * tall), but nearer, a point-like spot is a piece of something
+ * larger, and the spots of a swaying bush or of a warm stone beside a
+ * swaying edge drift steadily for half a swing (1-2 s). Nuisance: spot-born
+ * 3-4 x 2-3 px blobs where a person is 10-19 px tall, confirmed by their
+ * drift at frames 22-25, on no target (docs/DETECTION.md, tuning log
+ * "Nuisance: the drift path is for distant targets"). Tracks born from
+ * temporal detections are not judged: a person walking straight away
+ * 150 m out drifts up the image at about 1.4 px/s and confirms by this
+ * path first (test track_person_cut_extended). */
+static int too_near_to_drift(const wl_track_params_t *p,
+                             const wl_track_t *t, const wl__trk_t *k) {
+  if (!k->spot_origin || k->vouched || !(p->slow_max_person_px > 0) ||
+      !p->person_px || p->height <= 0)
+    return 0;
+  return p->person_px[bottom_row(p, t)] >= p->slow_max_person_px;
+}
+
 /* Slow-drift confirmation: has a small, persistent tentative track drifted
  * steadily? A straight line fitted (least squares) to the centroids of its
  * hits against time must carry it at least slow_min_px over the time since
@@ -944,13 +975,15 @@ static int has_moved(const wl_track_params_t *p, const wl_track_t *t,
  * slow_confirm_hits hits in at least slow_hit_frac of its frames. A target
  * at 3-5 km walking 1 px/s moves 2 px only after 2 s, but its sub-pixel
  * centroids show the drift within a second; a flickering pixel or static
- * clutter has no slope, shimmer has no steady one. */
+ * clutter has no slope, shimmer has no steady one. Not for a spot-born
+ * track too near for it (too_near_to_drift()). */
 static int drifted(const wl_track_params_t *p, const wl_track_t *t,
                    const wl__trk_t *k) {
   if (p->slow_confirm_hits <= 0 || t->hits < p->slow_confirm_hits ||
       t->hits < 3 || t->hits < p->slow_hit_frac * t->age ||
       k->max_snr < p->strong_snr || k->max_area > p->slow_max_area)
     return 0;
+  if (too_near_to_drift(p, t, k)) return 0;
   double b2, stt, s2;
   double span = (double)(t->t_last_hit_ns - t->t_birth_ns) * 1e-9;
   if (!(span > 0.0) || !drift_fit(t, k, p->slow_resid_px, &b2, &stt, &s2))
@@ -1172,8 +1205,13 @@ static int cold_squat(const wl_track_params_t *p, const wl_track_t *t,
 }
 
 /* May a tentative track that was just matched be confirmed? Its score and
- * hits must suffice, and it must move (a little when strong, clearly when
- * dim) and go somewhere, drift steadily (strong and small, drifted()),
+ * hits must suffice, some detection of it must have had confirm_min_snr
+ * (a track all of whose detections the motion detector's jitter test
+ * explained as the background shifted by a pixel, snr 0, showed nothing
+ * in any frame but where its ends came and went: nuisance, a 1-px spot
+ * after an FFC confirmed as moving; docs/DETECTION.md, tuning log
+ * "Nuisance: the drift path is for distant targets"), and it must move
+ * (a little when strong, clearly when dim) and go somewhere, drift steadily (strong and small, drifted()),
  * or be a strong, extended (but at most static_max_area: larger static
  * blobs are ghosts, unless the caller vouched for the track as a warm blob
  * in the frame) detection seen for static_confirm_hits (static_vouched_hits
@@ -1197,9 +1235,9 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
   if (t->misses > 0 || t->score < p->confirm_score ||
       t->hits < (strong ? p->confirm_hits : p->confirm_hits_dim))
     return 0;
-  if (row_streak(p, k) || flat_streak(p, k) ||
-      wrong_size_for_range(p, t, k) || too_far_to_tell(p, t, k) ||
-      !k->inside)
+  if (k->max_snr < p->confirm_min_snr || row_streak(p, k) ||
+      flat_streak(p, k) || wrong_size_for_range(p, t, k) ||
+      too_far_to_tell(p, t, k) || !k->inside)
     return 0;
   if (has_moved(p, t, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
     return goes_somewhere(p, k) && ghost_released(p, t, k);
@@ -1698,6 +1736,7 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
   k->oh = m->h;
   k->det = j;
   k->spot_born = (size_t)j >= tr->spot_from;
+  k->spot_origin = k->spot_born;
   wl_class_state_init(&k->cls);
   t->score = amp_score(p, m->snr);
   k->score_peak = t->score;

@@ -133,6 +133,8 @@ typedef struct wl__trk {
   int spot_born;          /* born from a warm-up spot detection
                              (wl_tracker_mark_spots); 2: vouched for,
                              kept when the spots end */
+  int spot_origin;        /* born from a warm-up spot (never cleared:
+                             too_near_to_drift()) */
   int inside;             /* one of its detections was clear of the top
                              image row where that row sees sky
                              (touches_sky_edge(); border_confirm) */
