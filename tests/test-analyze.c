@@ -1250,7 +1250,7 @@ TEST_IMPL(analyze_still_sway) {
  * person (4 x 16 px, +10 K, where a person is 16 px tall) and a car (30 x
  * 10 px, +7 K, its engine +30 K) at one place, each merged with passers-by or
  * hidden in some searches (drawn in searches 0-2, 6-8 and 12-14 of 15, so
-  * never unseen for site_idle): found in 9 of 15 searches, under
+ * never unseen for site_idle): found in 9 of 15 searches, under
  * still_hit_frac. The person's site, upright and of a person's height,
  * is steady after its last 3 searches in a row and its blob is appended;
  * the car's (not upright) is not, nor is the person's with person_run 0

@@ -1215,8 +1215,8 @@ static int cold_squat(const wl_track_params_t *p, const wl_track_t *t,
  * steadily (strong and small, drifted()), or be a strong, extended (but at
  * most static_max_area: larger static blobs are ghosts, unless the caller
  * vouched for the track as a warm blob in the frame) detection seen for
- * static_confirm_hits (static_vouched_hits
- * when vouched for, static_small_hits when small or a possible ghost:
+ * static_confirm_hits (static_vouched_hits when vouched for,
+ * static_small_hits when small or a possible ghost:
  * static_hits_needed()); a possible ghost confirms as moving or drifting
  * only once released (ghost_released()); a cold squat track never as
  * static (cold_squat()); a row or flat streak (horizon shimmer) never,
