@@ -35,6 +35,20 @@ typedef struct wl_pipeline_params {
   int ffc_hold_frames; /* frames after an FFC fixed-pattern step in which
                           no new track is confirmed (the background
                           relearns); default 15 */
+  double ghost_ring_frac;       /* radiometric video, with still_targets:
+                                   a cold detection whose box in the frame
+                                   is less than this fraction of its
+                                   |peak contrast| below the median of the
+                                   ring around it is a ghost of the
+                                   background model and is dropped, when
+                                   the ring is calm (next); 0..1, default
+                                   0.15; 0: off (docs/DETECTION.md, "Cold
+                                   ghosts: the frame shows nothing") */
+  double ghost_ring_max_spread; /* ...calm: the ring's robust spread is
+                                   below this fraction of the |peak
+                                   contrast| (else the ground's texture
+                                   could hide a real cold target and the
+                                   test abstains); >= 0, default 0.3 */
   int still_targets;   /* 1 (default): in radiometric video, targets that
                           stand still (from start-up, or after stopping)
                           are found as warm blobs in the frame itself and

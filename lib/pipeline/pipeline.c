@@ -49,6 +49,9 @@
  * residue on the animal's own track is left out (wl__still_refine;
  * "Nuisance: the pieces of absorbed animals", "Nuisance: residues of
  * animals that stopped"); the tracker's own boxes are left alone.
+ * Before the tracker, cold detections that the frame itself does not show
+ * colder than a calm ring around them (ghosts of the background model)
+ * are dropped (drop_cold_ghosts; "Cold ghosts: the frame shows nothing").
  *
  * FFC: frozen or blank frames make the tracks coast; after a
  * fixed-pattern step the tracker confirms nothing new for
@@ -100,6 +103,8 @@ void wl_pipeline_default_params(wl_pipeline_params_t *p) {
   wl_classify_default_params(&p->classify);
   p->max_detections = 256;
   p->ffc_hold_frames = 15;
+  p->ghost_ring_frac = 0.15;
+  p->ghost_ring_max_spread = 0.3;
   p->still_targets = 1;
   p->warm_blob_spots = 1;
   p->still_early_hits = 8;
@@ -136,6 +141,14 @@ int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
       (rc = check_int("max_detections", params.max_detections, 1, 65536,
                       err)) != WL_OK)
     return rc;
+  /* Written so that NaN fails too. */
+  if (!(params.ghost_ring_frac >= 0 && params.ghost_ring_frac <= 1))
+    return wl_fail(err, WL_EINVAL, "ghost_ring_frac %g is not in 0..1",
+                   params.ghost_ring_frac);
+  if (!(params.ghost_ring_max_spread >= 0 &&
+        params.ghost_ring_max_spread <= 1e6))
+    return wl_fail(err, WL_EINVAL, "ghost_ring_max_spread %g is not >= 0",
+                   params.ghost_ring_max_spread);
   wl_pipeline_t *pl = calloc(1, sizeof *pl);
   if (!pl) return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
   pl->params = params;
@@ -410,6 +423,80 @@ static void copy_confirmed(wl_pipeline_t *pl) {
   memcpy(pl->out, conf, pl->n_out * sizeof *pl->out);
 }
 
+/* A cold detection whose box in the frame is warmer than its ring by this
+ * fraction of its |peak contrast| has something warm in it (a person
+ * standing where the model learnt another warmer): not a ghost. */
+#define GHOST_WARM_FRAC 0.5
+/* Confirmed tracks slower than this (px/s) keep the cold detections that
+ * meet their box (a standing person's edges as it shifts). */
+#define GHOST_SLOW_PX_S 2.0
+
+/* Does d's box meet track t's box? */
+static int meets(const wl_detection_t *d, const wl_track_t *t) {
+  return d->x < t->x + t->w && t->x < d->x + d->w && d->y < t->y + t->h &&
+         t->y < d->y + d->h;
+}
+
+/* Radiometric video, with still_targets: drop the cold detections that
+ * the frame itself does not show colder than their surroundings, where
+ * the surroundings are calm enough to show it (docs/DETECTION.md, "Cold
+ * ghosts: the frame shows nothing"). A cold ghost or trail is the
+ * background model's error where a warm target stood or walked: in the
+ * frame its box is just the ground and matches its ring. Dropped: a cold
+ * detection whose box mean lies less than ghost_ring_frac of its |peak
+ * contrast| below the median of a ring 2 px or half the box's long side
+ * wide (and not GHOST_WARM_FRAC above it), where the ring's robust spread
+ * is below ghost_ring_max_spread of that contrast (by day the ground's
+ * texture is as strong as a cold person's contrast, and a person at about
+ * the ground's mean level matches its ring too: there the test abstains),
+ * unless it meets the box of a confirmed track that is cold or slower
+ * than GHOST_SLOW_PX_S. Returns the detections kept (in order). */
+static size_t drop_cold_ghosts(wl_pipeline_t *pl, const wl_frame_t *frame,
+                               wl_detection_t *dets, size_t n) {
+  double k = k_per_dn(frame), f = pl->params.ghost_ring_frac;
+  if (k <= 0 || f <= 0 || !pl->still.ids) return n;
+  const uint16_t *img = frame->data;
+  int width = frame->width, height = frame->height;
+  size_t kept = 0, n_conf;
+  const wl_track_t *conf = wl_tracker_confirmed(pl->tracker, &n_conf);
+  for (size_t i = 0; i < n; i++) {
+    const wl_detection_t *d = &dets[i];
+    double pk = fabs(d->peak_contrast) / k;
+    int x0 = (int)floor(d->x), y0 = (int)floor(d->y);
+    int x1 = (int)ceil(d->x + d->w), y1 = (int)ceil(d->y + d->h);
+    x0 = x0 > 0 ? x0 : 0;
+    y0 = y0 > 0 ? y0 : 0;
+    x1 = x1 < width ? x1 : width;
+    y1 = y1 < height ? y1 : height;
+    int test = d->polarity < 0 && pk > 0 && x1 > x0 && y1 > y0;
+    for (size_t j = 0; test && j < n_conf; j++) {
+      const wl_track_t *t = &conf[j];
+      double v2 = t->vx * t->vx + t->vy * t->vy;
+      if ((t->contrast < 0 || v2 < GHOST_SLOW_PX_S * GHOST_SLOW_PX_S) &&
+          meets(d, t))
+        test = 0;
+    }
+    int drop = 0;
+    if (test) {
+      double sum = 0;
+      for (int y = y0; y < y1; y++) {
+        const uint16_t *row = img + (size_t)y * (size_t)width;
+        for (int x = x0; x < x1; x++) sum += row[x];
+      }
+      double mean = sum / ((double)(x1 - x0) * (double)(y1 - y0));
+      int side = x1 - x0 > y1 - y0 ? x1 - x0 : y1 - y0;
+      int r = (side + 1) / 2 > 2 ? (side + 1) / 2 : 2;
+      double med, spread;
+      if (wl__still_ring(&pl->still, img, width, height, x0, x1, y0, y1, r,
+                         &med, &spread) >= 8)
+        drop = med - mean < f * pk && mean - med < GHOST_WARM_FRAC * pk &&
+               spread < pl->params.ghost_ring_max_spread * pk;
+    }
+    if (!drop) dets[kept++] = *d;
+  }
+  return kept;
+}
+
 int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
   int rc;
   if (pl->width == 0 &&
@@ -451,6 +538,7 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
   warm_up_to_tracker(pl, frame);
   if (pl->agc8) spatial_8bit(pl, frame);
   else if (pl->still.ids) spatial_still(pl, frame);
+  pl->n_dets = drop_cold_ghosts(pl, frame, pl->dets, pl->n_dets);
   if ((rc = wl_tracker_update(pl->tracker, frame->t_ns, pl->dets, pl->n_dets,
                               err)) != WL_OK)
     return rc;

@@ -405,6 +405,14 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
                        int spots_end, wl_detection_t *dets, size_t *n_dets,
                        size_t max_dets);
 
+/* Median and robust spread (1.4826 x MAD) of img's ring between box
+ * [x0, x1) x [y0, y1) grown by 1 px and grown by 1 + r px, clipped to the
+ * image (every k-th pixel of a ring larger than WL__STILL_RING); returns
+ * the ring's pixel count (0: none, then median and spread are unset). */
+long wl__still_ring(wl__still_t *st, const uint16_t *img, int width,
+                    int height, int x0, int x1, int y0, int y1, int r,
+                    double *median, double *spread);
+
 /* Is blob d (a blob of the last search, warm) alone: do the pixels
  * 8-connected to its peak down to the blob test's low level (the level
  * its body is measured at) close within max_blob_px of the peak? A piece

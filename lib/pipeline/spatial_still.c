@@ -1264,3 +1264,12 @@ void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
       st->sites[n++] = st->sites[k];
   st->n_sites = n;
 }
+
+/* ring_stats for a caller outside this file (the pipeline's cold-ghost
+ * test), with this tracker's scratch. */
+long wl__still_ring(wl__still_t *st, const uint16_t *img, int width,
+                    int height, int x0, int x1, int y0, int y1, int r,
+                    double *median, double *spread) {
+  return ring_stats(st, img, width, height, x0, x1, y0, y1, r, median,
+                    spread);
+}
