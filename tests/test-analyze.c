@@ -464,6 +464,15 @@ static uint16_t texture_at(int x, int y) {
   return (uint16_t)(top + (bot - top) * fy + 0.5);
 }
 
+
+/* Frame f of a 30 fps radiometric 16-bit sequence (centikelvin): its
+ * time, sequence number and scale. */
+static void radiometric_frame_at(wl_frame_t *fr, int f) {
+  fr->t_ns = (int64_t)f * 33333333;
+  fr->seq = (uint64_t)f;
+  fr->bit_depth = 16;
+  fr->radiometry = wl_radiometry_centikelvin();
+}
 /* Frame f of a 320 x 256 view of the texture, the view at (vx * f,
  * vy * f) on the canvas (the scene moves by -vx, -vy px per frame in the
  * image; flat: a uniform sky instead), with a static overlay box in the
@@ -1009,10 +1018,7 @@ TEST_IMPL(analyze_still_pipeline) {
     int first = -1;
     for (int f = 0; f < 150; f++) {
       still_scene(fr.data, f);
-      fr.t_ns = (int64_t)f * 33333333;
-      fr.seq = (uint64_t)f;
-      fr.bit_depth = 16;
-      fr.radiometry = wl_radiometry_centikelvin();
+      radiometric_frame_at(&fr, f);
       ASSERT_OK(wl_pipeline_process(pl, &fr, &err), &err);
       tr = wl_pipeline_tracks(pl, &n);
       if (n == 2 && first < 0) first = f;
@@ -1084,10 +1090,7 @@ TEST_IMPL(analyze_cold_ghost_dropped) {
     int ghost = 0, cold = 0;
     for (int f = 0; f < 160; f++) {
       ghost_scene(fr.data, f);
-      fr.t_ns = (int64_t)f * 33333333;
-      fr.seq = (uint64_t)f;
-      fr.bit_depth = 16;
-      fr.radiometry = wl_radiometry_centikelvin();
+      radiometric_frame_at(&fr, f);
       ASSERT_OK(wl_pipeline_process(pl, &fr, &err), &err);
       size_t n;
       const wl_detection_t *d = wl_pipeline_detections(pl, &n);
@@ -1406,10 +1409,7 @@ TEST_IMPL(analyze_still_early) {
       for (int f = 0; f < 60 && first < 0; f++) {
         if (scene == 0) early_scene(fr.data, f, 0.3);
         else still_scene(fr.data, f);
-        fr.t_ns = (int64_t)f * 33333333;
-        fr.seq = (uint64_t)f;
-        fr.bit_depth = 16;
-        fr.radiometry = wl_radiometry_centikelvin();
+        radiometric_frame_at(&fr, f);
         ASSERT_OK(wl_pipeline_process(pl, &fr, &err), &err);
         size_t n;
         const wl_track_t *tr = wl_pipeline_tracks(pl, &n);

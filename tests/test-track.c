@@ -1578,17 +1578,19 @@ TEST_IMPL(track_hold_confirm) {
 }
 
 /* The first frame (of nf) in which a tracker with parameters p, given
- * next(ctx, f) as frame f's only detection, has a confirmed track; -1 if
- * none, -2 on an error. */
-static int first_confirmed(const wl_track_params_t *p, int nf,
-                           wl_detection_t (*next)(void *ctx, int f),
-                           void *ctx) {
+ * next(ctx, f) as frame f's only detection (a warm-up spot when spots:
+ * wl_tracker_mark_spots), has a confirmed track; -1 if none, -2 on an
+ * error. */
+static int first_confirmed_as(const wl_track_params_t *p, int nf,
+                              wl_detection_t (*next)(void *ctx, int f),
+                              void *ctx, int spots) {
   wl_err_t err;
   wl_tracker_t *tr = NULL;
   if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
   int first = -1;
   for (int f = 0; f < nf && first < 0; f++) {
     wl_detection_t d = next(ctx, f);
+    if (spots) wl_tracker_mark_spots(tr, 0);
     if (wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err) != WL_OK) {
       first = -2;
       break;
@@ -1599,6 +1601,13 @@ static int first_confirmed(const wl_track_params_t *p, int nf,
   }
   wl_tracker_free(tr);
   return first;
+}
+
+/* The same with temporal detections (no spots). */
+static int first_confirmed(const wl_track_params_t *p, int nf,
+                           wl_detection_t (*next)(void *ctx, int f),
+                           void *ctx) {
+  return first_confirmed_as(p, nf, next, ctx, 0);
 }
 
 /* Run one strong detection per frame for nf frames, at a position made by
@@ -3356,29 +3365,19 @@ static int range_run(const wl_track_params_t *p, double y, double w,
 }
 
 /* A strong 3x2 px blob drifting right at 1.5 px/s (0.05 px per frame,
- * with 0.15 px of deterministic jitter) at row 200, for 40 frames, each
- * detection a warm-up spot (wl_tracker_mark_spots) when spots: the first
- * frame with a confirmed track, -1 if none, -2 on an error. */
+ * with 0.15 px of deterministic jitter) at row 200. */
+static wl_detection_t drift_det(void *ctx, int f) {
+  (void)ctx;
+  double x = 300.0 + 1.5 / FPS * f + 0.15 * sin(1.7 * f);
+  double y = 200.0 + 0.15 * cos(2.3 * f);
+  return det_at(x, y, 3, 2, 15);
+}
+
+/* drift_det() for 40 frames, each detection a warm-up spot
+ * (wl_tracker_mark_spots) when spots: the first frame with a confirmed
+ * track, -1 if none, -2 on an error. */
 static int drift_run(const wl_track_params_t *p, int spots) {
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
-  int first = -1;
-  for (int f = 0; f < 40 && first < 0; f++) {
-    double x = 300.0 + 1.5 / FPS * f + 0.15 * sin(1.7 * f);
-    double y = 200.0 + 0.15 * cos(2.3 * f);
-    wl_detection_t d = det_at(x, y, 3, 2, 15);
-    if (spots) wl_tracker_mark_spots(tr, 0);
-    if (wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err) != WL_OK) {
-      first = -2;
-      break;
-    }
-    size_t n;
-    wl_tracker_confirmed(tr, &n);
-    if (n > 0) first = f;
-  }
-  wl_tracker_free(tr);
-  return first;
+  return first_confirmed_as(p, 40, drift_det, NULL, spots);
 }
 
 /*
