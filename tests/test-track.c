@@ -76,6 +76,16 @@ static void image_params(wl_track_params_t *p) {
   p->height = 512;
 }
 
+/* Does wl_tracker_new() refuse parameters p? (A tracker it makes after
+ * all is freed.) */
+static int tracker_refuses(const wl_track_params_t *p) {
+  wl_err_t err;
+  wl_tracker_t *tr = NULL;
+  if (wl_tracker_new(&tr, p, &err) != WL_OK) return 1;
+  wl_tracker_free(tr);
+  return 0;
+}
+
 static wl_tracker_t *make_tracker(int width, int height) {
   wl_track_params_t p;
   wl_track_default_params(&p);
@@ -783,9 +793,7 @@ TEST_IMPL(track_contested_hold) {
   wl_track_default_params(&p);
   ASSERT_EQ(p.contested_hold, 1);
   p.contested_hold = 2;
-  wl_tracker_t *tr = NULL;
-  wl_err_t err;
-  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -854,9 +862,7 @@ TEST_IMPL(track_anchor_cost) {
   wl_track_default_params(&p);
   ASSERT(p.anchor_cost == 0.5);
   p.anchor_cost = -1;
-  wl_tracker_t *tr = NULL;
-  wl_err_t err;
-  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -924,9 +930,7 @@ TEST_IMPL(track_hidden_output) {
   wl_track_default_params(&p);
   ASSERT_EQ(p.occlude_frames, 15);
   p.occlude_frames = -1;
-  wl_tracker_t *tr = NULL;
-  wl_err_t err;
-  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -1013,9 +1017,7 @@ TEST_IMPL(track_standing_hold) {
   wl_track_default_params(&p);
   ASSERT_EQ(p.standing_hold_frames, 135);
   p.standing_hold_frames = -1;
-  wl_tracker_t *tr = NULL;
-  wl_err_t err;
-  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -1161,9 +1163,7 @@ TEST_IMPL(track_relink) {
   wl_track_default_params(&p);
   ASSERT(p.relink_gate_rel == 0.3);
   p.relink_gate_rel = -1;
-  wl_tracker_t *tr = NULL;
-  wl_err_t err;
-  ASSERT(wl_tracker_new(&tr, &p, &err) != WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -1802,9 +1802,7 @@ TEST_IMPL(track_large_static_not_confirmed) {
   p.static_max_area = 0;
   ASSERT_EQ(static_box_run(&p, 20, 20, 0.0), p.static_confirm_hits - 1);
   p.static_max_area = -1;
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -1839,9 +1837,7 @@ TEST_IMPL(track_growing_blob_not_motion) {
   ASSERT_GE(off, 2);
   ASSERT_LE(off, 20);
   p.growth_aspect = -1.0;
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -3133,9 +3129,7 @@ TEST_IMPL(track_small_static_needs_more_hits) {
   p.static_small_hits = 0;
   ASSERT_EQ(static_box_run(&p, 2, 3, 0.0), p.static_confirm_hits - 1);
   p.static_small_hits = -1;
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -3195,9 +3189,7 @@ TEST_IMPL(track_ghost_not_confirmed) {
   ASSERT_EQ(ghost_run(&p, 0.0), 1);
   ASSERT_EQ(ghost_run(&p, 20.0), 1);
   p.ghost_max_area = -1;
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -3262,9 +3254,7 @@ TEST_IMPL(track_cold_ghost_not_confirmed) {
   ASSERT_EQ(cold_ghost_run(&p, 2.0, 2.0, -1, 0.0), 1);
   p.ghost_max_area = 30;
   p.cold_ghost_max_h = -1;
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -3341,9 +3331,7 @@ TEST_IMPL(track_ffc_jump_not_motion) {
   ASSERT_GE(jumper, 47);
   ASSERT_LE(jumper, 60);
   p.ffc_skip_jump = 2;
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -3416,9 +3404,7 @@ TEST_IMPL(track_drift_needs_range) {
   p.static_confirm_hits = 0;
   ASSERT_EQ(drift_run(&p, 1), f_far);
   p.slow_max_person_px = -1.0;
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -3449,9 +3435,7 @@ TEST_IMPL(track_jitter_explained_not_confirmed) {
   p.confirm_min_snr = 0.0;
   ASSERT_GT(first_confirmed(&p, 90, jitter_det, &none), 0);
   p.confirm_min_snr = -1.0;
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -3483,9 +3467,7 @@ TEST_IMPL(track_size_for_range) {
   p.max_target_len = 0.0;
   ASSERT_GT(range_run(&p, 182, 14, 3), 0);
   p.max_target_len = -1.0;
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -3523,9 +3505,7 @@ TEST_IMPL(track_far_needs_hits) {
   ASSERT_EQ(far_run(&p, 1.0, 183, 2, 2), early);
   p.far_person_px = 1.5;
   p.far_confirm_hits = -1;
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -3555,9 +3535,7 @@ TEST_IMPL(track_static_min_size) {
   p.static_min_frac = 0.0;
   ASSERT_EQ(far_run(&p, 0.0, 450, 9, 9), standing);
   p.static_min_frac = -0.1;
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -3914,9 +3892,7 @@ TEST_IMPL(track_cold_squat_not_static) {
   p.cold_static_aspect = 0.0;
   ASSERT_GT(cold_squat_run(&p, 6.0, 3.0, -1), 0);
   p.cold_static_aspect = -1.0;
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
 
@@ -3947,8 +3923,6 @@ TEST_IMPL(track_sky_edge_not_confirmed) {
   p.border_confirm = 0;
   ASSERT_GT(range_run(&p, 1.0, 2, 2), 0);
   p.border_confirm = 2;
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  ASSERT_NE(wl_tracker_new(&tr, &p, &err), WL_OK);
+  ASSERT(tracker_refuses(&p));
   return 0;
 }
