@@ -256,10 +256,11 @@ static int ring_runs(const ring_t *g, int y, int ra[2], int rb[2]) {
  * count of the ring between box [x0, x1) x [y0, y1) grown by 1 px and
  * grown by 1 + r px, clipped to the image: robust, so that another
  * object in the ring (a passer-by, the rest of a car) does not move them.
- * Every k-th pixel is taken when the ring has more than WL__STILL_RING. */
-static long ring_stats(wl__still_t *st, const uint16_t *img, int width,
-                       int height, int x0, int x1, int y0, int y1, int r,
-                       double *mean, double *sd) {
+ * Every k-th pixel is taken when the ring has more than WL__STILL_RING.
+ * Also the pipeline's cold-ghost test (pipeline_int.h). */
+long wl__still_ring(wl__still_t *st, const uint16_t *img, int width,
+                    int height, int x0, int x1, int y0, int y1, int r,
+                    double *median, double *spread) {
   ring_t g = ring_at(width, height, x0, x1, y0, y1, r);
   long all = (long)(g.ox1 - g.ox0) * (long)(g.oy1 - g.oy0);
   long step = all / WL__STILL_RING + 1, skip = 0;
@@ -301,8 +302,8 @@ static long ring_stats(wl__still_t *st, const uint16_t *img, int width,
     for (size_t i = 0; i < n; i++) st->ring[i] = rs[i];
     float med = wl__select_kth(st->ring, n, k);
     for (size_t i = 0; i < n; i++) st->ring[i] = fabsf(st->ring[i] - med);
-    *mean = med;
-    *sd = 1.4826 * wl__select_kth(st->ring, n, k);
+    *median = med;
+    *spread = 1.4826 * wl__select_kth(st->ring, n, k);
     return (long)n * step;
   }
   /* Else counting: the k-th smallest value and then the k-th smallest
@@ -321,8 +322,8 @@ static long ring_stats(wl__still_t *st, const uint16_t *img, int width,
     if (m - d >= 0) cum += h[m - d];
     if (m + d < range) cum += h[m + d];
   }
-  *mean = (double)(lo + m);
-  *sd = 1.4826 * (double)(float)d;
+  *median = (double)(lo + m);
+  *spread = 1.4826 * (double)(float)d;
   return (long)n * step;
 }
 
@@ -357,7 +358,7 @@ static uint32_t u_bound(int pol, double bg, double t, int at_least) {
   return lo;
 }
 
-/* Ring pixels (as ring_stats) whose contrast pol * (v - mean) reaches
+/* Ring pixels (as wl__still_ring) whose contrast pol * (v - mean) reaches
  * half. */
 static long ring_high(const uint16_t *img, int width, int height, int x0,
                       int x1, int y0, int y1, int r, int pol, double mean,
@@ -486,7 +487,7 @@ static int blob_fit(wl__still_t *st, const uint16_t *img, int width,
   int r = (int)ceil(fmax(4.0, 0.5 * lng));
   double mean0 = bg, sd0;
   if (isnan(bg) &&
-      ring_stats(st, img, width, height, sx0, sx1, sy0, sy1, r, &mean0,
+      wl__still_ring(st, img, width, height, sx0, sx1, sy0, sy1, r, &mean0,
                  &sd0) < 16)
     return 0;
   /* The peak of polarity pol in the window: the first pixel (in row
@@ -563,7 +564,7 @@ static int blob_fit(wl__still_t *st, const uint16_t *img, int width,
   int bwid = bx1 - bx0 + 1, bhgt = by1 - by0 + 1;
   int r2 = (int)ceil(fmax(3.0, 0.5 * (bwid > bhgt ? bwid : bhgt)));
   double mean, sd;
-  long n_ring = ring_stats(st, img, width, height, bx0, bx1 + 1, by0,
+  long n_ring = wl__still_ring(st, img, width, height, bx0, bx1 + 1, by0,
                            by1 + 1, r2, &mean, &sd);
   if (n_ring < 16) return 0;
   if (sd < noise) sd = noise;
@@ -689,15 +690,23 @@ static int on_swaying_site(const wl__still_t *st, double x, double y) {
   return 0;
 }
 
+/* The person height (st->person_px, which must be set) on the row of a
+ * box whose bottom edge lies at `bottom` px, clipped to the frame's
+ * height rows. */
+static double person_below(const wl__still_t *st, int height,
+                           double bottom) {
+  int yb = (int)ceil(bottom) - 1;
+  yb = yb < 0 ? 0 : yb >= height ? height - 1 : yb;
+  return st->person_px[yb];
+}
+
 /* Is blob d (found in a frame height rows tall) smaller than sway_max_h
  * person heights on both sides at its bottom row (st->person_px; never
  * without it)? */
 static int small_blob(const wl__still_t *st, int height,
                       const wl_detection_t *d) {
   if (!st->person_px) return 0;
-  int yb = (int)ceil(d->y + d->h) - 1;
-  yb = yb < 0 ? 0 : yb >= height ? height - 1 : yb;
-  double ph = st->person_px[yb];
+  double ph = person_below(st, height, d->y + d->h);
   return ph > 0 && d->w < st->sway_max_h * ph && d->h < st->sway_max_h * ph;
 }
 
@@ -721,10 +730,7 @@ static int held_confirmed(const wl_track_t *all, size_t n, size_t skip,
 static int upright_person(const wl__still_t *st, int height,
                           const wl__still_site_t *site) {
   if (!st->person_px) return 0;
-  int yb = (int)ceil(site->y + 0.5 * site->h) - 1;
-  if (yb < 0) yb = 0;
-  if (yb >= height) yb = height - 1;
-  double ph = st->person_px[yb];
+  double ph = person_below(st, height, site->y + 0.5 * site->h);
   return ph > 0 && site->h >= 2.0 * site->w && site->h >= 0.6 * ph &&
          site->h <= 1.5 * ph;
 }
@@ -843,10 +849,7 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
  * row (0 at and above the horizon). */
 static int target_sized(const wl__still_t *st, int height,
                         const wl_detection_t *d, double *ph) {
-  int yb = (int)ceil(d->y + d->h) - 1;
-  if (yb < 0) yb = 0;
-  if (yb >= height) yb = height - 1;
-  *ph = st->person_px[yb];
+  *ph = person_below(st, height, d->y + d->h);
   if (!(*ph > 0)) return d->w <= 7.0 && d->h <= 7.0;
   return !(d->h > st->sure_max_h * *ph || d->w > st->sure_max_w * *ph ||
            d->h < st->sure_min_h * *ph || d->w < st->sure_min_w * *ph);
@@ -989,8 +992,7 @@ size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
     wl_detection_t d;
     double ph;
     /* The largest blob a target could make where the track stands. */
-    int yf = (int)ceil(t->y + t->h) - 1;
-    double pf = st->person_px[yf < 0 ? 0 : yf >= height ? height - 1 : yf];
+    double pf = person_below(st, height, t->y + t->h);
     if (t->contrast <= 0 || !st->piece[i] ||
         blob_fit(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
                  t->h, 1, st->refine_min_snr, st->refine_min_k,
@@ -1265,11 +1267,3 @@ void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
   st->n_sites = n;
 }
 
-/* ring_stats for a caller outside this file (the pipeline's cold-ghost
- * test), with this tracker's scratch. */
-long wl__still_ring(wl__still_t *st, const uint16_t *img, int width,
-                    int height, int x0, int x1, int y0, int y1, int r,
-                    double *median, double *spread) {
-  return ring_stats(st, img, width, height, x0, x1, y0, y1, r, median,
-                    spread);
-}
