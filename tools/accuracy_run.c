@@ -319,13 +319,18 @@ static acc_miss_cause_t miss_cause(const sim_run_t *s,
   return ACC_MISS_OTHER;
 }
 
+/* Is (x, y) inside box b (edges included)? */
+static int point_in(box_t b, double x, double y) {
+  return x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h;
+}
+
 /* Truth centres inside a track's box. */
 static int centres_inside(const sim_run_t *s, box_t tb) {
   int k = 0;
   for (size_t i = 0; i < s->n_truth; i++) {
     double cx = s->truth[i].x + 0.5 * s->truth[i].w;
     double cy = s->truth[i].y + 0.5 * s->truth[i].h;
-    k += cx >= tb.x && cx <= tb.x + tb.w && cy >= tb.y && cy <= tb.y + tb.h;
+    k += point_in(tb, cx, cy);
   }
   return k;
 }
@@ -334,11 +339,8 @@ static int centres_inside(const sim_run_t *s, box_t tb) {
 static int centre_in_some_track(const wl_sim_truth_t *t,
                                 const wl_track_t *tracks, size_t n_tracks) {
   double cx = t->x + 0.5 * t->w, cy = t->y + 0.5 * t->h;
-  for (size_t j = 0; j < n_tracks; j++) {
-    box_t tb = track_box(&tracks[j]);
-    if (cx >= tb.x && cx <= tb.x + tb.w && cy >= tb.y && cy <= tb.y + tb.h)
-      return 1;
-  }
+  for (size_t j = 0; j < n_tracks; j++)
+    if (point_in(track_box(&tracks[j]), cx, cy)) return 1;
   return 0;
 }
 
