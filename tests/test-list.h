@@ -191,6 +191,7 @@
   X(track_merge_velocity) \
   X(track_contested_hold) \
   X(track_anchor_cost) \
+  X(track_clean_narrow) \
   X(track_hidden_output) \
   X(track_standing_hold) \
   X(track_standing_hold_covered) \

@@ -57,7 +57,8 @@
  * a detection near its anchor prediction: the position after its last
  * clean hit (a whole detection, not a merge-split part, at most 1.6 x as
  * wide and 1.3 x as tall, plus 1 px, as the track's box at its previous
- * clean hit) moved on by its velocity averaged over its clean hits
+ * clean hit, and not more than clean_narrow x narrower than the track's
+ * box) moved on by its velocity averaged over its clean hits
  * (exponential, weight 0.1), within the radius given below. While it was
  * merged or coasting, its Kalman velocity (and with it the prediction)
  * drifts with the blobs it took; the anchor does not. A hit is not clean
@@ -464,6 +465,15 @@ typedef struct wl_track_params {
                                clean: its anchor stays where it was and
                                (with merge_split) the track keeps its
                                anchor velocity through it; 0: off */
+  double clean_narrow;      /* 1.6: a hit on a detection more than this
+                               many times narrower than the track's box
+                               (after 1 px is added to its width) is not
+                               clean: a blob that shrinks to one side (a
+                               group's track left on one of its people)
+                               moves its centroid by half the lost width,
+                               which is no motion; its anchor stays where
+                               it was and (with merge_split) the track
+                               keeps its anchor velocity; 0: off */
   double anchor_cost;       /* 0.5: a confirmed or lost track with 10 or
                                more clean hits, an anchor velocity of
                                6 px/s or more (a walker), and whose last

@@ -111,6 +111,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->reacquire_gate_rel = 0.15;
   p->relink_gate_rel = 0.3;
   p->contested_hold = 1;
+  p->clean_narrow = 1.6;
   p->anchor_cost = 0.5;
   p->classify_interval_s = 0.1;
   p->min_straightness = 0.7;
@@ -251,6 +252,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->reacquire_gate_rel, 0, 1e3, "reacquire_gate_rel"},
       {p->relink_gate_rel, 0, 1e3, "relink_gate_rel"},
       {p->contested_hold, 0, 1, "contested_hold"},
+      {p->clean_narrow, 0, 1e3, "clean_narrow"},
       {p->anchor_cost, 0, 1e3, "anchor_cost"},
   };
   for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
