@@ -1670,6 +1670,81 @@ TEST_IMPL(analyze_still_refine_flock) {
   return 0;
 }
 
+/* wl__still_refine on a group's box: on ground at 283 K, three sheep
+ * (6 x 4 px, rows 120-123, columns 93-98, 100-105 (+8 K: the warmest)
+ * and 107-112, +7 K) joined by +4 K columns (99, 106), person_px 6. A
+ * 20 x 4 box over all three, classed animal, is wider than group_max_w
+ * (1.5) person heights + group_pad (2 px): output with the middle
+ * sheep's box (the flock's blob cut at a higher level until it is one
+ * animal long). Not when classed person, nor with group_max_w 0, nor for
+ * a 10 px box. */
+TEST_IMPL(analyze_still_refine_group) {
+  refine_scene_t sc;
+  ASSERT_EQ(refine_scene_init(&sc), 0);
+  scene_add(sc.px, 93, 99, 120, 124, 700);
+  scene_add(sc.px, 99, 100, 120, 124, 400);
+  scene_add(sc.px, 100, 106, 120, 124, 800);
+  scene_add(sc.px, 106, 107, 120, 124, 400);
+  scene_add(sc.px, 107, 113, 120, 124, 700);
+  ASSERT_NEAR(sc.st.group_max_w, 1.5, 1e-6);
+  ASSERT_NEAR(sc.st.group_pad, 2.0, 1e-6);
+  wl_track_t t[1];
+  t[0] = out_track(103.0, 122.0, 20.0, 4.0, 7.0);
+  t[0].cls = WL_CLASS_ANIMAL;
+  size_t n = 1;
+  ASSERT_EQ(refine(&sc, t, &n), 1);
+  ASSERT_EQ(n, 1);
+  ASSERT_NEAR(t[0].x, 100.0, 1e-9);
+  ASSERT_NEAR(t[0].y, 120.0, 1e-9);
+  ASSERT_NEAR(t[0].w, 6.0, 1e-9);
+  ASSERT_NEAR(t[0].h, 4.0, 1e-9);
+  /* A person's (or a vehicle's) box is its own; off; one animal long. */
+  t[0] = out_track(103.0, 122.0, 20.0, 4.0, 7.0);
+  t[0].cls = WL_CLASS_PERSON;
+  ASSERT_EQ(refine(&sc, t, &n), 0);
+  ASSERT_NEAR(t[0].w, 20.0, 1e-9);
+  t[0].cls = WL_CLASS_ANIMAL;
+  sc.st.group_max_w = 0.0f;
+  ASSERT_EQ(refine(&sc, t, &n), 0);
+  ASSERT_NEAR(t[0].w, 20.0, 1e-9);
+  sc.st.group_max_w = 1.5f;
+  t[0] = out_track(103.0, 122.0, 10.0, 4.0, 7.0);
+  t[0].cls = WL_CLASS_ANIMAL;
+  ASSERT_EQ(refine(&sc, t, &n), 0);
+  ASSERT_NEAR(t[0].w, 10.0, 1e-9);
+  refine_scene_free(&sc);
+  return 0;
+}
+
+/* wl__still_refine of an animal's edge column: on ground at 283 K, a
+ * sheep (6 x 4 px, +7 K, columns 100-105, rows 120-123), person_px 6. A
+ * 1 x 4 warm track on its right column (a piece as tall as the animal:
+ * the column it has just moved onto) classed animal gets the sheep's box
+ * (refine_animal_edge 1, the default); with 0, or not classed animal, it
+ * spans the blob's height and keeps its box (a whole distant target). */
+TEST_IMPL(analyze_still_refine_edge) {
+  refine_scene_t sc;
+  ASSERT_EQ(refine_scene_init(&sc), 0);
+  scene_add(sc.px, 100, 106, 120, 124, 700);
+  ASSERT_EQ(sc.st.refine_animal_edge, 1);
+  wl_track_t t[1];
+  t[0] = out_track(105.5, 122.0, 1.0, 4.0, 2.0);
+  t[0].cls = WL_CLASS_ANIMAL;
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 1);
+  ASSERT_NEAR(t[0].x, 100.0, 1e-9);
+  ASSERT_NEAR(t[0].w, 6.0, 1e-9);
+  ASSERT_NEAR(t[0].h, 4.0, 1e-9);
+  t[0] = out_track(105.5, 122.0, 1.0, 4.0, 2.0);
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 0);
+  ASSERT_NEAR(t[0].w, 1.0, 1e-9);
+  t[0].cls = WL_CLASS_ANIMAL;
+  sc.st.refine_animal_edge = 0;
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 0);
+  ASSERT_NEAR(t[0].w, 1.0, 1e-9);
+  refine_scene_free(&sc);
+  return 0;
+}
+
 /* wl__still_refine on warm ground: on ground at 283 K, a band 2 K warmer
  * (columns 60-159, rows 119-124) with a sheep (6 x 4 px, +7 K, columns
  * 100-105, rows 120-123) standing on it, person_px 6. At the body's half

@@ -272,6 +272,8 @@
   X(analyze_still_sure) \
   X(analyze_still_refine) \
   X(analyze_still_refine_flock) \
+  X(analyze_still_refine_group) \
+  X(analyze_still_refine_edge) \
   X(analyze_still_refine_fit) \
   X(analyze_still_sure_pipeline) \
   X(analyze_still_subpixel)

@@ -44,11 +44,14 @@
  * The output is a copy of the confirmed tracks in which a small warm
  * track on a piece of a larger warm blob (an animal the background model
  * has learned, of which the temporal detector keeps a 1-2 px piece) gets
- * the blob's box (cut to fit when it merges with warm ground), and, with
- * refine_residue (off by default), such a piece that is only a fading
- * residue on the animal's own track is left out (wl__still_refine;
- * "Nuisance: the pieces of absorbed animals", "Nuisance: residues of
- * animals that stopped"); the tracker's own boxes are left alone.
+ * the blob's box (cut to fit when it merges with warm ground), a track
+ * classed animal whose box is longer than any animal (a flock's merged
+ * blob) gets the box of the animal near its centre, cut from that blob,
+ * and, with refine_residue (off by default), a piece that is only a
+ * fading residue on the animal's own track is left out
+ * (wl__still_refine; "Nuisance: the pieces of absorbed animals",
+ * "Nuisance: residues of animals that stopped", "Nuisance: a group's box
+ * cut to one animal"); the tracker's own boxes are left alone.
  * Before the tracker, cold detections that the frame itself does not show
  * colder than a calm ring around them (ghosts of the background model)
  * are dropped (drop_cold_ghosts; "Cold ghosts: the frame shows nothing").

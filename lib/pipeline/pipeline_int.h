@@ -287,11 +287,20 @@ typedef struct wl__still {
                          foot row... */
   float refine_part;  /* ...at most this fraction of whose width and of
                          whose height the box spans gets the blob's box */
+  int refine_animal_edge; /* 1: a track classed animal needs only one of
+                         the two (an edge column of a standing animal is
+                         as tall as it); 0: both, as any track */
   float refine_residue; /* a piece whose contrast is below this fraction
                          of such a blob's peak, on a blob that holds
                          another track's box centre and inside that box
                          (IoU >= 0.5 with the blob), is not output (0,
                          the default: off; it cost recall) */
+  float group_max_w;  /* a warm track classed animal wider than this
+                         many person heights (the longest animals, 2.5 m)
+                         plus group_pad px at its foot row is several
+                         animals: output with the box of the one near its
+                         centre, cut from their blob (0: off) */
+  float group_pad;    /* px: the blur and sub-pixel edges of a box */
   float max_ring_frac;/* at most this fraction of the blob's ring may
                          reach half its body level (compact) */
   int max_blob_px;    /* the blob must close within this of its peak */
@@ -456,7 +465,9 @@ void wl__still_resolve(wl__still_t *st, wl_tracker_t *tr);
  * other tracks, each refined alike; a larger box is the animal's own
  * track), and is more than 1 / refine_part times as wide and as tall as
  * the box (a piece, not a distant target whose box already spans its
- * blurred blob), is output with the blob's box. The blob is the one at
+ * blurred blob; for a track classed animal, with refine_animal_edge, as
+ * wide or as tall: an edge column of a standing animal), is output with
+ * the blob's box. The blob is the one at
  * the body's half level or, when that does not close or is wider than
  * refine_max_w person heights at the track's foot row, at the lowest
  * higher level (steps of a tenth of the peak) where it closes and fits:
@@ -465,8 +476,16 @@ void wl__still_resolve(wl__still_t *st, wl_tracker_t *tr);
  * which is the blob's own (IoU >= 0.5 with it), and whose contrast is
  * below refine_residue (default 0: off) of the blob's peak contrast (a
  * residue on the animal's own track) is removed from tracks[0 ..
- * *n_tracks) (the order of the rest kept; *n_tracks updated). Returns
- * how many changed or were removed. */
+ * *n_tracks) (the order of the rest kept; *n_tracks updated).
+ * Then a warm track that is not a piece, classed animal, and wider than
+ * group_max_w person heights + group_pad px at its foot row (a box over
+ * several animals of a flock, or an animal and the warm ground it
+ * touches: no animal is that long) gets the box of the blob test (the
+ * refine's contrasts) about the warmest pixel in a window two such
+ * lengths wide about its centroid, cut at higher levels until it is at
+ * most that wide (as above), when the blob's centroid lies in its box.
+ * People and vehicles (classed so), whose groups and bodies are that
+ * wide, keep their boxes. Returns how many changed or were removed. */
 size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
                         int height, double noise, double k_per_dn,
                         wl_track_t *tracks, size_t *n_tracks);

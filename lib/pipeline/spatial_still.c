@@ -72,7 +72,10 @@
  *    the blob's box in the pipeline's output (the blob cut at a higher
  *    level when it merges with warm ground or neighbours: blob_fit);
  *    with refine_residue (off by default) a residue of an animal whose
- *    own track holds the blob is left out (see pipeline_int.h).
+ *    own track holds the blob is left out; a track classed animal whose
+ *    box is longer than any animal (group_max_w) gets the box of the
+ *    animal near its centre, cut from the flock's blob the same way
+ *    (cut_groups; see pipeline_int.h).
  *
  * wl__still_alone tells the pipeline which of a search's blobs (found[],
  * found_ok) are whole objects, not pieces of a larger warm one: fed to
@@ -144,6 +147,9 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->refine_max_w = 2.0f;
   st->refine_part = 0.6f;
   st->refine_residue = 0.0f; /* off: it cost recall (DETECTION.md) */
+  st->group_max_w = 1.5f;
+  st->group_pad = 2.0f;
+  st->refine_animal_edge = 1;
   st->block_px = 16;
   st->bx = (width + st->block_px - 1) / st->block_px;
   st->by = (height + st->block_px - 1) / st->block_px;
@@ -976,6 +982,59 @@ static int on_other(const wl_track_t *tracks, const uint8_t *piece,
   return 0;
 }
 
+/* Output boxes of animal tracks several animals long (see
+ * wl__still_refine): each warm track classed animal, not a piece, whose
+ * box is wider than group_max_w person heights + group_pad px at its
+ * foot row gets the box of the animal blob near its centre, cut from the
+ * group's blob (blob_fit with that width). Only the class tells a flock
+ * from a group of people or a vehicle, which are as wide. Returns how
+ * many changed. */
+static size_t cut_groups(wl__still_t *st, const uint16_t *img, int width,
+                         int height, double noise, double k_per_dn,
+                         wl_track_t *tracks, size_t n) {
+  size_t changed = 0;
+  if (!(st->group_max_w > 0)) return 0;
+  for (size_t i = 0; i < n; i++) {
+    wl_track_t *t = &tracks[i];
+    double ph = person_below(st, height, t->y + t->h);
+    double max_w = st->group_max_w * ph + st->group_pad;
+    if (st->piece[i] || t->contrast <= 0 || t->cls != WL_CLASS_ANIMAL ||
+        !(ph > 0) || t->w <= max_w)
+      continue;
+    /* The warmest pixel in a window about two animal lengths wide about
+     * the centroid (the box's rows), the blob about it cut until it is
+     * one animal long: the animal under the centroid, or the warmest
+     * beside it when the centroid lies between two. */
+    wl_detection_t d;
+    double ww = fmin(t->w, 2.0 * max_w);
+    if (blob_fit(st, img, width, height, noise, k_per_dn, t->cx, t->cy, ww,
+                 t->h, 1, st->refine_min_snr, st->refine_min_k,
+                 st->refine_ring_frac, NAN, max_w, &d) <= 0 ||
+        !in_box(d.cx, d.cy, t->x, t->y, t->w, t->h, 0))
+      continue;
+    changed++;
+    t->x = d.x;
+    t->y = d.y;
+    t->w = d.w;
+    t->h = d.h;
+  }
+  return changed;
+}
+
+/* Does track t's box span blob d: more than refine_part of its width or
+ * of its height, or, for a track classed animal with refine_animal_edge,
+ * of both (a whole target, not a piece)? An absorbed animal's piece is
+ * often an edge column as tall as the animal: the part it has just moved
+ * onto, or the gap beside a neighbour. */
+static int spans_blob(const wl__still_t *st, const wl_track_t *t,
+                      const wl_detection_t *d) {
+  int wide = t->w > st->refine_part * d->w;
+  int tall = t->h > st->refine_part * d->h;
+  if (st->refine_animal_edge && t->cls == WL_CLASS_ANIMAL)
+    return wide && tall;
+  return wide || tall;
+}
+
 size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
                         int height, double noise, double k_per_dn,
                         wl_track_t *tracks, size_t *n_tracks) {
@@ -998,7 +1057,7 @@ size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
                  t->h, 1, st->refine_min_snr, st->refine_min_k,
                  st->refine_ring_frac, NAN,
                  pf > 0 ? st->refine_max_w * pf : 0, &d) <= 0 ||
-        t->w > st->refine_part * d.w || t->h > st->refine_part * d.h ||
+        spans_blob(st, t, &d) ||
         !in_box(t->cx, t->cy, d.x, d.y, d.w, d.h, 1) ||
         !target_sized(st, height, &d, &ph) ||
         (ph > 0 && d.w > st->refine_max_w * ph))
@@ -1020,6 +1079,7 @@ size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
     t->h = d.h;
     kept++;
   }
+  kept += cut_groups(st, img, width, height, noise, k_per_dn, tracks, n);
   for (size_t i = 0; i < *n_tracks; i++)
     if (i >= n || st->piece[i] != 2) tracks[n_keep++] = tracks[i];
   *n_tracks = n_keep;
