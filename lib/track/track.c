@@ -942,7 +942,8 @@ static int has_moved(const wl_track_params_t *p, const wl_track_t *t,
   return dist2 >= min_px * min_px && dist2 >= chi2 * var;
 }
 
-static int bottom_row(const wl_track_params_t *p, const wl_track_t *t);
+static double person_at_bottom(const wl_track_params_t *p,
+                               const wl_track_t *t);
 
 /* Is a spot-born track too near for the slow-drift path
  * (slow_max_person_px): born from a warm-up spot (spot_origin; not vouched
@@ -963,10 +964,9 @@ static int bottom_row(const wl_track_params_t *p, const wl_track_t *t);
  * path first (test track_person_cut_extended). */
 static int too_near_to_drift(const wl_track_params_t *p,
                              const wl_track_t *t, const wl__trk_t *k) {
-  if (!k->spot_origin || k->vouched || !(p->slow_max_person_px > 0) ||
-      !p->person_px || p->height <= 0)
+  if (!k->spot_origin || k->vouched || !(p->slow_max_person_px > 0))
     return 0;
-  return p->person_px[bottom_row(p, t)] >= p->slow_max_person_px;
+  return person_at_bottom(p, t) >= p->slow_max_person_px;
 }
 
 /* Slow-drift confirmation: has a small, persistent tentative track drifted
@@ -1061,6 +1061,14 @@ static int bottom_row(const wl_track_params_t *p, const wl_track_t *t) {
   return yb < 0.0 ? 0 : yb >= p->height ? p->height - 1 : (int)yb;
 }
 
+/* The pixel height of a person standing on a track box's bottom row
+ * (bottom_row()), or 0 without person_px (and in the sky). */
+static double person_at_bottom(const wl_track_params_t *p,
+                               const wl_track_t *t) {
+  if (!p->person_px || p->height <= 0) return 0.0;
+  return p->person_px[bottom_row(p, t)];
+}
+
 /* Is a track of a size no target has at its range (person_px: the pixel
  * height of a person standing on the row of its box's bottom)?
  * - Too small: its largest detection, in width or height, less than
@@ -1081,8 +1089,7 @@ static int bottom_row(const wl_track_params_t *p, const wl_track_t *t) {
  * now and then with a shimmer streak stays a target. */
 static int wrong_size_for_range(const wl_track_params_t *p,
                                 const wl_track_t *t, const wl__trk_t *k) {
-  if (!p->person_px || p->height <= 0) return 0;
-  double ph = p->person_px[bottom_row(p, t)];
+  double ph = person_at_bottom(p, t);
   if (!(ph > 0.0)) return 0;
   double ext = k->max_w > k->max_h ? k->max_w : k->max_h;
   if (p->min_target_frac > 0 && ext < p->min_target_frac * ph) return 1;
@@ -1136,9 +1143,8 @@ static int too_far_to_tell(const wl_track_params_t *p, const wl_track_t *t,
  * second"). */
 static int too_small_to_stand(const wl_track_params_t *p,
                               const wl_track_t *t, const wl__trk_t *k) {
-  if (!p->person_px || p->height <= 0 || !(p->static_min_frac > 0))
-    return 0;
-  double ph = p->person_px[bottom_row(p, t)];
+  if (!(p->static_min_frac > 0)) return 0;
+  double ph = person_at_bottom(p, t);
   double ext = k->max_w > k->max_h ? k->max_w : k->max_h;
   return ph > 0.0 && ext < p->static_min_frac * ph;
 }
