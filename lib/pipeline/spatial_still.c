@@ -1326,4 +1326,3 @@ void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
       st->sites[n++] = st->sites[k];
   st->n_sites = n;
 }
-
