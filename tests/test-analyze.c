@@ -1280,7 +1280,8 @@ TEST_IMPL(analyze_still_vouch_held) {
 /* The sway test of the standing-target search: two small warm blobs
  * (4 x 3 px, +6 K) where a person is 14 px tall (0.29 of one), one still
  * at (60, 180), one swaying to and fro by a pixel (period 1.5 s) at
- * (150, 100), searched in 40 frames at 30 frames/s. The swaying one's site
+ * (150, 100), searched in 70 frames at 30 frames/s (more than
+ * sway_min_s). The swaying one's site
  * is marked swayed and vouches for nothing (not appended); the still one
  * is appended. Both are appended with sway_px 0, without person_px, or
  * when a person is 8 px tall there (the blobs 0.5 of one: larger than
@@ -1303,7 +1304,7 @@ TEST_IMPL(analyze_still_sway) {
     wl_frame_t frame;
     memset(&frame, 0, sizeof frame);
     st.frame = &frame;
-    for (int f = 0; f < 40; f++) {
+    for (int f = 0; f < 70; f++) {
       int off = (int)lround(sin(2.0 * 3.14159265358979 * f / 45.0));
       scene_ground(px, f);
       scene_add(px, 58, 62, 179, 182, 600);
@@ -1324,6 +1325,86 @@ TEST_IMPL(analyze_still_sway) {
     ASSERT_EQ(n_dets, mode == 0 ? 1u : 2u);
     if (mode == 0) ASSERT_NEAR(dets[0].cx, 60.0, 0.5);
     wl_tracker_free(tr);
+    wl__still_free(&st);
+  }
+  free(px);
+  return 0;
+}
+
+/* A small warm blob's sway must be judged before it is vouched for or
+ * confirmed as a sure target (sway_min_s). Where a person is 14 px tall,
+ * three still blobs: A 4 x 3 px at +6 K (0.29 of a person, no warmer than
+ * vegetation), B the same at +10 K (above sway_max_k: a body), C 2 x 2 px
+ * at +6 K (a point: under sway_min_px). Searched in 30 frames (1 s) at 30
+ * frames/s: at the spots' end B's and C's sites are appended, A's is not,
+ * nor is a track on A confirmed as a sure target (one on B is); after 70
+ * frames (2.3 s, judged still) A's is appended too. With sway_min_s 0, A
+ * is appended and confirmed at once. */
+TEST_IMPL(analyze_still_sway_wait) {
+  wl_err_t err;
+  uint16_t *px = malloc(320 * 256 * sizeof *px);
+  ASSERT(px != NULL);
+  float person[256];
+  for (int r = 0; r < 256; r++) person[r] = 14.0f;
+  for (int wait = 0; wait < 2; wait++) {
+    wl__still_t st;
+    ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
+    ASSERT(st.sway_min_s > 0 && st.sway_max_k > 6.0f &&
+           st.sway_min_px > 2.0f && st.sway_min_px <= 4.0f);
+    if (!wait) st.sway_min_s = 0;
+    st.person_px = person;
+    st.sure_hits = 1;
+    wl_frame_t frame;
+    memset(&frame, 0, sizeof frame);
+    st.frame = &frame;
+    wl_tracker_t *tr[2] = {NULL, NULL}, *none = NULL;
+    ASSERT_OK(still_tracker(&none, &err), &err);
+    int sure[2] = {0, 0};
+    for (int f = 0; f < 70; f++) {
+      scene_ground(px, f);
+      scene_add(px, 58, 62, 179, 182, 600);
+      scene_add(px, 148, 152, 99, 102, 1000);
+      scene_add(px, 230, 232, 60, 62, 600);
+      frame.t_ns = (int64_t)f * 33333333;
+      wl__still_search(&st, px, 320, 256, 3.0, 0.01);
+      if (f == 0)
+        for (int k = 0; k < 2; k++) {
+          /* A young track on A (k 0) or B (k 1), hit in frame 0. */
+          ASSERT_OK(still_tracker(&tr[k], &err), &err);
+          wl_detection_t d;
+          memset(&d, 0, sizeof d);
+          d.x = k ? 148 : 58; d.y = k ? 99 : 179; d.w = 4; d.h = 3;
+          d.cx = d.x + 2; d.cy = d.y + 1.5;
+          d.area = 12;
+          d.polarity = 1;
+          d.peak_contrast = k ? 10.0 : 6.0;
+          d.snr = 30;
+          ASSERT_OK(wl_tracker_update(tr[k], 0, &d, 1, &err), &err);
+          sure[k] = (int)wl__still_sure(&st, tr[k], px, 320, 256, 3.0, 0.01);
+        }
+      if (f != 29 && f != 69) continue;
+      wl_detection_t dets[4];
+      size_t n_dets = 0;
+      wl__still_vouch(&st, none, px, 320, 256, 3.0, 0.01, f == 29, dets,
+                      &n_dets, 4);
+      int a = 0, b = 0, c = 0;
+      for (size_t i = 0; i < n_dets; i++) {
+        a += fabs(dets[i].cx - 60) < 1;
+        b += fabs(dets[i].cx - 150) < 1;
+        c += fabs(dets[i].cx - 231) < 1;
+      }
+      fprintf(stderr, "sway_min_s %.1f, frame %d: A %d B %d C %d\n",
+              st.sway_min_s, f, a, b, c);
+      ASSERT_EQ(a, !wait || f == 69);
+      ASSERT_EQ(b, 1);
+      ASSERT_EQ(c, 1);
+    }
+    fprintf(stderr, "sure: A %d B %d\n", sure[0], sure[1]);
+    ASSERT_EQ(sure[0], !wait);
+    ASSERT_EQ(sure[1], 1);
+    wl_tracker_free(tr[0]);
+    wl_tracker_free(tr[1]);
+    wl_tracker_free(none);
     wl__still_free(&st);
   }
   free(px);

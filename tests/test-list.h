@@ -267,6 +267,7 @@
   X(analyze_still_vouch_polarity) \
   X(analyze_still_vouch_held) \
   X(analyze_still_sway) \
+  X(analyze_still_sway_wait) \
   X(analyze_still_person_run) \
   X(analyze_still_early) \
   X(analyze_still_sure) \

@@ -250,6 +250,7 @@ size_t wl__spatial8_continue(wl__spatial8_t *sp, const uint16_t *img,
 typedef struct wl__still_site {
   float x, y;         /* centroid when first found, px */
   float w, h;         /* box size when last found, px */
+  float k;            /* peak contrast when last found, kelvin */
   int hits;           /* searches it was found in */
   int run;            /* of them, the last ones in a row (steady()) */
   int born, last;     /* the first and last of them (search_frames) */
@@ -258,6 +259,7 @@ typedef struct wl__still_site {
    * against time (s from t0_ns, its first search's frame). */
   int64_t t0_ns;
   double ft, ftt, fx, fxx, fxt;
+  float span_s;       /* the time of its last blob, s from t0_ns */
   int swayed;         /* once seen to sway: vegetation, for good */
 } wl__still_site_t;
 
@@ -329,6 +331,17 @@ typedef struct wl__still {
                          for blobs smaller than sway_max_h person heights
                          (person_px; none without) on both sides */
   float sway_max_h;
+  float sway_min_s;   /* such a small blob is vouched for, or confirmed
+                         as a sure target, only once its site has been
+                         followed this many seconds without swaying (a
+                         bush swings with a period of seconds: judged on
+                         the first second, one was output for minutes;
+                         0: at once)... */
+  float sway_max_k;   /* ...unless at least this many kelvin above its
+                         ring (warmer than vegetation or stones get: a
+                         body)... */
+  float sway_min_px;  /* ...or shorter than this on its long side, px (a
+                         point's blur, whose contrast the blur dilutes) */
   int early_min_hits; /* during the spots (spots_end 2): this many (0: the
                          spots' end only; set by the pipeline) */
   int sure_hits;      /* during the spots: a tentative track hit in each

@@ -38,9 +38,14 @@
  *    least-squares line through them against time after sway_min_hits
  *    searches: a bush swinging in the wind; a standing target keeps
  *    still, a slow one drifts along a line), nor a spot-born track on
- *    such a site. Early (spots_end 2, in the spot frames from
- *    early_min_hits searches on): the same with early_min_hits, but no
- *    blob is appended.
+ *    such a site. A blob that may still be such a bush (may_sway: small
+ *    so, at least sway_min_px on its long side, less than sway_max_k
+ *    above its ring) is not vouched for, by its site or its spot-born
+ *    track, before its site has been followed sway_min_s (a swing takes
+ *    seconds: judged in the first second, a bush was output for
+ *    minutes), nor confirmed as a sure target. Early (spots_end 2, in
+ *    the spot frames from early_min_hits searches on): the same with
+ *    early_min_hits, but no blob is appended.
  *
  * 3. Continuation (wl__still_continue, before each update): every live
  *    vouched track (any state) is looked for at its prediction with the
@@ -86,8 +91,9 @@
  * gives the motion detector and the frame, for blobs at most sub_max_w
  * person heights wide. wl__still_sure confirms, in the warm-up spot
  * frames, young tracks on an alone blob of a target's size (the camera's
- * person height per row): targets in view at start-up are output from
- * the first frame instead of after 3 hits and 2 px of motion.
+ * person height per row; not one that may_sway): targets in view at
+ * start-up are output from the first frame instead of after 3 hits and
+ * 2 px of motion.
  *
  * Cost: a search is one pass over the frame (block sums and maxima,
  * memory-bound: about 40 us at 640 x 512) plus the scan of the few blocks
@@ -133,6 +139,9 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->sway_min_hits = 5;
   st->sway_px = 0.15f;
   st->sway_max_h = 0.4f;
+  st->sway_min_s = 2.0f;
+  st->sway_max_k = 8.0f;
+  st->sway_min_px = 3.0f;
   st->sure_max_h = 1.3f;
   st->sure_max_w = 4.0f;
   st->sure_min_w = 0.2f;
@@ -706,14 +715,57 @@ static double person_below(const wl__still_t *st, int height,
   return st->person_px[yb];
 }
 
-/* Is blob d (found in a frame height rows tall) smaller than sway_max_h
- * person heights on both sides at its bottom row (st->person_px; never
- * without it)? */
+/* Is a box w x h px whose bottom edge lies at `bottom` px (in a frame
+ * height rows tall) smaller than sway_max_h person heights on both sides
+ * at its bottom row (st->person_px; never without it)? */
+static int small_box(const wl__still_t *st, int height, double w, double h,
+                     double bottom) {
+  if (!st->person_px) return 0;
+  double ph = person_below(st, height, bottom);
+  return ph > 0 && w < st->sway_max_h * ph && h < st->sway_max_h * ph;
+}
+
+/* Is blob d small so (small_box)? */
 static int small_blob(const wl__still_t *st, int height,
                       const wl_detection_t *d) {
-  if (!st->person_px) return 0;
-  double ph = person_below(st, height, d->y + d->h);
-  return ph > 0 && d->w < st->sway_max_h * ph && d->h < st->sway_max_h * ph;
+  return small_box(st, height, d->w, d->h, d->y + d->h);
+}
+
+/* Could a blob w x h px, k kelvin above its ring, whose bottom edge lies
+ * at `bottom` px, be a bush whose sway has yet to be judged: small
+ * (small_box), not a point (sway_min_px on its long side) and no warmer
+ * than vegetation gets (below sway_max_k)? */
+static int may_sway(const wl__still_t *st, int height, double w, double h,
+                    double k, double bottom) {
+  return st->sway_min_s > 0 && st->sway_px > 0 && k < st->sway_max_k &&
+         (w >= st->sway_min_px || h >= st->sway_min_px) &&
+         small_box(st, height, w, h, bottom);
+}
+
+/* Is a site whose blob may_sway followed for less than sway_min_s, too
+ * short for a bush's swing to show? Its blob as last found, at its first
+ * centroid's row plus half its height (as upright_person). */
+static int sway_unjudged(const wl__still_t *st, int height,
+                         const wl__still_site_t *site) {
+  return site->span_s < st->sway_min_s &&
+         may_sway(st, height, site->w, site->h, site->k,
+                  site->y + 0.5 * site->h);
+}
+
+/* Is small blob d (small_blob) on no site within site_px of its centroid
+ * followed for sway_min_s (sway_px on)? Such a blob may be a bush not yet
+ * seen to sway: neither vouched for nor confirmed as a sure target. */
+static int sway_unjudged_blob(const wl__still_t *st, int height,
+                              const wl_detection_t *d) {
+  if (!may_sway(st, height, d->w, d->h, d->peak_contrast, d->y + d->h))
+    return 0;
+  double r2 = (double)st->site_px * st->site_px;
+  for (int k = 0; k < st->n_sites; k++) {
+    double dx = st->sites[k].x - d->cx, dy = st->sites[k].y - d->cy;
+    if (dx * dx + dy * dy <= r2 && st->sites[k].span_s >= st->sway_min_s)
+      return 0;
+  }
+  return 1;
 }
 
 /* How many confirmed tracks of all[0..n) but skip, each with a box of at
@@ -782,7 +834,8 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
         on_swaying_site(st, t->cx, t->cy) ||
         blob_at(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
                 t->h, 1, st->still_min_snr, st->still_min_k, st->max_ring_frac,
-                NAN, &d) <= 0)
+                NAN, &d) <= 0 ||
+        sway_unjudged_blob(st, height, &d))
       continue;
     wl_tracker_vouch(tr, t->id);
     remember(st, t->id);
@@ -797,7 +850,7 @@ size_t wl__still_vouch(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
     int searches = st->search_frames - site->born + 1;
     wl_detection_t d;
     if (!steady(st, height, site, spots_end, min_hits, searches)) continue;
-    if (site->swayed) continue;
+    if (site->swayed || sway_unjudged(st, height, site)) continue;
     /* The track on the site: the first warm one whose box holds it (a
      * cold track there is a ghost or the cold trail a group left behind
      * it, not this warm target). */
@@ -904,6 +957,7 @@ size_t wl__still_sure(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
       continue;
     int need = sure_needs(st, height, &d);
     if (need > 0 && t->hits >= need && n_ids < 64 &&
+        !sway_unjudged_blob(st, height, &d) &&
         wl__still_alone(st, img, width, height, noise, k_per_dn, &d))
       ids[n_ids++] = t->id;
   }
@@ -1204,6 +1258,7 @@ static void site_sample(const wl__still_t *st, int height,
   site->fx += x;
   site->fxx += x * x;
   site->fxt += x * t;
+  site->span_s = (float)t;
   if (!(st->sway_px > 0) || !st->person_px || site->swayed ||
       site->hits < st->sway_min_hits || site_sway(site) < st->sway_px)
     return;
@@ -1304,6 +1359,7 @@ void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
       site->last = st->search_frames;
       site->w = (float)d->w;
       site->h = (float)d->h;
+      site->k = (float)d->peak_contrast;
       site_sample(st, height, site, d);
     } else if (st->n_sites < WL__STILL_SITES) {
       wl__still_site_t *site = &st->sites[st->n_sites++];
@@ -1311,10 +1367,12 @@ void wl__still_search(wl__still_t *st, const uint16_t *img, int width,
       site->y = (float)d->cy;
       site->w = (float)d->w;
       site->h = (float)d->h;
+      site->k = (float)d->peak_contrast;
       site->hits = site->run = 1;
       site->born = site->last = st->search_frames;
       site->t0_ns = st->frame ? st->frame->t_ns : 0;
       site->ft = site->ftt = site->fx = site->fxx = site->fxt = 0.0;
+      site->span_s = 0.0f;
       site->swayed = 0;
     }
   }
