@@ -115,8 +115,8 @@
  * STATE BOUND: per pixel mu 2 + thr 2 + mask 1 bytes, plus block flags
  * (1 byte per 64 pixels) and the run buffer (16 bytes per run, max(4096,
  * pixels / 32) runs: 0.5 byte per pixel); plus a constant: the components
- * (about 208 bytes x max_components), a dither row and column/row
- * accumulators (8 x (width + height) bytes). In total 6.22 bytes per pixel
+ * (about 152 bytes x max_components), a dither row and column/row
+ * accumulators (8 x (width + height) bytes). In total 6.50 bytes per pixel
  * at 640x512 with the defaults; wl_motion_state_bytes() gives the exact
  * figure. Everything is allocated by wl_motion_new();
  * wl_motion_process() never allocates.
