@@ -1908,6 +1908,72 @@ TEST_IMPL(analyze_still_sure_pipeline) {
   return 0;
 }
 
+/* A frozen frame (the camera repeats its last frame: an FFC shutter
+ * freeze) shows what the frame it repeats showed. A person (4 x 16 px,
+ * +10 K) walks right at 1 px per frame on the still scenes' ground; once
+ * it is output, the last frame is repeated pixel for pixel for 12 frames.
+ * With frozen_hold (the default) every repeat's output is the last
+ * frame's (same ids and boxes); with 0 the track coasts on in the output
+ * (its box 12 px further right at the end). Out-of-range values are
+ * refused. */
+TEST_IMPL(analyze_frozen_hold) {
+  wl_err_t err;
+  for (int on = 0; on < 2; on++) {
+    wl_pipeline_params_t p;
+    wl_pipeline_default_params(&p);
+    ASSERT_EQ(p.frozen_hold, 1);
+    p.frozen_hold = on;
+    wl_pipeline_t *pl;
+    ASSERT_OK(wl_pipeline_new(&pl, NULL, NULL, &p, &err), &err);
+    wl_frame_t fr;
+    wl_frame_init(&fr);
+    ASSERT_OK(wl_frame_alloc(&fr, 320, 256, &err), &err);
+    wl_track_t last[8];
+    size_t n_last = 0, n;
+    int f = 0;
+    for (; f < 120 && n_last == 0; f++) {
+      scene_ground(fr.data, f);
+      scene_add(fr.data, 40 + f, 44 + f, 112, 128, 1000);
+      radiometric_frame_at(&fr, f);
+      ASSERT_OK(wl_pipeline_process(pl, &fr, &err), &err);
+      const wl_track_t *t = wl_pipeline_tracks(pl, &n);
+      if (n > 0 && n <= 8) {
+        memcpy(last, t, n * sizeof *t);
+        n_last = n;
+      }
+    }
+    ASSERT_EQ(n_last, 1);
+    const wl_track_t *t = NULL;
+    for (int k = 0; k < 12; k++, f++) {
+      radiometric_frame_at(&fr, f); /* the same pixels, a later time */
+      ASSERT_OK(wl_pipeline_process(pl, &fr, &err), &err);
+      ASSERT_EQ(wl_pipeline_preprocess_result(pl)->frozen, 1);
+      t = wl_pipeline_tracks(pl, &n);
+      ASSERT_EQ(n, 1);
+      ASSERT_EQ(t[0].id, last[0].id);
+      if (on) {
+        ASSERT_DBL_(t[0].x, ==, last[0].x);
+        ASSERT_DBL_(t[0].y, ==, last[0].y);
+        ASSERT_DBL_(t[0].w, ==, last[0].w);
+        ASSERT_DBL_(t[0].h, ==, last[0].h);
+      }
+    }
+    fprintf(stderr, "frozen_hold %d: box x %.2f before the freeze, %.2f "
+            "after 12 frozen frames\n", on, last[0].x, t[0].x);
+    if (!on) ASSERT_DBL_GT(t[0].x, last[0].x + 8.0);
+    wl_frame_release(&fr);
+    wl_pipeline_free(pl);
+  }
+  wl_pipeline_params_t p;
+  wl_pipeline_t *pl;
+  wl_pipeline_default_params(&p);
+  p.frozen_hold = 2;
+  ASSERT_EQ(wl_pipeline_new(&pl, NULL, NULL, &p, &err), WL_EINVAL);
+  p.frozen_hold = -1;
+  ASSERT_EQ(wl_pipeline_new(&pl, NULL, NULL, &p, &err), WL_EINVAL);
+  return 0;
+}
+
 /* Sub-pixel blob boxes: a person 3.5 x 10.5 px (+10 K; its edge pixels
  * partly covered) on the ground of the still scenes. With the motion
  * detector's view set (wl__still_t.motion, .frame) the search's blob box

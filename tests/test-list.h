@@ -277,6 +277,7 @@
   X(analyze_still_refine_edge) \
   X(analyze_still_refine_fit) \
   X(analyze_still_sure_pipeline) \
+  X(analyze_frozen_hold) \
   X(analyze_still_subpixel)
 
 #define TESTS_ACCURACY(X) \

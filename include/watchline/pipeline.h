@@ -78,6 +78,16 @@ typedef struct wl_pipeline_params {
                           (wl_tracker_confirm) instead of after 3 hits and
                           2 px of motion (docs/DETECTION.md, "Targets that
                           stand still", Sure warm targets); 0: off */
+  int frozen_hold;     /* 1 (default; radiometric video with
+                          still_targets): a frozen frame (the camera
+                          repeats its last frame, as in an FFC shutter
+                          freeze) shows what the frame it repeats showed,
+                          so its output is that frame's output (the same
+                          tracks and boxes, refined ones included) while
+                          the tracks coast on underneath
+                          (docs/DETECTION.md, "Nuisance: a frozen frame's
+                          boxes are the frame's it repeats"); 0: the
+                          tracks' predictions, unrefined */
 } wl_pipeline_params_t;
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p);

@@ -56,9 +56,11 @@
  * colder than a calm ring around them (ghosts of the background model)
  * are dropped (drop_cold_ghosts; "Cold ghosts: the frame shows nothing").
  *
- * FFC: frozen or blank frames make the tracks coast; after a
- * fixed-pattern step the tracker confirms nothing new for
- * ffc_hold_frames frames while the background re-anchors and relearns.
+ * FFC: frozen or blank frames make the tracks coast; the output of a
+ * frozen frame (radiometric video, frozen_hold) is the output of the
+ * frame it repeats, refined boxes included; after a fixed-pattern step
+ * the tracker confirms nothing new for ffc_hold_frames frames while the
+ * background re-anchors and relearns.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -106,6 +108,7 @@ void wl_pipeline_default_params(wl_pipeline_params_t *p) {
   wl_classify_default_params(&p->classify);
   p->max_detections = 256;
   p->ffc_hold_frames = 15;
+  p->frozen_hold = 1;
   p->ghost_ring_frac = 0.15;
   p->ghost_ring_max_spread = 0.3;
   p->still_targets = 1;
@@ -140,6 +143,8 @@ int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
       (rc = check_int("still_early_hits", params.still_early_hits, 0, 1000,
                       err)) != WL_OK ||
       (rc = check_int("sure_hits", params.sure_hits, 0, 1000, err)) !=
+          WL_OK ||
+      (rc = check_int("frozen_hold", params.frozen_hold, 0, 1, err)) !=
           WL_OK ||
       (rc = check_int("max_detections", params.max_detections, 1, 65536,
                       err)) != WL_OK)
@@ -524,7 +529,10 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
    * not drop them. */
   if (!pl->pre_result.usable) {
     wl_tracker_coast(pl->tracker, frame->t_ns);
-    copy_confirmed(pl);
+    /* A frozen frame shows what the frame it repeats showed: its output
+     * (pl->out) stays that frame's. */
+    if (!(pl->out && pl->params.frozen_hold && pl->pre_result.frozen))
+      copy_confirmed(pl);
     if (pl->agc8) {
       gate_tracks(pl, 0);
       wl__spatial8_output(&pl->sp8, &pl->gate, frame->t_ns);
