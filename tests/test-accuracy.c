@@ -32,6 +32,7 @@
 #define FLOOR_CROWD_HOTA            0.64    /* 0.672 */
 #define FLOOR_LONG_RANGE_RECALL     0.87    /* 0.922 */
 #define CEIL_NUISANCE_FALSE_TRACKS  3       /* 0 in 10 s */
+#define FLOOR_NUISANCE_HOTA         0.51    /* 0.542 (0.469 at 6106b50) */
 #define FLOOR_CLASS_ACCURACY        0.90    /* 1.000 (32 of 32 tracks) */
 #define FLOOR_HALMSTAD_CM_RECALL    0.78    /* 0.802 */
 #define FLOOR_HALMSTAD_CM_F1        0.72    /* 0.738 */
@@ -270,6 +271,7 @@ TEST_IMPL(accuracy_sim_nuisance) {
   wl_err_t err;
   ASSERT_OK(run_sim("nuisance", 0, &r, &err), &err);
   ASSERT_LE(r.false_tracks, CEIL_NUISANCE_FALSE_TRACKS);
+  ASSERT_DBL_GE(r.mot.hota, FLOOR_NUISANCE_HOTA);
   acc_sim_result_free(&r);
   return 0;
 }
