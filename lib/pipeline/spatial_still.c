@@ -695,13 +695,18 @@ static double site_sway(const wl__still_site_t *s) {
   return r > 0.0 ? sqrt(r / (n - 2.0)) : 0.0;
 }
 
+/* Is site s within site_px of (x, y)? */
+static int site_within(const wl__still_t *st, const wl__still_site_t *s,
+                       double x, double y) {
+  double dx = s->x - x, dy = s->y - y;
+  return dx * dx + dy * dy <= (double)st->site_px * st->site_px;
+}
+
 /* Is (x, y) within site_px of a site seen to sway? */
 static int on_swaying_site(const wl__still_t *st, double x, double y) {
-  double r2 = (double)st->site_px * st->site_px;
-  for (int k = 0; k < st->n_sites; k++) {
-    double dx = st->sites[k].x - x, dy = st->sites[k].y - y;
-    if (st->sites[k].swayed && dx * dx + dy * dy <= r2) return 1;
-  }
+  for (int k = 0; k < st->n_sites; k++)
+    if (st->sites[k].swayed && site_within(st, &st->sites[k], x, y))
+      return 1;
   return 0;
 }
 
@@ -759,12 +764,10 @@ static int sway_unjudged_blob(const wl__still_t *st, int height,
                               const wl_detection_t *d) {
   if (!may_sway(st, height, d->w, d->h, d->peak_contrast, d->y + d->h))
     return 0;
-  double r2 = (double)st->site_px * st->site_px;
-  for (int k = 0; k < st->n_sites; k++) {
-    double dx = st->sites[k].x - d->cx, dy = st->sites[k].y - d->cy;
-    if (dx * dx + dy * dy <= r2 && st->sites[k].span_s >= st->sway_min_s)
+  for (int k = 0; k < st->n_sites; k++)
+    if (st->sites[k].span_s >= st->sway_min_s &&
+        site_within(st, &st->sites[k], d->cx, d->cy))
       return 0;
-  }
   return 1;
 }
 
