@@ -4,6 +4,7 @@
  *
  * Usage: box-error [--presets a,b] [--seeds 1-3] [--min-vis 0.8]
  *                  [--by-class] [--alone] [--decompose] [--dump DIR]
+ *                  [--frames N]
  *
  * Design. Each preset and seed is run through the whole pipeline (camera
  * model on, as wl-accuracy). In every frame, truth boxes at least min-vis
@@ -24,7 +25,8 @@
  * rows, loadable by `watchline eval mot`), the detections (P-S-det.txt:
  * frame, index, x, y, w, h, area, snr) and the tracks' detections
  * (P-S-info.txt: frame, id, det_index, coasting, class), frames from 1,
- * for per-pair analyses outside this tool.
+ * for per-pair analyses outside this tool. --frames N runs N frames
+ * instead of the scenario's duration (the simulator continues it).
  * A diagnostic tool: it prints, the library does not.
  */
 #include <math.h>
@@ -250,6 +252,7 @@ int main(int argc, char **argv) {
   double min_vis = 0.8;
   int by_class = 0, want_dec = 0, alone = 0;
   const char *dump = NULL;
+  long max_frames = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--presets") && i + 1 < argc)
       presets = argv[++i];
@@ -266,10 +269,12 @@ int main(int argc, char **argv) {
       want_dec = 1;
     else if (!strcmp(argv[i], "--dump") && i + 1 < argc)
       dump = argv[++i];
+    else if (!strcmp(argv[i], "--frames") && i + 1 < argc)
+      max_frames = atol(argv[++i]);
     else {
       fprintf(stderr, "usage: box-error [--presets a,b] [--seeds 1-3] "
                       "[--min-vis 0.8] [--by-class] [--alone] "
-                      "[--decompose] [--dump DIR]\n");
+                      "[--decompose] [--dump DIR] [--frames N]\n");
       return 2;
     }
   }
@@ -315,7 +320,9 @@ int main(int argc, char **argv) {
           }
         }
       }
-      long frames = lround(wl_scenario_duration_s(sc) * fps);
+      long frames = max_frames > 0
+                        ? max_frames
+                        : lround(wl_scenario_duration_s(sc) * fps);
       for (long f = 0; f < frames; f++) {
         size_t nt;
         if (wl_sim_next(sim, &frame, truth, cap, &nt, &err) ||

@@ -420,6 +420,17 @@ typedef struct wl_track_params {
                                covers at least this many px^2 (pieces
                                beside a distant target are as often
                                other targets) */
+  int grow_back;            /* 2: a confirmed track of any age matched
+                               to a piece of at most half the area of a
+                               larger unmatched detection that holds the
+                               piece whole and its predicted centroid, no
+                               other confirmed track's, and fits in the
+                               largest box it has had (+1 px), takes that
+                               detection instead (an animal that stops is
+                               absorbed by the background model from its
+                               edge: a residue beside its whole blob); 1:
+                               only a track the caller vouched for
+                               (wl_tracker_vouch); 0: off */
   int polarity_gate;        /* 1: a track only takes detections of the
                                polarity it was born with; 0: any */
   int merge_split;          /* 1: a detection that holds the predicted

@@ -189,15 +189,17 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
    * beside an animal) is off there too: it was not tuned on that video.
    * So is growing a young track to its whole target (grow_young_frames:
    * a running-mean warm-up's pieces of a vehicle): the 8-bit path has no
-   * such warm-up. Nor is the cold-trail test (trail_area_frac), tuned on
-   * a radiometric model's trails, nor the jitter-explained floor
-   * (confirm_min_snr), not measured on that video. */
+   * such warm-up; nor growing a track back from a residue (grow_back).
+   * Nor is the cold-trail test (trail_area_frac), tuned on a radiometric
+   * model's trails, nor the jitter-explained floor (confirm_min_snr):
+   * none of the three was measured on that video. */
   pl->agc8 = frame->bit_depth <= 8 && !frame->radiometry.radiometric;
   if (pl->agc8) {
     tp.static_confirm_hits = 0;
     tp.flat_aspect = 0.0;
     tp.ghost_max_area = 0;
     tp.grow_young_frames = 0;
+    tp.grow_back = 0;
     tp.part_speed_px_s = 0.0;
     tp.trail_area_frac = 0.0;
     tp.confirm_min_snr = 0.0;

@@ -105,6 +105,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->birth_inside_suppress = 1;
   p->grow_young_frames = 60;
   p->grow_min_area = 40;
+  p->grow_back = 2;
   p->polarity_gate = 1;
   p->merge_split = 1;
   p->vouched_gate_px = 1.5;
@@ -246,6 +247,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->birth_inside_suppress, 0, 1, "birth_inside_suppress"},
       {p->grow_young_frames, 0, 100000, "grow_young_frames"},
       {p->grow_min_area, 0, 1e9, "grow_min_area"},
+      {p->grow_back, 0, 2, "grow_back"},
       {p->polarity_gate, 0, 1, "polarity_gate"},
       {p->merge_split, 0, 1, "merge_split"},
       {p->vouched_gate_px, 0, WL_MAX_DIM, "vouched_gate_px"},
@@ -1847,6 +1849,50 @@ static void grow_to_whole(wl_tracker_t *tr) {
   }
 }
 
+/* A track grows back to its whole target (grow_back; track.h): a
+ * confirmed track (vouched for, or any with grow_back 2) matched to a
+ * piece takes, instead, the largest unmatched detection of its polarity,
+ * not a merge-split part, at least twice the piece's box, that holds the
+ * piece's box whole and the track's predicted centroid, no other
+ * confirmed track's, and fits in the largest box the track has had
+ * (+1 px: not a merge with a passer-by). An animal that stops is
+ * absorbed by the background model from its edges in: its temporal
+ * detection shrinks to a residue at one corner while the still path's
+ * blob (the pipeline's) still shows it whole, and the track that
+ * followed the residue was a 1-px box beside the animal for minutes
+ * while a second track took the blob (nuisance; docs/DETECTION.md,
+ * tuning log "Nuisance: a stopped animal stays with its track"). */
+static void grow_back(wl_tracker_t *tr) {
+  for (int i = 0; i < tr->n; i++) {
+    const wl_track_t *t = &tr->tracks[i];
+    wl__trk_t *k = &tr->trk[i];
+    int jp = k->det;
+    if (jp < 0 || k->dead || t->state != WL_TRACK_CONFIRMED ||
+        (tr->p.grow_back < 2 && !k->vouched))
+      continue;
+    const wl__meas_t *pc = &tr->meas[jp];
+    int best = -1;
+    double best_area = 2.0 * pc->w * pc->h;
+    for (int j = 0; j < tr->n_meas; j++) {
+      const wl__meas_t *m = &tr->meas[j];
+      if (!m->valid || m->track >= 0 || m->part ||
+          m->polarity != k->polarity || !(m->w * m->h >= best_area) ||
+          m->w > k->max_w + 1.0 || m->h > k->max_h + 1.0 ||
+          !box_inside_meas(pc->x, pc->y, pc->w, pc->h, m) ||
+          !box_inside_meas(k->ax.pos, k->ay.pos, 0.0, 0.0, m) ||
+          holds_other_confirmed(tr, i, m))
+        continue;
+      best = j;
+      best_area = m->w * m->h;
+    }
+    if (best >= 0) {
+      tr->meas[jp].track = -1;
+      tr->meas[best].track = i;
+      k->det = best;
+    }
+  }
+}
+
 /* Start a tentative track from every detection nobody took. */
 static void births(wl_tracker_t *tr, int64_t t_ns) {
   for (int j = 0; j < tr->n_meas; j++) {
@@ -2156,6 +2202,7 @@ int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
   int rc = wl__track_associate(tr, err);
   if (rc < 0) return rc;
   if (tr->p.grow_young_frames > 0) grow_to_whole(tr);
+  if (tr->p.grow_back > 0) grow_back(tr);
   for (int i = 0; i < tr->n; i++) {
     if (tr->trk[i].det >= 0)
       update_hit(tr, i, t_ns);
