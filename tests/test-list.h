@@ -264,6 +264,7 @@
   X(analyze_still_cold_ring) \
   X(analyze_still_pipeline) \
   X(analyze_cold_ghost_dropped) \
+  X(analyze_cold_ghost_rows) \
   X(analyze_still_alone) \
   X(analyze_still_vouch_polarity) \
   X(analyze_still_vouch_held) \

@@ -49,6 +49,22 @@ typedef struct wl_pipeline_params {
                                    contrast| (else the ground's texture
                                    could hide a real cold target and the
                                    test abstains); >= 0, default 0.3 */
+  int ghost_row_px;             /* radiometric video, with still_targets:
+                                   a confirmed cold track whose detection
+                                   the frame shows no colder (by
+                                   ghost_ring_frac of its |peak contrast|)
+                                   than this many px beside it on each
+                                   side on its own rows, calm along them
+                                   (ghost_ring_max_spread), while the
+                                   background model holds a pixel of it
+                                   at least half the contrast warmer, is
+                                   left out of the output until a
+                                   detection shows it half its contrast
+                                   colder (a ghost on ground textured
+                                   from row to row, where the ring test
+                                   abstains; output only: the tracker
+                                   sees the same); 0..64, default 3; 0:
+                                   off */
   int still_targets;   /* 1 (default): in radiometric video, targets that
                           stand still (from start-up, or after stopping)
                           are found as warm blobs in the frame itself and

@@ -54,7 +54,11 @@
  * cut to one animal"); the tracker's own boxes are left alone.
  * Before the tracker, cold detections that the frame itself does not show
  * colder than a calm ring around them (ghosts of the background model)
- * are dropped (drop_cold_ghosts; "Cold ghosts: the frame shows nothing").
+ * are dropped (drop_cold_ghosts; "Cold ghosts: the frame shows nothing");
+ * after it, a confirmed cold track whose detection the frame shows no
+ * colder than the pixels beside it on its rows, while the model holds it
+ * warm (ground textured from row to row, where the ring test abstains),
+ * is left out of the output (hide_row_ghosts, ghost_row_px).
  *
  * FFC: frozen or blank frames make the tracks coast; the output of a
  * frozen frame (radiometric video, frozen_hold) is the output of the
@@ -67,6 +71,7 @@
 #include <string.h>
 
 #include "watchline/pipeline.h"
+#include "../motion/motion_int.h"
 #include "pipeline_int.h"
 
 #define WL__PERSON_M 1.7 /* height of the person in the size prior, m */
@@ -98,6 +103,12 @@ struct wl_pipeline {
                                   confirmed ones, small boxes refined:
                                   wl__still_refine), max_tracks */
   size_t n_out;
+  uint64_t *row_ghosts;        /* ids of the confirmed cold tracks whose
+                                  last detection the frame showed flat
+                                  along its rows (hidden from the output:
+                                  hide_row_ghosts), max_tracks, sorted */
+  uint64_t *row_ghosts_next;   /* the next frame's list, then swapped */
+  size_t n_row_ghosts;
 };
 
 void wl_pipeline_default_params(wl_pipeline_params_t *p) {
@@ -111,6 +122,7 @@ void wl_pipeline_default_params(wl_pipeline_params_t *p) {
   p->frozen_hold = 1;
   p->ghost_ring_frac = 0.15;
   p->ghost_ring_max_spread = 0.3;
+  p->ghost_row_px = 3;
   p->still_targets = 1;
   p->warm_blob_spots = 1;
   p->still_early_hits = 8;
@@ -145,6 +157,8 @@ int wl_pipeline_new(wl_pipeline_t **out, const wl_camera_t *cam,
       (rc = check_int("sure_hits", params.sure_hits, 0, 1000, err)) !=
           WL_OK ||
       (rc = check_int("frozen_hold", params.frozen_hold, 0, 1, err)) !=
+          WL_OK ||
+      (rc = check_int("ghost_row_px", params.ghost_row_px, 0, 64, err)) !=
           WL_OK ||
       (rc = check_int("max_detections", params.max_detections, 1, 65536,
                       err)) != WL_OK)
@@ -251,7 +265,11 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
     return rc;
   if (pl->still.ids) {
     pl->out = malloc((size_t)tp.max_tracks * sizeof *pl->out);
-    if (!pl->out) return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
+    pl->row_ghosts = malloc((size_t)tp.max_tracks * sizeof *pl->row_ghosts);
+    pl->row_ghosts_next =
+        malloc((size_t)tp.max_tracks * sizeof *pl->row_ghosts_next);
+    if (!pl->out || !pl->row_ghosts || !pl->row_ghosts_next)
+      return wl_fail(err, WL_ENOMEM, "pipeline: out of memory");
   }
   pl->still.early_min_hits = pl->params.still_early_hits;
   pl->still.sure_hits = pl->params.sure_hits;
@@ -447,6 +465,74 @@ static int meets(const wl_detection_t *d, const wl_track_t *t) {
          t->y < d->y + d->h;
 }
 
+/* Adds the sum of row[a .. b) to *sum and, unless sum2 is NULL, the sum
+ * of its squares to *sum2. */
+static void row_sums(const uint16_t *row, int a, int b, double *sum,
+                     double *sum2) {
+  for (int x = a; x < b; x++) {
+    *sum += row[x];
+    if (sum2) *sum2 += (double)row[x] * row[x];
+  }
+}
+
+/* A cold box at least this fraction of its |peak contrast| colder than
+ * its neighbours on its rows is something cold (row_view()). */
+#define ROWS_COLDER_FRAC 0.5
+/* A ghost's box in the background model is at least this fraction of its
+ * |peak contrast| warmer than its neighbours on its rows (row_view()). */
+#define ROWS_MU_FRAC 0.5
+
+/* What the frame shows of a cold box along its rows (row_view()). */
+enum { ROWS_UNSURE, ROWS_FLAT, ROWS_COLDER };
+
+/* What does the frame show of the cold box [x0, x1) x [y0, y1) against
+ * the pixels beside it on its own rows, r px on each side
+ * (docs/DETECTION.md, "Cold ghosts: the frame shows nothing")? Far ground
+ * is textured from row to row (each row is its own range band), which
+ * makes the ring test abstain, while along a row it is flat. With c the
+ * mean over the box's rows of (the row's neighbours' mean - the box's
+ * mean on that row) in the frame, cm the largest excess of a box pixel
+ * of the background model mu over its row's neighbours there (internal
+ * units, >> mu_shift to DN; a ghost's imprint can be single pixels), and
+ * s the frame's neighbours' standard deviation about their rows' means,
+ * where s < max_spread x pk (pk: the detection's |peak contrast| in DN):
+ * ROWS_FLAT when c < frac x pk, -c < GHOST_WARM_FRAC x pk and cm >=
+ * ROWS_MU_FRAC x pk (the contrast lives in the model: a
+ * ghost; a cold target at about the ground's level has its contrast
+ * against a model that is flat along the rows), ROWS_COLDER when c >=
+ * ROWS_COLDER_FRAC x pk; else (or without neighbours on both sides)
+ * ROWS_UNSURE. */
+static int row_view(const uint16_t *img, const uint16_t *mu, int mu_shift,
+                    int width, int x0, int x1, int y0, int y1, int r,
+                    double pk, double frac, double max_spread) {
+  int lx = x0 - r > 0 ? x0 - r : 0, rx = x1 + r < width ? x1 + r : width;
+  if (lx >= x0 || rx <= x1) return ROWS_UNSURE;
+  const int n = (x0 - lx) + (rx - x1);
+  double colder = 0, sq = 0, mu_excess = 0;
+  for (int y = y0; y < y1; y++) {
+    const uint16_t *row = img + (size_t)y * (size_t)width;
+    const uint16_t *mrow = mu + (size_t)y * (size_t)width;
+    double box = 0, nb = 0, nb2 = 0, mnb = 0;
+    row_sums(row, x0, x1, &box, NULL);
+    row_sums(row, lx, x0, &nb, &nb2);
+    row_sums(row, x1, rx, &nb, &nb2);
+    colder += nb / n - box / (x1 - x0);
+    sq += nb2 - nb * nb / n;
+    row_sums(mrow, lx, x0, &mnb, NULL);
+    row_sums(mrow, x1, rx, &mnb, NULL);
+    for (int x = x0; x < x1; x++)
+      if (mrow[x] - mnb / n > mu_excess) mu_excess = mrow[x] - mnb / n;
+  }
+  int rows = y1 - y0;
+  double c = colder / rows, spread = sq > 0 ? sqrt(sq / (rows * n)) : 0;
+  double cm = mu_excess / (double)(1 << mu_shift);
+  if (!(spread < max_spread * pk)) return ROWS_UNSURE;
+  if (c >= ROWS_COLDER_FRAC * pk) return ROWS_COLDER;
+  if (c >= frac * pk) return ROWS_UNSURE;
+  return -c < GHOST_WARM_FRAC * pk && cm >= ROWS_MU_FRAC * pk ? ROWS_FLAT
+                                                               : ROWS_UNSURE;
+}
+
 /* Radiometric video, with still_targets: drop the cold detections that
  * the frame itself does not show colder than their surroundings, where
  * the surroundings are calm enough to show it (docs/DETECTION.md, "Cold
@@ -507,6 +593,72 @@ static size_t drop_cold_ghosts(wl_pipeline_t *pl, const wl_frame_t *frame,
   return kept;
 }
 
+/* Is id in the sorted list ids[0 .. n)? */
+static int has_id(const uint64_t *ids, size_t n, uint64_t id) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ids[mid] == id) return 1;
+    if (ids[mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return 0;
+}
+
+/* Radiometric video, with ghost_row_px: the output (pl->out, the
+ * confirmed tracks in increasing id order) leaves out each cold track
+ * that is a ghost along the rows: its matched detection is ROWS_FLAT
+ * (row_view(): no colder in the frame than the pixels beside it on its
+ * own rows, while the model holds it warm, on ground textured from row
+ * to row, where the ring test of drop_cold_ghosts() abstains), or it
+ * was one in the last frame and this frame does not show it ROWS_COLDER
+ * (unsure, or no detection). Only the output: the tracker and the
+ * background model see the same as without the rule, so no other
+ * track's history changes (docs/DETECTION.md, "Cold ghosts: the frame
+ * shows nothing"). */
+static void hide_row_ghosts(wl_pipeline_t *pl, const wl_frame_t *frame) {
+  int r = pl->params.ghost_row_px;
+  double k = k_per_dn(frame);
+  if (r <= 0 || k <= 0 || !pl->row_ghosts || !pl->motion->initialised)
+    return;
+  int width = frame->width, height = frame->height;
+  size_t n_next = 0, kept = 0;
+  for (size_t i = 0; i < pl->n_out; i++) {
+    const wl_track_t *t = &pl->out[i];
+    int ghost = 0;
+    if (t->contrast < 0 && t->det_index >= 0 &&
+        (size_t)t->det_index < pl->n_dets) {
+      const wl_detection_t *d = &pl->dets[t->det_index];
+      double pk = fabs(d->peak_contrast) / k;
+      int x0 = (int)floor(d->x), y0 = (int)floor(d->y);
+      int x1 = (int)ceil(d->x + d->w), y1 = (int)ceil(d->y + d->h);
+      x0 = x0 > 0 ? x0 : 0;
+      y0 = y0 > 0 ? y0 : 0;
+      x1 = x1 < width ? x1 : width;
+      y1 = y1 < height ? y1 : height;
+      int view = d->polarity < 0 && pk > 0 && x1 > x0 && y1 > y0
+                     ? row_view(frame->data, pl->motion->mu,
+                                pl->motion->shift, width, x0, x1, y0, y1, r,
+                                pk, pl->params.ghost_ring_frac,
+                                pl->params.ghost_ring_max_spread)
+                     : ROWS_UNSURE;
+      ghost = view == ROWS_FLAT ||
+              (view == ROWS_UNSURE &&
+               has_id(pl->row_ghosts, pl->n_row_ghosts, t->id));
+    } else if (t->contrast < 0) {
+      ghost = has_id(pl->row_ghosts, pl->n_row_ghosts, t->id);
+    }
+    /* pl->out is in id order, so the next list is sorted too. */
+    if (ghost) pl->row_ghosts_next[n_next++] = t->id;
+    else pl->out[kept++] = *t;
+  }
+  pl->n_out = kept;
+  uint64_t *swap = pl->row_ghosts;
+  pl->row_ghosts = pl->row_ghosts_next;
+  pl->row_ghosts_next = swap;
+  pl->n_row_ghosts = n_next;
+}
+
 int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
   int rc;
   if (pl->width == 0 &&
@@ -564,6 +716,7 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
     wl__still_refine(&pl->still, frame->data, frame->width, frame->height,
                      pl->pre_result.noise, k_per_dn(frame), pl->out,
                      &pl->n_out);
+    hide_row_ghosts(pl, frame);
   }
   if (pl->agc8) {
     gate_tracks(pl, 1);
@@ -610,7 +763,8 @@ size_t wl_pipeline_state_bytes(const wl_pipeline_t *pl) {
          (pl->person_px ? (size_t)pl->height * sizeof *pl->person_px : 0) +
          wl__global_motion_bytes(&pl->gm) + wl__spatial8_bytes(&pl->sp8) +
          wl__still_bytes(&pl->still) +
-         (pl->out ? (size_t)pl->params.track.max_tracks * sizeof *pl->out
+         (pl->out ? (size_t)pl->params.track.max_tracks *
+                        (sizeof *pl->out + 2 * sizeof *pl->row_ghosts)
                   : 0);
 }
 
@@ -631,5 +785,7 @@ void wl_pipeline_free(wl_pipeline_t *pl) {
   free(pl->dets);
   free(pl->person_px);
   free(pl->out);
+  free(pl->row_ghosts);
+  free(pl->row_ghosts_next);
   free(pl);
 }
