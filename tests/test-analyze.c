@@ -1662,6 +1662,68 @@ TEST_IMPL(analyze_still_sure) {
   return 0;
 }
 
+/* wl__still_sure judges the track as well as the blob: the person of
+ * early_scene (4 x 16 px, person_px 14) under a detection 24 px wide (1.7
+ * person heights: the person merged with its neighbours) needs
+ * sure_wide_hits, under one 70 px wide (5 heights) it is never confirmed,
+ * and with sure_track_box 0 both are at once; a track that jumped 9 px
+ * in a frame onto it (19 person heights per second) is not confirmed in
+ * its first three frames (the tracker's own rules take it at its fourth,
+ * as moving), and is with sure_max_speed 0. */
+TEST_IMPL(analyze_still_sure_whole) {
+  wl_err_t err;
+  uint16_t *px = malloc(320 * 256 * sizeof *px);
+  float *person = malloc(256 * sizeof *person);
+  ASSERT(px != NULL && person != NULL);
+  early_scene(px, 0, 0.0);
+  for (int y = 0; y < 256; y++) person[y] = 14.0f;
+  /* 0: the person, 1: 24 px wide, 2: the same without sure_track_box,
+   * 3: 70 px wide, 4: the same without sure_track_box, 5: a jump onto
+   * it, 6: the same without sure_max_speed */
+  const int want[7] = {0, 2, 0, -1, 0, -1, 1};
+  for (int mode = 0; mode < 7; mode++) {
+    wl__still_t st;
+    ASSERT_OK(wl__still_init(&st, 320, 256, 16, &err), &err);
+    st.sure_hits = mode >= 5 ? 2 : 1;
+    if (mode >= 5) st.sure_wide_hits = 2;
+    st.person_px = person;
+    if (mode == 2 || mode == 4) st.sure_track_box = 0;
+    if (mode == 6) st.sure_max_speed = 0;
+    wl__still_search(&st, px, 320, 256, 3.0, 0.01); /* alone's background */
+    wl_tracker_t *tr = NULL;
+    ASSERT_OK(still_tracker(&tr, &err), &err);
+    double w = mode == 1 || mode == 2 ? 24 : mode == 3 || mode == 4 ? 70 : 4;
+    int confirmed_at = -1;
+    for (int f = 0; f < 3 && confirmed_at < 0; f++) {
+      wl_detection_t d;
+      memset(&d, 0, sizeof d);
+      d.cx = mode >= 5 && f == 0 ? 53 : 62;
+      d.cy = 120;
+      d.w = w;
+      d.h = 16;
+      d.x = d.cx - 0.5 * w;
+      d.y = 112;
+      d.area = 4 * 16;
+      d.polarity = 1;
+      d.peak_contrast = 10.0;
+      d.snr = 30;
+      ASSERT_OK(wl_tracker_update(tr, (int64_t)f * 33333333, &d, 1, &err),
+                &err);
+      wl__still_sure(&st, tr, px, 320, 256, 3.0, 0.01);
+      size_t n;
+      wl_tracker_confirmed(tr, &n);
+      if (n) confirmed_at = f;
+    }
+    fprintf(stderr, "mode %d: confirmed at %d\n", mode, confirmed_at);
+    ASSERT_EQ(confirmed_at, want[mode]);
+    wl_tracker_free(tr);
+    wl__still_free(&st);
+  }
+  free(person);
+  free(px);
+  return 0;
+}
+
 /* An output track of box (cx, cy, w, h) and contrast c. */
 static wl_track_t out_track(double cx, double cy, double w, double h,
                             double c) {

@@ -273,6 +273,7 @@
   X(analyze_still_person_run) \
   X(analyze_still_early) \
   X(analyze_still_sure) \
+  X(analyze_still_sure_whole) \
   X(analyze_still_refine) \
   X(analyze_still_refine_flock) \
   X(analyze_still_refine_group) \

@@ -355,6 +355,11 @@ typedef struct wl__still {
                          strip, a hot edge of a vehicle)... */
   float sure_narrow_w;/* ...and when wider than this many... */
   int sure_wide_hits; /* ...after this many hits */
+  float sure_track_box; /* the width above is the blob's widened to the
+                         track's own box when that is more than this many
+                         times as wide as the blob (0: the blob's alone) */
+  float sure_max_speed; /* not faster than this many person heights per
+                         second at the blob's bottom row (0: no bound) */
   /* The search */
   int search_every;   /* after the spots: a search every this many usable
                          frames (0: none) */
@@ -451,9 +456,13 @@ int wl__still_alone(wl__still_t *st, const uint16_t *img, int width,
  * on a blob that passes the blob test at its position, is alone and is
  * between sure_min_h and sure_max_h person heights tall and between
  * sure_min_w and sure_max_w wide at its bottom row (above the horizon: at most 7 px a
- * side). st->person_px: the pixel height of a 1.7 m person per row (none
- * confirmed without it). At most 64 per call. Its blob is not continued
- * (not remembered as a standing target). Returns how many. */
+ * side; the blob widened to the track's box when that is more than
+ * sure_track_box times as wide: a detection that merged several targets
+ * side by side about one blob), and not faster than sure_max_speed
+ * person heights per second there. st->person_px: the pixel height of a
+ * 1.7 m person per row (none confirmed without it). At most 64 per call.
+ * Its blob is not continued (not remembered as a standing target).
+ * Returns how many. */
 size_t wl__still_sure(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
                       int width, int height, double noise, double k_per_dn);
 

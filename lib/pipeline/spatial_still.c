@@ -148,6 +148,8 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->sure_min_h = 0.15f;
   st->sure_narrow_w = 1.0f;
   st->sure_wide_hits = 3;
+  st->sure_track_box = 1.5f;
+  st->sure_max_speed = 15.0f;
   st->sub_max_w = 1.0f;
   st->refine_max_area = 12.0f;
   st->refine_min_k = 3.0f;
@@ -939,6 +941,34 @@ static int sure_needs(const wl__still_t *st, int height,
                                               : st->sure_hits;
 }
 
+/* sure_needs() for track t on blob d (the blob about the warmest pixel
+ * near it), judged with the track's own box too when that spans more
+ * than sure_track_box times the blob's width: the detection the track
+ * was born on can hold several targets side by side (at start-up a row
+ * of sheep or camels merged into one 20-35 px detection, the blob one
+ * animal of it), and the track keeps that box. The box's width, not its
+ * height: a person's early box is often taller than its blob. */
+static int sure_needs_whole(const wl__still_t *st, int height,
+                            const wl_track_t *t, const wl_detection_t *d) {
+  int need = sure_needs(st, height, d);
+  if (!(st->sure_track_box > 0) || need <= 0) return need;
+  wl_detection_t u = *d;
+  u.x = fmin(d->x, t->x);
+  u.w = fmax(d->x + d->w, t->x + t->w) - u.x;
+  if (!(u.w > st->sure_track_box * d->w)) return need;
+  int need_u = sure_needs(st, height, &u);
+  return need_u == 0 || need_u > need ? need_u : need;
+}
+
+/* Is track t faster than sure_max_speed person heights per second at
+ * blob d's bottom row (0: no bound; no bound in the sky)? */
+static int too_fast(const wl__still_t *st, int height, const wl_track_t *t,
+                    const wl_detection_t *d) {
+  double ph = person_below(st, height, d->y + d->h);
+  return st->sure_max_speed > 0 && ph > 0 &&
+         hypot(t->vx, t->vy) > st->sure_max_speed * ph;
+}
+
 size_t wl__still_sure(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
                       int width, int height, double noise, double k_per_dn) {
   size_t n_all, kept = 0;
@@ -958,8 +988,9 @@ size_t wl__still_sure(wl__still_t *st, wl_tracker_t *tr, const uint16_t *img,
                 t->h, 1, st->still_min_snr, st->still_min_k, st->max_ring_frac,
                 NAN, &d) <= 0)
       continue;
-    int need = sure_needs(st, height, &d);
+    int need = sure_needs_whole(st, height, t, &d);
     if (need > 0 && t->hits >= need && n_ids < 64 &&
+        !too_fast(st, height, t, &d) &&
         !sway_unjudged_blob(st, height, &d) &&
         wl__still_alone(st, img, width, height, noise, k_per_dn, &d))
       ids[n_ids++] = t->id;
