@@ -533,6 +533,21 @@ static int row_view(const uint16_t *img, const uint16_t *mu, int mu_shift,
                                                                : ROWS_UNSURE;
 }
 
+/* The pixels [x0, x1) x [y0, y1) that detection d's box touches, clipped
+ * to the width x height frame. Returns whether any are left. */
+static int pixel_box(const wl_detection_t *d, int width, int height,
+                     int *x0, int *y0, int *x1, int *y1) {
+  *x0 = (int)floor(d->x);
+  *y0 = (int)floor(d->y);
+  *x1 = (int)ceil(d->x + d->w);
+  *y1 = (int)ceil(d->y + d->h);
+  if (*x0 < 0) *x0 = 0;
+  if (*y0 < 0) *y0 = 0;
+  if (*x1 > width) *x1 = width;
+  if (*y1 > height) *y1 = height;
+  return *x1 > *x0 && *y1 > *y0;
+}
+
 /* Radiometric video, with still_targets: drop the cold detections that
  * the frame itself does not show colder than their surroundings, where
  * the surroundings are calm enough to show it (docs/DETECTION.md, "Cold
@@ -558,13 +573,9 @@ static size_t drop_cold_ghosts(wl_pipeline_t *pl, const wl_frame_t *frame,
   for (size_t i = 0; i < n; i++) {
     const wl_detection_t *d = &dets[i];
     double pk = fabs(d->peak_contrast) / k;
-    int x0 = (int)floor(d->x), y0 = (int)floor(d->y);
-    int x1 = (int)ceil(d->x + d->w), y1 = (int)ceil(d->y + d->h);
-    x0 = x0 > 0 ? x0 : 0;
-    y0 = y0 > 0 ? y0 : 0;
-    x1 = x1 < width ? x1 : width;
-    y1 = y1 < height ? y1 : height;
-    int test = d->polarity < 0 && pk > 0 && x1 > x0 && y1 > y0;
+    int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    int test = d->polarity < 0 && pk > 0 &&
+               pixel_box(d, width, height, &x0, &y0, &x1, &y1);
     for (size_t j = 0; test && j < n_conf; j++) {
       const wl_track_t *t = &conf[j];
       double v2 = t->vx * t->vx + t->vy * t->vy;
@@ -630,18 +641,14 @@ static void hide_row_ghosts(wl_pipeline_t *pl, const wl_frame_t *frame) {
         (size_t)t->det_index < pl->n_dets) {
       const wl_detection_t *d = &pl->dets[t->det_index];
       double pk = fabs(d->peak_contrast) / k;
-      int x0 = (int)floor(d->x), y0 = (int)floor(d->y);
-      int x1 = (int)ceil(d->x + d->w), y1 = (int)ceil(d->y + d->h);
-      x0 = x0 > 0 ? x0 : 0;
-      y0 = y0 > 0 ? y0 : 0;
-      x1 = x1 < width ? x1 : width;
-      y1 = y1 < height ? y1 : height;
-      int view = d->polarity < 0 && pk > 0 && x1 > x0 && y1 > y0
-                     ? row_view(frame->data, pl->motion->mu,
-                                pl->motion->shift, width, x0, x1, y0, y1, r,
-                                pk, pl->params.ghost_ring_frac,
-                                pl->params.ghost_ring_max_spread)
-                     : ROWS_UNSURE;
+      int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+      int view = ROWS_UNSURE;
+      if (d->polarity < 0 && pk > 0 &&
+          pixel_box(d, width, height, &x0, &y0, &x1, &y1))
+        view = row_view(frame->data, pl->motion->mu, pl->motion->shift,
+                        width, x0, x1, y0, y1, r, pk,
+                        pl->params.ghost_ring_frac,
+                        pl->params.ghost_ring_max_spread);
       ghost = view == ROWS_FLAT ||
               (view == ROWS_UNSURE &&
                has_id(pl->row_ghosts, pl->n_row_ghosts, t->id));
