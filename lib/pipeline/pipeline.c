@@ -604,16 +604,14 @@ static size_t drop_cold_ghosts(wl_pipeline_t *pl, const wl_frame_t *frame,
   return kept;
 }
 
-/* Is id in the sorted list ids[0 .. n)? */
-static int has_id(const uint64_t *ids, size_t n, uint64_t id) {
+int wl__has_id(const uint64_t *ids, size_t n, uint64_t id) {
   size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (ids[mid] == id) return 1;
     if (ids[mid] < id) lo = mid + 1;
     else hi = mid;
   }
-  return 0;
+  return lo < n && ids[lo] == id;
 }
 
 /* Radiometric video, with ghost_row_px: the output (pl->out, the
@@ -651,9 +649,9 @@ static void hide_row_ghosts(wl_pipeline_t *pl, const wl_frame_t *frame) {
                         pl->params.ghost_ring_max_spread);
       ghost = view == ROWS_FLAT ||
               (view == ROWS_UNSURE &&
-               has_id(pl->row_ghosts, pl->n_row_ghosts, t->id));
+               wl__has_id(pl->row_ghosts, pl->n_row_ghosts, t->id));
     } else if (t->contrast < 0) {
-      ghost = has_id(pl->row_ghosts, pl->n_row_ghosts, t->id);
+      ghost = wl__has_id(pl->row_ghosts, pl->n_row_ghosts, t->id);
     }
     /* pl->out is in id order, so the next list is sorted too. */
     if (ghost) pl->row_ghosts_next[n_next++] = t->id;

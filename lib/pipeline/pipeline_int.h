@@ -15,6 +15,10 @@
 #include "watchline/detect.h"
 #include "watchline/track.h"
 
+/* Is id in the sorted (increasing) list ids[0 .. n)? A binary search
+ * (pipeline.c); the lists of track ids the stages keep are sorted. */
+int wl__has_id(const uint64_t *ids, size_t n, uint64_t id);
+
 /* Global motion (global_motion.c): the whole-image shift between
  * consecutive frames of 8-bit AGC video, and its running sum. */
 #define WL__GM_BANDS 4

@@ -117,13 +117,7 @@ size_t wl__spatial8_bytes(const wl__spatial8_t *sp) {
 }
 
 static int was_output(const wl__spatial8_t *sp, uint64_t id) {
-  size_t lo = 0, hi = sp->n_ids;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (sp->ids[mid] < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sp->n_ids && sp->ids[lo] == id;
+  return wl__has_id(sp->ids, sp->n_ids, id);
 }
 
 void wl__spatial8_note_output(wl__spatial8_t *sp, const wl_track_t *all,
