@@ -473,6 +473,17 @@ static void radiometric_frame_at(wl_frame_t *fr, int f) {
   fr->bit_depth = 16;
   fr->radiometry = wl_radiometry_centikelvin();
 }
+
+/* A pipeline with params p (NULL: the defaults) and a 320 x 256 frame for
+ * the scenes; *fr is initialised first, so it can be released whatever
+ * the outcome. */
+static int scene_open(const wl_pipeline_params_t *p, wl_pipeline_t **pl,
+                      wl_frame_t *fr, wl_err_t *err) {
+  wl_frame_init(fr);
+  int rc = wl_pipeline_new(pl, NULL, NULL, p, err);
+  return rc != WL_OK ? rc : wl_frame_alloc(fr, 320, 256, err);
+}
+
 /* Frame f of a 320 x 256 view of the texture, the view at (vx * f,
  * vy * f) on the canvas (the scene moves by -vx, -vy px per frame in the
  * image; flat: a uniform sky instead), with a static overlay box in the
@@ -696,10 +707,8 @@ TEST_IMPL(analyze_spatial8_pipeline) {
   wl_err_t err;
   for (int bits = 8; bits <= 16; bits += 8) {
     wl_pipeline_t *pl;
-    ASSERT_OK(wl_pipeline_new(&pl, NULL, NULL, NULL, &err), &err);
     wl_frame_t fr;
-    wl_frame_init(&fr);
-    ASSERT_OK(wl_frame_alloc(&fr, 320, 256, &err), &err);
+    ASSERT_OK(scene_open(NULL, &pl, &fr, &err), &err);
     size_t n = 0;
     const wl_track_t *tr = NULL;
     for (int f = 0; f < 60; f++) {
@@ -1009,10 +1018,8 @@ TEST_IMPL(analyze_still_pipeline) {
     ASSERT_EQ(p.still_targets, 1);
     p.still_targets = on;
     wl_pipeline_t *pl;
-    ASSERT_OK(wl_pipeline_new(&pl, NULL, NULL, &p, &err), &err);
     wl_frame_t fr;
-    wl_frame_init(&fr);
-    ASSERT_OK(wl_frame_alloc(&fr, 320, 256, &err), &err);
+    ASSERT_OK(scene_open(&p, &pl, &fr, &err), &err);
     size_t n = 0;
     const wl_track_t *tr = NULL;
     int first = -1;
@@ -1083,10 +1090,8 @@ TEST_IMPL(analyze_cold_ghost_dropped) {
      * simulator's textured scenes, where ghosts pass it. */
     p.motion.ghost_ratio = 0;
     wl_pipeline_t *pl;
-    ASSERT_OK(wl_pipeline_new(&pl, NULL, NULL, &p, &err), &err);
     wl_frame_t fr;
-    wl_frame_init(&fr);
-    ASSERT_OK(wl_frame_alloc(&fr, 320, 256, &err), &err);
+    ASSERT_OK(scene_open(&p, &pl, &fr, &err), &err);
     int ghost = 0, cold = 0;
     for (int f = 0; f < 160; f++) {
       ghost_scene(fr.data, f);
@@ -1159,10 +1164,8 @@ TEST_IMPL(analyze_cold_ghost_rows) {
     if (!on) p.ghost_row_px = 0;
     p.motion.ghost_ratio = 0;
     wl_pipeline_t *pl;
-    ASSERT_OK(wl_pipeline_new(&pl, NULL, NULL, &p, &err), &err);
     wl_frame_t fr;
-    wl_frame_init(&fr);
-    ASSERT_OK(wl_frame_alloc(&fr, 320, 256, &err), &err);
+    ASSERT_OK(scene_open(&p, &pl, &fr, &err), &err);
     int ghost = 0, cold = 0;
     for (int f = 0; f < 240; f++) {
       row_ghost_scene(fr.data, f);
@@ -1556,10 +1559,8 @@ TEST_IMPL(analyze_still_early) {
     p.still_early_hits = on ? 8 : 0;
     for (int scene = 0; scene < 2; scene++) {
       wl_pipeline_t *pl;
-      ASSERT_OK(wl_pipeline_new(&pl, NULL, NULL, &p, &err), &err);
       wl_frame_t fr;
-      wl_frame_init(&fr);
-      ASSERT_OK(wl_frame_alloc(&fr, 320, 256, &err), &err);
+      ASSERT_OK(scene_open(&p, &pl, &fr, &err), &err);
       int first = -1;
       for (int f = 0; f < 60 && first < 0; f++) {
         if (scene == 0) early_scene(fr.data, f, 0.3);
@@ -2060,10 +2061,8 @@ TEST_IMPL(analyze_frozen_hold) {
     ASSERT_EQ(p.frozen_hold, 1);
     p.frozen_hold = on;
     wl_pipeline_t *pl;
-    ASSERT_OK(wl_pipeline_new(&pl, NULL, NULL, &p, &err), &err);
     wl_frame_t fr;
-    wl_frame_init(&fr);
-    ASSERT_OK(wl_frame_alloc(&fr, 320, 256, &err), &err);
+    ASSERT_OK(scene_open(&p, &pl, &fr, &err), &err);
     wl_track_t last[8];
     size_t n_last = 0, n;
     int f = 0;
