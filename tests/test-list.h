@@ -155,6 +155,7 @@
   X(motion_frozen_skipped) \
   X(motion_ffc_keeps_thresholds) \
   X(motion_jitter_weak) \
+  X(motion_sway_loss) \
   X(motion_runs_any_alignment) \
   X(motion_subpixel_box) \
   X(motion_subpixel_thin_top) \
@@ -215,6 +216,7 @@
   X(track_row_streak_not_confirmed) \
   X(track_flat_streak_not_confirmed) \
   X(track_large_static_not_confirmed) \
+  X(track_swayed_static_not_confirmed) \
   X(track_fragment_not_confirmed) \
   X(track_fragment_residue_not_confirmed) \
   X(track_part_not_output) \

@@ -1210,6 +1210,65 @@ TEST_IMPL(motion_jitter_weak) {
   return 0;
 }
 
+/* Sway score: the same edge jumping up *two* rows in some frames (a
+ * bush's outline swinging past the blurred mean the model holds) lies
+ * beyond the one-row jitter interval, so it keeps a strong snr, but the
+ * background shifted by up to two rows explains it: snr - sway_loss is
+ * weak. The moving target keeps its snr after the sway score too. */
+static int sway_run(double *edge_snr_max, double *edge_sway_max,
+                    double *target_sway_min, int *edge_dets) {
+  scene_t s;
+  if (scene_init(&s, 320, 240, 3000, 0.0, 4.0, 31) != 0) return -1;
+  for (int y = 120; y < 240; y++)
+    for (int x = 0; x < 320; x++) s.base[(size_t)y * 320 + x] += 200.0;
+  pipe_t p;
+  int rc = pipe_init(&p, 320, 240);
+  wl_frame_t f;
+  wl_frame_init(&f);
+  *edge_snr_max = *edge_sway_max = 0.0;
+  *target_sway_min = 1e9;
+  *edge_dets = 0;
+  for (int t = 0; rc == 0 && t < 120; t++) {
+    int sway = t >= 40 && t % 4 == 0;
+    box_t b[2] = {{40 + 1.5 * t, 50, 4, 4, 60}, {0, 118, 320, 2, 200}};
+    if (scene_render(&s, &f, b, sway ? 2 : 1, 1.0, 0.0, 65535) != 0 ||
+        pipe_run(&p, &f) != WL_OK) {
+      rc = -1;
+      break;
+    }
+    if (t < 40) continue;
+    for (size_t i = 0; i < p.n; i++) {
+      const wl_detection_t *d = &p.det[i];
+      double left = d->snr - d->sway_loss;
+      if (near_box(d, b[0].x, b[0].y, b[0].w, b[0].h, 1.0)) {
+        if (left < *target_sway_min) *target_sway_min = left;
+      } else if (sway && d->cy > 116 && d->cy < 122) {
+        (*edge_dets)++;
+        if (d->snr > *edge_snr_max) *edge_snr_max = d->snr;
+        if (left > *edge_sway_max) *edge_sway_max = left;
+      }
+    }
+  }
+  pipe_free(&p);
+  wl_frame_release(&f);
+  scene_free(&s);
+  return rc;
+}
+
+TEST_IMPL(motion_sway_loss) {
+  double edge_snr, edge_left, target_left;
+  int n;
+  ASSERT_EQ(sway_run(&edge_snr, &edge_left, &target_left, &n), 0);
+  printf("# sway: edge detections %d, max snr %.2f, max snr - sway_loss "
+         "%.2f; target min snr - sway_loss %.2f\n", n, edge_snr, edge_left,
+         target_left);
+  ASSERT_GE(n, 10);                /* the swing is seen... */
+  ASSERT_DBL_GE(edge_snr, 8.0);    /* ...strong past the one-pixel test */
+  ASSERT_DBL_LT(edge_left, 4.5);   /* ...and weak after the sway score */
+  ASSERT_DBL_GE(target_left, 8.0); /* a real target keeps its SNR */
+  return 0;
+}
+
 /* ---- sub-pixel boxes ----------------------------------------------------- */
 
 /* Separable 3-tap blur [k, 1 - 2k, k] of the scene's target layer (the
@@ -1818,7 +1877,7 @@ TEST_IMPL(motion_state_bound) {
     if (bytes > 8 * (size_t)w * h + 512 * 1024)
       TEST_FAIL_("%dx%d: %zu bytes > 8 per pixel + 512 KiB", w, h, bytes);
     if (w == 640)
-      ASSERT_LE(bytes, (size_t)(6.5 * w * h)); /* what the header says */
+      ASSERT_LE(bytes, (size_t)(6.75 * w * h)); /* what the header says */
     wl_motion_free(m);
   }
   scene_t s;

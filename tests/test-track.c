@@ -1931,6 +1931,41 @@ TEST_IMPL(track_large_static_not_confirmed) {
   return 0;
 }
 
+/* A strong 4 x 3 px detection standing at (300, 200) whose snr the
+ * background swaying by up to two pixels explains all but ctx's
+ * sway_loss of (the edge of a swaying bush seen on one side of its
+ * swing). */
+static wl_detection_t swayed_det(void *ctx, int f) {
+  (void)f;
+  wl_detection_t d = det_at(300, 200, 4, 3, 20);
+  d.sway_loss = *(const double *)ctx;
+  return d;
+}
+
+/*
+ * Swaying edges do not stand (static_sway_snr): a strong static 4 x 3 px
+ * detection (snr 20) that a background swayed by up to two pixels
+ * explains but for 5 sigmas (sway_loss 15) is never confirmed; the same
+ * with nothing explained (sway_loss 0) or 12 sigmas left (sway_loss 8) is
+ * confirmed as static (at its static_small_hits-th hit: it is small), and
+ * so is the swayed one with the rule off. Negative values are refused.
+ */
+TEST_IMPL(track_swayed_static_not_confirmed) {
+  wl_track_params_t p;
+  image_params(&p);
+  ASSERT_EQ(p.static_sway_snr, 8.0);
+  double swayed = 15.0, clear = 0.0, partly = 8.0;
+  int standing = first_confirmed(&p, 90, swayed_det, &clear);
+  ASSERT_GE(standing, p.static_confirm_hits - 1);
+  ASSERT_EQ(first_confirmed(&p, 90, swayed_det, &swayed), -1);
+  ASSERT_EQ(first_confirmed(&p, 90, swayed_det, &partly), standing);
+  p.static_sway_snr = 0.0;
+  ASSERT_EQ(first_confirmed(&p, 90, swayed_det, &swayed), standing);
+  p.static_sway_snr = -1.0;
+  ASSERT(tracker_refuses(&p));
+  return 0;
+}
+
 /*
  * A blob that grows on one side has not moved (growth_aspect): a 10 x 6
  * px detection whose right edge grows 0.4 px per frame (its centre

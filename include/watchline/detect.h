@@ -55,6 +55,10 @@ typedef struct wl_detection {
                             kelvin when the frame is radiometric, else in the
                             frame's units */
   double snr;            /* |peak contrast| / local noise sigma */
+  double sway_loss;      /* how much of snr the background swaying by up
+                            to two pixels explains (the motion detector's
+                            jitter test; 0: nothing, or not judged):
+                            snr - sway_loss is what a sway leaves */
 } wl_detection_t;
 
 /* ---- Connected components ----------------------------------------------- */

@@ -76,7 +76,10 @@
  * left after the best explanation of the component by the background
  * shifted up to a pixel toward one of the 8 neighbours (f' between mu
  * here and mu there), so horizon shimmer and jittering edges come out as
- * weak detections that only consistent motion confirms. Ghosts
+ * weak detections that only consistent motion confirms; what the
+ * background shifted by up to two pixels explains of the snr is reported
+ * as sway_loss (a swaying bush's outline; the tracker's static path).
+ * Ghosts
  * (background uncovered by an object that was part of the model) are
  * recognised by their edges, which are in the model rather than in the
  * frame, absorbed into the model at once and not reported.
@@ -115,8 +118,8 @@
  * STATE BOUND: per pixel mu 2 + thr 2 + mask 1 bytes, plus block flags
  * (1 byte per 64 pixels) and the run buffer (16 bytes per run, max(4096,
  * pixels / 32) runs: 0.5 byte per pixel); plus a constant: the components
- * (about 152 bytes x max_components), a dither row and column/row
- * accumulators (8 x (width + height) bytes). In total 6.50 bytes per pixel
+ * (about 192 bytes x max_components), a dither row and column/row
+ * accumulators (8 x (width + height) bytes). In total 6.75 bytes per pixel
  * at 640x512 with the defaults; wl_motion_state_bytes() gives the exact
  * figure. Everything is allocated by wl_motion_new();
  * wl_motion_process() never allocates.

@@ -338,6 +338,11 @@ typedef struct wl_track_params {
                                move is confirmed after this many hits... */
   int static_min_area;      /* 4: ...when a detection covered this many
                                pixels (never a lone flickering pixel) */
+  double static_sway_snr;   /* 8: ...and, when warm and not vouched
+                               for, a detection kept this snr beyond
+                               what the background swaying by up to two
+                               pixels explains (wl_detection_t.sway_loss:
+                               not the edge of a swaying bush); 0: off */
   int static_vouched_hits;  /* 3: static_confirm_hits for a track the
                                caller vouched for (wl_tracker_vouch) */
   int static_max_area;      /* 200: ...and none more than this many (a

@@ -43,7 +43,11 @@
  *      shimmer component is still reported (a dim target on a textured
  *      background looks the same in one frame) but as a weak one, which
  *      the tracker confirms only by consistent motion over many frames.
- *      Cost: 8 reads per foreground pixel;
+ *      The same for a background shifted by up to two pixels (the
+ *      interval spanning mu here, one and two pixels away) gives the
+ *      sway score, reported as sway_loss = snr - sway score (a swaying
+ *      bush's outline, 0.6-1.2 px about a blurred mean). Cost: 16 reads
+ *      per foreground pixel;
  *   5. core box: a pixel is "core" when |d| >= box_frac x the largest |d|
  *      among itself and its 4 neighbours; the reported box bounds the core
  *      pixels, which drops the blur tails that make a high-contrast
@@ -250,12 +254,16 @@ static void shift_residuals(const wl_motion_t *m, int x, int y, int pol,
   static const int dy[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
   int w = m->w;
   const uint16_t *mu = m->mu + (size_t)y * (size_t)w + (size_t)x;
-  int mu0 = mu[0], mn[8];
-  if (x > 0 && y > 0 && x + 1 < w && y + 1 < m->h) {
-    for (int k = 0; k < 8; k++) mn[k] = mu[(ptrdiff_t)dy[k] * w + dx[k]];
-  } else {
+  int mu0 = mu[0], mn[16];
+  if (x > 1 && y > 1 && x + 2 < w && y + 2 < m->h) {
     for (int k = 0; k < 8; k++) {
-      int nx = x + dx[k], ny = y + dy[k];
+      mn[k] = mu[(ptrdiff_t)dy[k] * w + dx[k]];
+      mn[k + 8] = mu[(ptrdiff_t)(2 * dy[k]) * w + 2 * dx[k]];
+    }
+  } else {
+    for (int k = 0; k < 16; k++) {
+      int s = k < 8 ? 1 : 2;
+      int nx = x + s * dx[k & 7], ny = y + s * dy[k & 7];
       if (nx < 0) nx = 0;
       if (ny < 0) ny = 0;
       if (nx >= w) nx = w - 1;
@@ -268,11 +276,18 @@ static void shift_residuals(const wl_motion_t *m, int x, int y, int pol,
    * skipping it. The division q = 8 r / sigma (sigma > 0) is skipped when
    * 8 r is below peak x sigma by more than that product's rounding: then
    * q <= peak (rounding is monotonic and peak an integer), and q > peak
-   * cannot hold. */
+   * cannot hold. Shifts 8-15 (the sway score): the background shifted
+   * by up to two pixels, so the interval spans mu here, one and two
+   * pixels away. */
   int warm = pol == WL__FG_WARM;
   double below = sigma * (1.0 - 1e-9);
-  for (int k = 0; k < 8; k++) {
-    int hi = mn[k] > mu0 ? mn[k] : mu0, lo = mn[k] < mu0 ? mn[k] : mu0;
+  for (int k = 0; k < 16; k++) {
+    int a = mn[k], b = k < 8 ? mu0 : mn[k - 8];
+    int hi = a > b ? a : b, lo = a < b ? a : b;
+    if (k >= 8) {
+      hi = hi > mu0 ? hi : mu0;
+      lo = lo < mu0 ? lo : mu0;
+    }
     double r = warm ? f - hi : lo - f;
     r = r > 0 ? r : 0.0;
     c->shift_r[k] += (float)r;
@@ -367,11 +382,13 @@ static double comp_snr(const wl__motion_comp_t *c) {
  * that explains the component best, less what rectified noise adds on
  * average (E max(0, n) = sigma / sqrt(2 pi) per pixel, so sqrt(area) /
  * sqrt(2 pi) in SNR units): a long shimmering strip must not add up its
- * noise into a signal. */
-static double shift_score(const wl__motion_comp_t *c) {
+ * noise into a signal. Over the shifts [first, last): 0-8 by a pixel,
+ * 0-16 by up to two (the sway score). */
+static double shift_score(const wl__motion_comp_t *c, int first,
+                          int last) {
   double inv = c->sum_var > 0 ? 1.0 / sqrt(c->sum_var) : 0.0, best = 1e30;
   double bias = 0.3989 * sqrt((double)c->area);
-  for (int k = 0; k < 8; k++) {
+  for (int k = first; k < last; k++) {
     double s = c->shift_r[k] * inv - bias, peak = c->shift_peak[k] / 8.0;
     if (peak > s) s = peak;
     if (s < best) best = s;
@@ -475,8 +492,8 @@ static void absorb(wl__motion_comp_t *a, const wl__motion_comp_t *b) {
   a->sum_var += b->sum_var;
   if (b->peak_abs > a->peak_abs) a->peak_abs = b->peak_abs;
   if (b->peak_snr > a->peak_snr) a->peak_snr = b->peak_snr;
-  for (int k = 0; k < 8; k++) a->shift_r[k] += b->shift_r[k];
-  for (int k = 0; k < 8; k++)
+  for (int k = 0; k < 16; k++) a->shift_r[k] += b->shift_r[k];
+  for (int k = 0; k < 16; k++)
     if (b->shift_peak[k] > a->shift_peak[k]) a->shift_peak[k] = b->shift_peak[k];
 }
 
@@ -740,11 +757,14 @@ static void fill_detection(const wl_motion_t *m, const wl_frame_t *frame,
   d->polarity = c->pol == WL__FG_WARM ? 1 : -1;
   d->peak_contrast = d->polarity * c->peak_abs * to_units;
   /* detect.h: |peak contrast| / local sigma; the jitter test may lower
-   * it to what a background shifted by up to a pixel cannot explain. */
+   * it to what a background shifted by up to a pixel cannot explain,
+   * and sway_loss is what one shifted by up to two pixels explains
+   * beyond that (a swaying bush's outline). */
   d->snr = c->peak_snr;
   if (m->p.jitter_test) {
-    double s = shift_score(c);
+    double s = shift_score(c, 0, 8), sway = shift_score(c, 0, 16);
     if (s < d->snr) d->snr = s;
+    if (sway < d->snr) d->sway_loss = d->snr - sway;
   }
 }
 
@@ -801,7 +821,8 @@ size_t wl__motion_components(wl_motion_t *m, const wl_frame_t *frame,
     wl__motion_comp_t *c = &m->comps[i];
     if (c->state != WL__COMP_PASS) continue;
     c->snr = comp_snr(c);
-    if (m->p.jitter_test && shift_score(c) < m->p.min_snr) m->st.jitters++;
+    if (m->p.jitter_test && shift_score(c, 0, 8) < m->p.min_snr)
+      m->st.jitters++;
   }
   return emit(m, frame, kp, use_gain, nc, out, max_out);
 }

@@ -76,8 +76,9 @@ typedef struct wl__motion_comp {
                              not split by heads again */
   int8_t state;           /* WL__COMP_* */
   int8_t has_cut;         /* a split part: cut[] holds its cut edges */
-  uint8_t shift_peak[8];  /* jitter test (blobs): the largest residual /
-                             sigma per shift, in 1/8, capped at 255 */
+  uint8_t shift_peak[16]; /* jitter test (blobs): the largest residual /
+                             sigma per shift, in 1/8, capped at 255; 0-7
+                             by a pixel, 8-15 by up to two (sway) */
   double sum_d;           /* signed contrast, internal units */
   double sum_w, sum_wx, sum_wy; /* |d|-weighted centroid */
   double sum_var;         /* sum of sigma^2 */
@@ -100,8 +101,9 @@ typedef struct wl__motion_comp {
                              real and the other (cut) side is mirrored
                              from it about the column -cut[k] */
   };
-  float shift_r[8];       /* jitter test: residuals beyond the background
-                             shifted toward each of the 8 neighbours */
+  float shift_r[16];      /* jitter test: residuals beyond the background
+                             shifted toward each of the 8 neighbours; 8-15
+                             by up to two pixels (the sway score) */
   double snr;
 } wl__motion_comp_t;
 

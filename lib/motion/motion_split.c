@@ -213,7 +213,7 @@ static size_t replace_by_parts(wl_motion_t *m, const wl_frame_t *frame,
         pw > WL__SPLIT_NARROW * m->p.person_px[part->y1])
       return nc;
     double share = whole->sum_w > 0 ? part->sum_w / whole->sum_w : 0.0;
-    for (int j = 0; j < 8; j++)
+    for (int j = 0; j < 16; j++)
       part->shift_r[j] = (float)(whole->shift_r[j] * share);
   }
   m->comps[ci] = parts[0];

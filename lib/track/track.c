@@ -77,6 +77,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->kin_max = 8.0;
   p->delete_score = 0.0;
   p->strong_snr = 8.0;
+  p->static_sway_snr = 8.0;
   p->strong_motion_chi2 = 4.0;
   p->static_confirm_hits = 30;
   p->static_min_area = 4;
@@ -191,6 +192,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->kin_max, 0, 1e6, "kin_max"},
       {p->delete_score, -1e9, 1e9, "delete_score"},
       {p->strong_snr, 0, 1e6, "strong_snr"},
+      {p->static_sway_snr, 0, 1e6, "static_sway_snr"},
       {p->strong_motion_chi2, 0, 1e6, "strong_motion_chi2"},
       {p->static_confirm_hits, 0, 1e6, "static_confirm_hits"},
       {p->static_min_area, 0, 1e9, "static_min_area"},
@@ -565,6 +567,7 @@ static void meas_from_detection(const wl_detection_t *d, wl__meas_t *m) {
   m->cx = d->cx;
   m->cy = d->cy;
   m->snr = d->snr;
+  m->sway_snr = d->snr - d->sway_loss;
   m->contrast = d->peak_contrast;
   m->area = d->area;
   m->polarity = d->polarity;
@@ -581,6 +584,7 @@ static void meas_from_detection(const wl_detection_t *d, wl__meas_t *m) {
     return;
   }
   if (!isfinite(m->snr)) m->snr = 0.0;
+  if (!isfinite(m->sway_snr)) m->sway_snr = 0.0;
   m->ln_w = logf((float)(m->w + SIZE_SOFT_PX));
   m->ln_h = logf((float)(m->h + SIZE_SOFT_PX));
 }
@@ -876,6 +880,7 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   k->ox += ao * (m->x + 0.5 * m->w - m->cx - k->ox);
   k->oy += ao * (m->y + 0.5 * m->h - m->cy - k->oy);
   if (m->snr > k->max_snr) k->max_snr = m->snr;
+  if (m->sway_snr > k->max_sway_snr) k->max_sway_snr = m->sway_snr;
   if (m->area > k->max_area) k->max_area = m->area;
   drift_add(k, (double)(t_ns - t->t_birth_ns) * 1e-9, m->cx, m->cy);
   if (m->w > k->max_w) k->max_w = m->w;
@@ -1214,6 +1219,19 @@ static int cold_squat(const wl_track_params_t *p, const wl_track_t *t,
          k->sum_h < p->cold_static_aspect * k->sum_w;
 }
 
+/* Has every detection of an unvouched warm track been explained, all but
+ * static_sway_snr noise sigmas of it, by the background swaying by up to
+ * two pixels (the motion detector's jitter test, sway_loss)? The edge of
+ * a swaying bush, seen on one side of its swing for a second; a target
+ * standing on open ground is warmer than the model two pixels around.
+ * Cold tracks are not judged: a slow cold walker's trail in the model
+ * explained it (border-day; docs/DETECTION.md, tuning log "Nuisance:
+ * swaying bushes' edges do not stand"). */
+static int swayed_only(const wl_track_params_t *p, const wl__trk_t *k) {
+  return p->static_sway_snr > 0 && !k->vouched && k->polarity > 0 &&
+         k->max_sway_snr < p->static_sway_snr;
+}
+
 /* May a tentative track that was just matched be confirmed? Its score and
  * hits must suffice, some detection of it must have had confirm_min_snr
  * (a track all of whose detections the motion detector's jitter test
@@ -1256,7 +1274,7 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
   return strong && p->static_confirm_hits > 0 &&
          t->hits - k->hits_at_step >= static_hits_needed(p, t, k) &&
          !cold_squat(p, t, k) && !too_small_to_stand(p, t, k) &&
-         k->max_area >= p->static_min_area &&
+         k->max_area >= p->static_min_area && !swayed_only(p, k) &&
          (k->vouched || p->static_max_area <= 0 ||
           k->max_area <= p->static_max_area);
 }
@@ -1734,6 +1752,7 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
   k->hit_x = m->cx;
   k->hit_y = m->cy;
   k->max_snr = m->snr;
+  k->max_sway_snr = m->sway_snr;
   k->max_area = m->area;
   k->max_w = m->w;
   k->max_h = m->h;
@@ -1840,6 +1859,7 @@ static void grow_to_whole(wl_tracker_t *tr) {
       u->h = y1 - y0;
       u->area += m->area;
       u->snr = fmax(u->snr, m->snr);
+      u->sway_snr = fmax(u->sway_snr, m->sway_snr);
       u->contrast = fabs(m->contrast) > fabs(u->contrast) ? m->contrast
                                                           : u->contrast;
       u->ln_w = logf((float)(u->w + SIZE_SOFT_PX));

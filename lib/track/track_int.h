@@ -79,6 +79,7 @@ typedef struct wl__meas {
   double x, y, w, h;      /* box */
   double ln_w, ln_h;      /* ln(w + 2), ln(h + 2): for the size term */
   double snr, contrast;
+  double sway_snr;        /* snr less the detection's sway_loss */
   double ln_lambda;       /* ln clutter density at the detection */
   int area;
   int polarity;
@@ -107,6 +108,7 @@ typedef struct wl__trk {
   double hit_x, hit_y;    /* filtered position after the last hit */
   double score_peak;
   double max_snr;
+  double max_sway_snr;    /* largest snr - sway_loss of its detections */
   double max_w, max_h;    /* of its detections' boxes */
   double sum_w, sum_h;    /* sums of its detections' widths and heights
                              (flat_streak) */
