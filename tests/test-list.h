@@ -230,6 +230,7 @@
   X(track_size_for_range) \
   X(track_drift_needs_range) \
   X(track_jitter_explained_not_confirmed) \
+  X(track_dim_flicker_not_moving) \
   X(track_far_needs_hits) \
   X(track_static_min_size) \
   X(track_cold_squat_not_static) \

@@ -3587,6 +3587,7 @@ static wl_detection_t jitter_det(void *ctx, int f) {
 TEST_IMPL(track_jitter_explained_not_confirmed) {
   wl_track_params_t p;
   image_params(&p);
+  p.dim_shown_frac = 0.0; /* track_dim_flicker_not_moving */
   ASSERT_DBL_GT(p.confirm_min_snr, 0.0);
   ASSERT_DBL_LT(p.confirm_min_snr, 2.0);
   int none = -1, second = 1;
@@ -3595,6 +3596,49 @@ TEST_IMPL(track_jitter_explained_not_confirmed) {
   p.confirm_min_snr = 0.0;
   ASSERT_GT(first_confirmed(&p, 90, jitter_det, &none), 0);
   p.confirm_min_snr = -1.0;
+  ASSERT(tracker_refuses(&p));
+  return 0;
+}
+
+/* A dim 2x2 blob going right at 0.5 px per frame: every `every`-th
+ * detection (from the first) has snr 3, the others snr 0 (explained by
+ * the jitter test); with strong_at >= 0, that frame's has snr 12. */
+typedef struct {
+  int every, strong_at;
+} flicker_script_t;
+
+static wl_detection_t flicker_det(void *ctx, int f) {
+  const flicker_script_t *c = ctx;
+  wl_detection_t d = det_at(200.0 + 0.5 * f, 300.0, 2, 2, 0.0);
+  if (f % c->every == 0) d.snr = 3.0;
+  if (f == c->strong_at) d.snr = 12.0;
+  return d;
+}
+
+/*
+ * A track that was never strong confirms as moving only when at least
+ * dim_shown_frac of its hits were not explained by the background
+ * shifted by a pixel (snr >= confirm_min_snr): with one detection in
+ * three at snr 3 it never confirms in 90 frames; with every detection
+ * at snr 3 it does, and with the rule off, or when one of its
+ * detections is strong (snr 12), the one-in-three track confirms too.
+ * Values outside [0, 1] are refused.
+ */
+TEST_IMPL(track_dim_flicker_not_moving) {
+  wl_track_params_t p;
+  image_params(&p);
+  ASSERT_DBL_GT(p.dim_shown_frac, 1.0 / 3.0);
+  ASSERT_DBL_LT(3.0, p.strong_snr);
+  flicker_script_t third = {3, -1}, all = {1, -1}, strong = {3, 4};
+  ASSERT_EQ(first_confirmed(&p, 90, flicker_det, &third), -1);
+  int f_all = first_confirmed(&p, 90, flicker_det, &all);
+  ASSERT_GT(f_all, 0);
+  ASSERT_GT(first_confirmed(&p, 90, flicker_det, &strong), 0);
+  p.dim_shown_frac = 0.0;
+  ASSERT_GT(first_confirmed(&p, 90, flicker_det, &third), 0);
+  p.dim_shown_frac = -1.0;
+  ASSERT(tracker_refuses(&p));
+  p.dim_shown_frac = 1.5;
   ASSERT(tracker_refuses(&p));
   return 0;
 }

@@ -93,7 +93,12 @@
  *                of them explained by the background shifted by a
  *                pixel: the motion detector's jitter test), and
  *                it has moved: its filtered position is at least
- *                motion_min_px from its first detection and at least
+ *                motion_min_px from its first detection (when it was
+ *                never strong, with at least dim_shown_frac of its hits
+ *                not explained by a one-pixel shift, snr >=
+ *                confirm_min_snr: the flicker of a swaying bush's
+ *                outline or of shimmer, whose centroid jumps as its
+ *                pixels come and go) and at least
  *                sqrt(chi2) standard deviations of that difference, chi2
  *                being strong_motion_chi2 (strong) or motion_chi2
  *                (for a track at least growth_aspect times as wide as
@@ -324,6 +329,12 @@ typedef struct wl_track_params {
   double strong_motion_chi2;/* 4: ...and significance (squared standard
                                deviations) a strong track must move */
   double motion_chi2;       /* 16: ...and any other track */
+  double dim_shown_frac;    /* 0.5: a track that was never strong moves
+                               only when at least this fraction of its
+                               hits had confirm_min_snr (detections the
+                               background shifted by a pixel does not
+                               explain: not the flicker of a swaying
+                               bush's outline); 0: off */
   double growth_aspect;     /* 1.5: a track whose detections were on
                                average at least this many times as wide
                                as tall moves, for the tests above, only

@@ -84,6 +84,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->static_vouched_hits = 3;
   p->static_max_area = 200;
   p->motion_chi2 = 16.0;
+  p->dim_shown_frac = 0.5;
   p->motion_min_px = 2.0;
   p->growth_aspect = 1.5;
   p->slow_confirm_hits = 12;
@@ -193,6 +194,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->delete_score, -1e9, 1e9, "delete_score"},
       {p->strong_snr, 0, 1e6, "strong_snr"},
       {p->static_sway_snr, 0, 1e6, "static_sway_snr"},
+      {p->dim_shown_frac, 0, 1, "dim_shown_frac"},
       {p->strong_motion_chi2, 0, 1e6, "strong_motion_chi2"},
       {p->static_confirm_hits, 0, 1e6, "static_confirm_hits"},
       {p->static_min_area, 0, 1e9, "static_min_area"},
@@ -881,6 +883,7 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   k->oy += ao * (m->y + 0.5 * m->h - m->cy - k->oy);
   if (m->snr > k->max_snr) k->max_snr = m->snr;
   if (m->sway_snr > k->max_sway_snr) k->max_sway_snr = m->sway_snr;
+  k->shown_hits += m->snr >= p->confirm_min_snr;
   if (m->area > k->max_area) k->max_area = m->area;
   drift_add(k, (double)(t_ns - t->t_birth_ns) * 1e-9, m->cx, m->cy);
   if (m->w > k->max_w) k->max_w = m->w;
@@ -1232,6 +1235,22 @@ static int swayed_only(const wl_track_params_t *p, const wl__trk_t *k) {
          k->max_sway_snr < p->static_sway_snr;
 }
 
+/* Is a track that was never strong (strong_snr) made mostly of
+ * detections the background shifted by a pixel explains: fewer than
+ * dim_shown_frac of its hits had confirm_min_snr (the motion detector's
+ * jitter test)? Such a track does not confirm as moving. The outline of a
+ * swaying bush or a shimmering patch, seen by a background model that has
+ * not learned its spread yet (the first seconds, a relearn after an FFC
+ * step), flickers as 1-3 px blobs whose centroid jumps as pixels come and
+ * go, and a track chaining them moves 3-6 px with nothing moving; a dim
+ * target shows beyond that shift in most frames (docs/DETECTION.md,
+ * tuning log "Nuisance: swaying bushes confirmed as moving"). */
+static int dim_flicker(const wl_track_params_t *p, const wl_track_t *t,
+                       const wl__trk_t *k) {
+  return p->dim_shown_frac > 0 && k->max_snr < p->strong_snr &&
+         k->shown_hits < p->dim_shown_frac * t->hits;
+}
+
 /* May a tentative track that was just matched be confirmed? Its score and
  * hits must suffice, some detection of it must have had confirm_min_snr
  * (a track all of whose detections the motion detector's jitter test
@@ -1239,11 +1258,12 @@ static int swayed_only(const wl_track_params_t *p, const wl__trk_t *k) {
  * in any frame but where its ends came and went: nuisance, a 1-px spot
  * after an FFC confirmed as moving; docs/DETECTION.md, tuning log
  * "Nuisance: the drift path is for distant targets"), and it must move
- * (a little when strong, clearly when dim) and go somewhere, drift
- * steadily (strong and small, drifted()), or be a strong, extended (but at
- * most static_max_area: larger static blobs are ghosts, unless the caller
- * vouched for the track as a warm blob in the frame) detection seen for
- * static_confirm_hits (static_vouched_hits when vouched for,
+ * (a little when strong, clearly when dim, and then not as a chain of
+ * detections the jitter test explained: dim_flicker()) and go somewhere,
+ * drift steadily (strong and small, drifted()), or be a strong, extended
+ * (but at most static_max_area: larger static blobs are ghosts, unless the
+ * caller vouched for the track as a warm blob in the frame) detection seen
+ * for static_confirm_hits (static_vouched_hits when vouched for,
  * static_small_hits when small or a possible ghost:
  * static_hits_needed()); a possible ghost confirms as moving or drifting
  * only once released (ghost_released()); a cold squat track never as
@@ -1269,7 +1289,8 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
       too_far_to_tell(p, t, k) || !k->inside)
     return 0;
   if (has_moved(p, t, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
-    return goes_somewhere(p, k) && ghost_released(p, t, k);
+    return !dim_flicker(p, t, k) && goes_somewhere(p, k) &&
+           ghost_released(p, t, k);
   if (drifted(p, t, k)) return ghost_released(p, t, k);
   return strong && p->static_confirm_hits > 0 &&
          t->hits - k->hits_at_step >= static_hits_needed(p, t, k) &&
@@ -1753,6 +1774,7 @@ static void birth(wl_tracker_t *tr, int j, int64_t t_ns) {
   k->hit_y = m->cy;
   k->max_snr = m->snr;
   k->max_sway_snr = m->sway_snr;
+  k->shown_hits = m->snr >= p->confirm_min_snr;
   k->max_area = m->area;
   k->max_w = m->w;
   k->max_h = m->h;

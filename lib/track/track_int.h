@@ -109,6 +109,8 @@ typedef struct wl__trk {
   double score_peak;
   double max_snr;
   double max_sway_snr;    /* largest snr - sway_loss of its detections */
+  int shown_hits;         /* its hits whose detection had confirm_min_snr
+                             (dim_shown_frac) */
   double max_w, max_h;    /* of its detections' boxes */
   double sum_w, sum_h;    /* sums of its detections' widths and heights
                              (flat_streak) */
