@@ -166,6 +166,7 @@
   X(motion_split_group_stacked) \
   X(motion_split_overlap) \
   X(motion_split_overlap_edges) \
+  X(motion_split_overlap_legs) \
   X(motion_split_overlap_taller) \
   X(motion_split_overlap_sides) \
   X(motion_split_heads) \

@@ -1679,7 +1679,7 @@ TEST_IMPL(motion_split_overlap) {
 }
 
 /* The overlap pair of motion_split_overlap (a near_w x near_h px nearer
- * person, a 5 x 16 px farther one, the prior 16 px; the farther one's
+ * person, a 5 x far_h px farther one, the prior 16 px; the farther one's
  * right edge 3 px right of the nearer one's), walked as in group_walk
  * with the prior: the mean signed errors (detection minus truth, px) of
  * the nearer person's top [0], right [1] (it cuts through the farther
@@ -1687,10 +1687,10 @@ TEST_IMPL(motion_split_overlap) {
  * (hidden behind the nearer one), left [3] (cutting through the nearer
  * one) and right [6] edges and centre [4], of the detections at IoU >=
  * 0.5 on each. */
-static int overlap_edges(double near_h, double near_w, double e[7],
-                         int *n_near, int *n_far) {
+static int overlap_edges(double near_h, double near_w, double far_h,
+                         double e[7], int *n_near, int *n_far) {
   const box_t pair[2] = {{0.0, 77.0 - near_h, near_w, near_h, 120.0},
-                         {near_w - 2.0, 55.0, 5.0, 16.0, 120.0}};
+                         {near_w - 2.0, 55.0, 5.0, far_h, 120.0}};
   float prior[160];
   for (int y = 0; y < 160; y++) prior[y] = 16.0f;
   scene_t s;
@@ -1763,7 +1763,7 @@ static int overlap_edges(double near_h, double near_w, double e[7],
 TEST_IMPL(motion_split_overlap_edges) {
   double e[7];
   int nn, nf;
-  ASSERT_EQ(overlap_edges(16.0, 5.0, e, &nn, &nf), 0);
+  ASSERT_EQ(overlap_edges(16.0, 5.0, 16.0, e, &nn, &nf), 0);
   fprintf(stderr, "overlap edges: nearer top %+.3f right %+.3f (%d frames), "
           "farther bottom %+.3f left %+.3f (%d)\n", e[0], e[1], nn, e[2],
           e[3], nf);
@@ -1785,7 +1785,7 @@ TEST_IMPL(motion_split_overlap_edges) {
 TEST_IMPL(motion_split_overlap_taller) {
   double e[7];
   int nn, nf;
-  ASSERT_EQ(overlap_edges(18.0, 5.0, e, &nn, &nf), 0);
+  ASSERT_EQ(overlap_edges(18.0, 5.0, 16.0, e, &nn, &nf), 0);
   fprintf(stderr, "taller nearer person: farther centre %+.3f px (%d "
           "frames)\n", e[4], nf);
   ASSERT_GT(nf, 50);
@@ -1807,7 +1807,7 @@ TEST_IMPL(motion_split_overlap_taller) {
 TEST_IMPL(motion_split_overlap_sides) {
   double e[7];
   int nn, nf;
-  ASSERT_EQ(overlap_edges(16.0, 5.0, e, &nn, &nf), 0);
+  ASSERT_EQ(overlap_edges(16.0, 5.0, 16.0, e, &nn, &nf), 0);
   fprintf(stderr, "nearer 5 px wide: nearer left %+.3f right %+.3f (%d), "
           "farther left %+.3f right %+.3f (%d)\n", e[5], e[1], nn, e[3],
           e[6], nf);
@@ -1817,13 +1817,34 @@ TEST_IMPL(motion_split_overlap_sides) {
   ASSERT_DBL_LT(fabs(e[3]), 0.25);
   ASSERT_DBL_LT(fabs(e[5]), 0.15);
   ASSERT_DBL_LT(fabs(e[6]), 0.15);
-  ASSERT_EQ(overlap_edges(16.0, 7.0, e, &nn, &nf), 0);
+  ASSERT_EQ(overlap_edges(16.0, 7.0, 16.0, e, &nn, &nf), 0);
   fprintf(stderr, "nearer 7 px wide: nearer left %+.3f right %+.3f (%d), "
           "farther left %+.3f right %+.3f (%d)\n", e[5], e[1], nn, e[3],
           e[6], nf);
   ASSERT_GT(nn, 50);
   ASSERT_DBL_LT(fabs(e[5]), 0.15);
   ASSERT_DBL_LT(fabs(e[1]), 0.4);
+  return 0;
+}
+
+/* The nearer person's legs (docs/DETECTION.md, "Crowd: the nearer
+ * person's legs below a taller farther one"): the pair of
+ * motion_split_overlap with the farther person 18 px tall where the prior
+ * says 16, its feet 2 rows below the prior's foot row, in the rows that
+ * were taken for the nearer one's legs. Their columns pulled the nearer
+ * part's centre towards the farther person, and the nearer one's right
+ * edge (its left one mirrored about that centre) out by 1.25 px; now the
+ * legs are the rows from 0.15 of the farther height below the foot row:
+ * +0.06 px. */
+TEST_IMPL(motion_split_overlap_legs) {
+  double e[7];
+  int nn, nf;
+  ASSERT_EQ(overlap_edges(16.0, 5.0, 18.0, e, &nn, &nf), 0);
+  fprintf(stderr, "taller farther person: nearer left %+.3f right %+.3f "
+          "(%d frames)\n", e[5], e[1], nn);
+  ASSERT_GT(nn, 50);
+  ASSERT_DBL_LT(fabs(e[5]), 0.15);
+  ASSERT_DBL_LT(fabs(e[1]), 0.25);
   return 0;
 }
 

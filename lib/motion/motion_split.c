@@ -351,13 +351,19 @@ static int foot_row(const float *person, int top, int y1, double *h,
  * mean column of the rows above the nearer one's head, less the top
  * WL__SPLIT_TALLER of the nearer one's height (a nearer person taller
  * than the prior shows its head there: people are up to 15 % taller
- * than the 1.7 m prior; at least the top row). The rows above the
+ * than the 1.7 m prior; at least the top row). Likewise the nearer one's
+ * legs are the rows from WL__SPLIT_TALLER of the farther one's height
+ * below yf (a farther person taller than the prior has its feet there;
+ * crowd, tuning seeds 1-5: the farther feet lay 1.7 px below yf on
+ * average and pulled the nearer centre towards them), at least the
+ * bottom WL__SPLIT_LEG_ROWS rows. The rows above the
  * nearer head must carry WL__SPLIT_ABOVE of the contrast, and the
  * farther feet must lie above the nearer ones. R[y0 .. y1] is the
  * component's row profile, total its sum. */
 #define WL__SPLIT_OVERLAP 1.2
 #define WL__SPLIT_ABOVE 0.1
 #define WL__SPLIT_TALLER 0.15
+#define WL__SPLIT_LEG_ROWS 2
 static size_t split_overlap(wl_motion_t *m, const wl_frame_t *frame,
                             const wl__motion_kparams_t *kp, int use_gain,
                             size_t ci, size_t nc, const double *R,
@@ -376,7 +382,11 @@ static size_t split_overlap(wl_motion_t *m, const wl_frame_t *frame,
   int xa[2], xb[2], ya[2] = {near_top, y0}, yb[2] = {y1, yf};
   const double hcut[2][2] = {{hn, 0}, {0, hf}};
   double mid[2];
-  mid[0] = column_centroid(m, frame, kp, use_gain, pol, x0, x1, yf + 1, y1);
+  int legs = yf + 1 + (int)lround(WL__SPLIT_TALLER * hf);
+  if (legs > y1 + 1 - WL__SPLIT_LEG_ROWS)
+    legs = y1 + 1 - WL__SPLIT_LEG_ROWS;
+  if (legs < yf + 1) legs = yf + 1;
+  mid[0] = column_centroid(m, frame, kp, use_gain, pol, x0, x1, legs, y1);
   person_columns(mid[0], hn, x0, x1, &xa[0], &xb[0]);
   int far_rows = near_top - 1 - (int)lround(WL__SPLIT_TALLER * hn);
   mid[1] = column_centroid(m, frame, kp, use_gain, pol, x0, x1, y0,
