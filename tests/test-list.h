@@ -203,6 +203,7 @@
   X(track_confirm_now) \
   X(track_grow_whole) \
   X(track_grow_back) \
+  X(track_residue_hidden) \
   X(track_box_unbiased) \
   X(track_box_gait) \
   X(track_person_cut_extended) \

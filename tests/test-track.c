@@ -1537,6 +1537,95 @@ TEST_IMPL(track_grow_back) {
   return 0;
 }
 
+/* A stopped animal's residue is not output beside the track that holds
+ * the animal (residue_hide_frames): a 6 x 4 px animal walks for 80
+ * frames, its track (1) confirmed; its detection shrinks to its
+ * top-left corner over 10 frames, and then is a 1 x 1 px residue with
+ * snr 0 (wholly explained by the background shifted by a pixel) while a
+ * 7 x 4 px blob holding it is a second track, confirmed by the caller
+ * (it is born once track 1's box has shrunk off the blob's centre).
+ * After residue_hide_frames such hits track 1 is held out of
+ * wl_tracker_confirmed(), and lives on in wl_tracker_tracks(). mode 0:
+ * as told; mode 1: the residue has snr 1 (above confirm_min_snr: it
+ * shows something); mode 2: no blob, no second track. Returns the
+ * confirmed tracks' count and whether track 1 is among them, after the
+ * last frame. */
+static int residue_case(int mode, int hide_frames, size_t *n_out,
+                        int *first_out, size_t *n_all) {
+  wl_err_t err;
+  wl_track_params_t p;
+  image_params(&p);
+  p.residue_hide_frames = hide_frames;
+  p.grow_back = 0;    /* the residue keeps its track */
+  p.merge_split = 0;  /* the blob is not split between the two */
+  wl_tracker_t *tr = NULL;
+  ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
+  double cx = 480.0, cy = 300.0;
+  int f = 0;
+  for (; f < 80; f++, cx -= 0.05) {
+    wl_detection_t d = det_at(cx, cy, 6, 4, 20);
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err), &err);
+    if (f == 0) ASSERT_EQ(wl_tracker_confirm(tr, 1), 1);
+  }
+  /* The background model absorbs it: the box shrinks to its corner. */
+  double x0 = cx - 3.0, y0 = cy - 2.0;
+  for (int k = 1; k <= 10; k++, f++) {
+    double rw = 6.0 - 0.5 * k, rh = 4.0 - 0.3 * k;
+    wl_detection_t d = det_at(x0 + 0.5 * rw, y0 + 0.5 * rh, rw, rh, 20);
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err), &err);
+  }
+  int blob_confirmed = 0;
+  for (int k = 0; k < 45; k++, f++) {
+    wl_detection_t d[2];
+    d[0] = det_at(x0 + 0.5, y0 + 0.5, 1.0, 1.0, mode == 1 ? 1.0 : 0.0);
+    d[1] = det_at(x0 + 3.0, y0 + 2.0, 7.0, 4.0, 10);
+    size_t nd = mode == 2 ? 1 : 2;
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, nd, &err), &err);
+    size_t na;
+    const wl_track_t *a = wl_tracker_tracks(tr, &na);
+    for (size_t i = 1; i < na && !blob_confirmed; i++)
+      blob_confirmed = wl_tracker_confirm(tr, a[i].id);
+  }
+  if (mode != 2) ASSERT(blob_confirmed);
+  const wl_track_t *c = wl_tracker_confirmed(tr, n_out);
+  *first_out = 0;
+  for (size_t i = 0; i < *n_out; i++) *first_out |= c[i].id == 1;
+  const wl_track_t *a = wl_tracker_tracks(tr, n_all);
+  ASSERT(*n_all >= 1);
+  ASSERT_EQ(a[0].id, 1);
+  ASSERT_EQ(a[0].state, WL_TRACK_CONFIRMED);
+  ASSERT(a[0].det_index == 0); /* still on its residue */
+  wl_tracker_stats_t st;
+  wl_tracker_stats(tr, &st);
+  ASSERT_EQ(st.residue_hides > 0, !*first_out);
+  wl_tracker_free(tr);
+  return 0;
+}
+
+TEST_IMPL(track_residue_hidden) {
+  size_t n, n_all;
+  int first;
+  ASSERT_EQ(residue_case(0, 30, &n, &first, &n_all), 0);
+  ASSERT_EQ(n_all, 2);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(first, 0); /* held out: the blob's track holds the animal */
+  ASSERT_EQ(residue_case(0, 0, &n, &first, &n_all), 0);
+  ASSERT_EQ(n, 2);
+  ASSERT_EQ(first, 1);
+  ASSERT_EQ(residue_case(0, 60, &n, &first, &n_all), 0);
+  ASSERT_EQ(first, 1); /* 45 residue hits: not yet */
+  ASSERT_EQ(residue_case(1, 30, &n, &first, &n_all), 0);
+  ASSERT_EQ(first, 1);
+  ASSERT_EQ(residue_case(2, 30, &n, &first, &n_all), 0);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(first, 1); /* no other track holds it */
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.residue_hide_frames = -1;
+  ASSERT(tracker_refuses(&p));
+  return 0;
+}
+
 TEST_IMPL(track_slow_drift_confirm) {
   wl_err_t err;
   for (int mode = 0; mode < 5; mode++) {

@@ -447,6 +447,16 @@ typedef struct wl_track_params {
                                edge: a residue beside its whole blob); 1:
                                only a track the caller vouched for
                                (wl_tracker_vouch); 0: off */
+  int residue_hide_frames;  /* 30: a confirmed track whose last this
+                               many matched detections all had snr under
+                               confirm_min_snr (wholly explained by the
+                               background shifted by a pixel: a stopped
+                               animal's residue in the background model)
+                               is not output (wl_tracker_confirmed) while
+                               its centroid lies in the box (+1 px) of
+                               another confirmed track at least twice its
+                               box's area (the track that holds the
+                               animal); it lives on; 0: off */
   int polarity_gate;        /* 1: a track only takes detections of the
                                polarity it was born with; 0: any */
   int merge_split;          /* 1: a detection that holds the predicted
@@ -709,6 +719,9 @@ typedef struct wl_tracker_stats {
   uint64_t dropped_detections; /* beyond max_detections, or not finite */
   uint64_t dropped_births;     /* no free track slot */
   uint64_t merge_splits;       /* detections split by merge_split */
+  uint64_t residue_hides;      /* matched confirmed tracks held out of the
+                                  output, summed over frames
+                                  (residue_hide_frames) */
 } wl_tracker_stats_t;
 
 typedef struct wl_tracker wl_tracker_t;
@@ -818,7 +831,8 @@ void wl_tracker_restart_clutter(wl_tracker_t *tr);
 
 /*
  * The confirmed tracks after the last update (state CONFIRMED, including
- * those coasting), in increasing id order: *n entries, owned by the
+ * those coasting, but not those held out as residues:
+ * residue_hide_frames), in increasing id order: *n entries, owned by the
  * tracker, valid until the next update, reset or free. Their boxes are
  * the output boxes (width_smoothing, height_smoothing, person_fill).
  */

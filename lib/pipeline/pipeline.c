@@ -203,7 +203,9 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
    * beside an animal) is off there too: it was not tuned on that video.
    * So is growing a young track to its whole target (grow_young_frames:
    * a running-mean warm-up's pieces of a vehicle): the 8-bit path has no
-   * such warm-up; nor growing a track back from a residue (grow_back).
+   * such warm-up; nor growing a track back from a residue (grow_back),
+   * nor holding a residue's track out of the output
+   * (residue_hide_frames).
    * Nor is the cold-trail test (trail_area_frac), tuned on a radiometric
    * model's trails, nor the jitter-explained floor (confirm_min_snr):
    * none of the three was measured on that video. */
@@ -214,6 +216,7 @@ static int pipeline_start(wl_pipeline_t *pl, const wl_frame_t *frame,
     tp.ghost_max_area = 0;
     tp.grow_young_frames = 0;
     tp.grow_back = 0;
+    tp.residue_hide_frames = 0;
     tp.part_speed_px_s = 0.0;
     tp.trail_area_frac = 0.0;
     tp.confirm_min_snr = 0.0;

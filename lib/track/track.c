@@ -9,7 +9,7 @@
  * associate (associate.c), update the matched and age the missed, run the
  * state machine, start tracks, compact, and copy the confirmed ones out
  * with their output boxes (out_box(): own width and height averages,
- * people cut short extended).
+ * people cut short extended), but for residues held out (hide_residues()).
  *
  * Invariants: tracks[] and trk[] are parallel and in increasing id order;
  * ids are never reused; after wl_tracker_new no function allocates; every
@@ -108,6 +108,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->grow_young_frames = 60;
   p->grow_min_area = 40;
   p->grow_back = 2;
+  p->residue_hide_frames = 30;
   p->polarity_gate = 1;
   p->merge_split = 1;
   p->vouched_gate_px = 1.5;
@@ -252,6 +253,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->grow_young_frames, 0, 100000, "grow_young_frames"},
       {p->grow_min_area, 0, 1e9, "grow_min_area"},
       {p->grow_back, 0, 2, "grow_back"},
+      {p->residue_hide_frames, 0, 1000000, "residue_hide_frames"},
       {p->polarity_gate, 0, 1, "polarity_gate"},
       {p->merge_split, 0, 1, "merge_split"},
       {p->vouched_gate_px, 0, WL_MAX_DIM, "vouched_gate_px"},
@@ -1935,6 +1937,56 @@ static void grow_back(wl_tracker_t *tr) {
   }
 }
 
+#define RESIDUE_HOST_AREA 2.0
+#define RESIDUE_HOST_PAD_PX 1.0
+
+/* Does point (x, y) lie in track h's box grown by pad px? */
+static int in_box_pad(double x, double y, const wl_track_t *h, double pad) {
+  return x >= h->x - pad && y >= h->y - pad && x <= h->x + h->w + pad &&
+         y <= h->y + h->h + pad;
+}
+
+/* A residue's track is held out of the output (residue_hide_frames;
+ * track.h): a confirmed track whose last residue_hide_frames matched
+ * detections all had snr under confirm_min_snr, and whose filtered
+ * centroid lies in the box (+ RESIDUE_HOST_PAD_PX) of another confirmed
+ * track at least RESIDUE_HOST_AREA times its box's area, is not output
+ * (wl_tracker_confirmed) until a detection of it shows something again
+ * or no such track holds it. An animal that stops is absorbed by the
+ * background model from its edges in; the motion detector keeps
+ * reporting a 1-2 px residue at one edge, which its jitter test wholly
+ * explains (snr 0), and the track that followed the animal stays on it
+ * for minutes, 2-3 px from the animal's centre, while another track (the
+ * still path's blob, or a box over the animal and its neighbour) holds
+ * the animal (nuisance's flock; docs/DETECTION.md, tuning log "Nuisance:
+ * a stopped animal's residue is not output beside its animal's track").
+ * The track itself lives on as before: association and births see no
+ * change. A coasting track keeps its last verdict. */
+static void hide_residues(wl_tracker_t *tr) {
+  const wl_track_params_t *p = &tr->p;
+  for (int i = 0; i < tr->n; i++) {
+    const wl_track_t *t = &tr->tracks[i];
+    wl__trk_t *k = &tr->trk[i];
+    if (k->det < 0) continue;
+    k->residue_hidden = 0;
+    if (tr->meas[k->det].snr >= p->confirm_min_snr) {
+      k->residue_hits = 0;
+      continue;
+    }
+    if (++k->residue_hits < p->residue_hide_frames ||
+        t->state != WL_TRACK_CONFIRMED)
+      continue;
+    for (int o = 0; o < tr->n && !k->residue_hidden; o++) {
+      const wl_track_t *h = &tr->tracks[o];
+      k->residue_hidden =
+          o != i && !tr->trk[o].dead && h->state == WL_TRACK_CONFIRMED &&
+          h->w * h->h >= RESIDUE_HOST_AREA * t->w * t->h &&
+          in_box_pad(t->cx, t->cy, h, RESIDUE_HOST_PAD_PX);
+    }
+    tr->stats.residue_hides += (uint64_t)k->residue_hidden;
+  }
+}
+
 /* Start a tentative track from every detection nobody took. */
 static void births(wl_tracker_t *tr, int64_t t_ns) {
   for (int j = 0; j < tr->n_meas; j++) {
@@ -2018,7 +2070,8 @@ static void out_box(const wl_track_params_t *p, const wl__trk_t *k,
 static void collect_confirmed(wl_tracker_t *tr) {
   int c = 0;
   for (int i = 0; i < tr->n; i++)
-    if (tr->tracks[i].state == WL_TRACK_CONFIRMED && !tr->trk[i].part) {
+    if (tr->tracks[i].state == WL_TRACK_CONFIRMED && !tr->trk[i].part &&
+        !tr->trk[i].residue_hidden) {
       tr->confirmed[c] = tr->tracks[i];
       out_box(&tr->p, &tr->trk[i], &tr->confirmed[c++]);
     }
@@ -2251,6 +2304,8 @@ int wl_tracker_update(wl_tracker_t *tr, int64_t t_ns,
     else
       update_miss(tr, i);
   }
+  if (tr->p.residue_hide_frames > 0 && tr->p.confirm_min_snr > 0)
+    hide_residues(tr);
   advance_states(tr);
   if (tr->hold_confirm > 0) tr->hold_confirm--;
   for (int i = 0; i < tr->n; i++)

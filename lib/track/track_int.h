@@ -115,6 +115,9 @@ typedef struct wl__trk {
   double sum_w, sum_h;    /* sums of its detections' widths and heights
                              (flat_streak) */
   int max_area;
+  int residue_hits;       /* consecutive hits on detections under
+                             confirm_min_snr (hide_residues()) */
+  int residue_hidden;     /* held out of the output (hide_residues()) */
   int polarity;           /* of the birth detection: +1 warm, -1 cold */
   int hits_at_step;       /* its hits when the last FFC step was reported
                              (wl_tracker_hold_confirmations), 0 if born
