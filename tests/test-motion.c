@@ -1147,14 +1147,20 @@ TEST_IMPL(motion_frozen_skipped) {
 /* The state bound (<= 8 bytes per pixel plus a constant) and no
  * allocation per frame: buffers keep their addresses and the heap does
  * not grow over 100 frames (mallinfo2; glibc's own heap). */
-/* Jitter test: a horizon-like edge (200 DN step at row 120) that jumps
- * up one row in some frames, as shimmer does, gives foreground along the
- * edge that a one-row shift of the background explains: it is reported
- * only as weak (snr < min_snr), while a moving 60 DN target on the flat
- * part keeps its full SNR. With jitter_test off the same strip is a
- * strong detection, so it is the test that demotes it. */
-static int jitter_run(int jitter_test, double *edge_snr_max,
-                      double *target_snr_min, int *edge_dets) {
+/* What edge_run() saw in frames 40-119: the detections on the edge's
+ * rows in the frames it jumped, and those near the moving target. left:
+ * snr - sway_loss, the snr the sway score leaves. */
+typedef struct {
+  int edge_dets;
+  double edge_snr_max, edge_left_max;
+  double target_snr_min, target_left_min;
+} edge_stats_t;
+
+/* A 320 x 240 scene, flat but for a 200 DN step up from row 120 down (a
+ * horizon, or a bush's outline), whose edge jumps up `jump` rows in
+ * every 4th frame from frame 40, as shimmer or a swing does, and a
+ * moving 4 x 4 px 60 DN target on the flat part. */
+static int edge_run(int jitter_test, int jump, edge_stats_t *st) {
   scene_t s;
   if (scene_init(&s, 320, 240, 3000, 0.0, 4.0, 31) != 0) return -1;
   for (int y = 120; y < 240; y++)
@@ -1166,72 +1172,12 @@ static int jitter_run(int jitter_test, double *edge_snr_max,
   int rc = pipe_init_params(&p, 320, 240, &mp);
   wl_frame_t f;
   wl_frame_init(&f);
-  *edge_snr_max = 0.0;
-  *target_snr_min = 1e9;
-  *edge_dets = 0;
+  *st = (edge_stats_t){0, 0.0, 0.0, 1e9, 1e9};
   for (int t = 0; rc == 0 && t < 120; t++) {
-    int shimmer = t >= 40 && t % 4 == 0;
-    box_t b[2] = {{40 + 1.5 * t, 50, 4, 4, 60}, {0, 119, 320, 1, 200}};
-    if (scene_render(&s, &f, b, shimmer ? 2 : 1, 1.0, 0.0, 65535) != 0 ||
-        pipe_run(&p, &f) != WL_OK) {
-      rc = -1;
-      break;
-    }
-    if (t < 40) continue;
-    for (size_t i = 0; i < p.n; i++) {
-      const wl_detection_t *d = &p.det[i];
-      if (near_box(d, b[0].x, b[0].y, b[0].w, b[0].h, 1.0)) {
-        if (d->snr < *target_snr_min) *target_snr_min = d->snr;
-      } else if (shimmer && d->cy > 117 && d->cy < 122) {
-        (*edge_dets)++;
-        if (d->snr > *edge_snr_max) *edge_snr_max = d->snr;
-      }
-    }
-  }
-  pipe_free(&p);
-  wl_frame_release(&f);
-  scene_free(&s);
-  return rc;
-}
-
-TEST_IMPL(motion_jitter_weak) {
-  double edge_on, target_on, edge_off, target_off;
-  int n_on, n_off;
-  ASSERT_EQ(jitter_run(1, &edge_on, &target_on, &n_on), 0);
-  ASSERT_EQ(jitter_run(0, &edge_off, &target_off, &n_off), 0);
-  printf("# jitter test on: edge detections %d, max snr %.2f; target min "
-         "snr %.2f. off: %d, %.2f; %.2f\n", n_on, edge_on, target_on, n_off,
-         edge_off, target_off);
-  ASSERT_GE(n_off, 10);          /* the shimmer is seen... */
-  ASSERT_DBL_GE(edge_off, 8.0);  /* ...as strong without the test */
-  ASSERT_DBL_LT(edge_on, 4.5);   /* and as weak with it */
-  ASSERT_DBL_GE(target_on, 8.0); /* a real target keeps its SNR */
-  ASSERT_DBL_GE(target_on, 0.9 * target_off);
-  return 0;
-}
-
-/* Sway score: the same edge jumping up *two* rows in some frames (a
- * bush's outline swinging past the blurred mean the model holds) lies
- * beyond the one-row jitter interval, so it keeps a strong snr, but the
- * background shifted by up to two rows explains it: snr - sway_loss is
- * weak. The moving target keeps its snr after the sway score too. */
-static int sway_run(double *edge_snr_max, double *edge_sway_max,
-                    double *target_sway_min, int *edge_dets) {
-  scene_t s;
-  if (scene_init(&s, 320, 240, 3000, 0.0, 4.0, 31) != 0) return -1;
-  for (int y = 120; y < 240; y++)
-    for (int x = 0; x < 320; x++) s.base[(size_t)y * 320 + x] += 200.0;
-  pipe_t p;
-  int rc = pipe_init(&p, 320, 240);
-  wl_frame_t f;
-  wl_frame_init(&f);
-  *edge_snr_max = *edge_sway_max = 0.0;
-  *target_sway_min = 1e9;
-  *edge_dets = 0;
-  for (int t = 0; rc == 0 && t < 120; t++) {
-    int sway = t >= 40 && t % 4 == 0;
-    box_t b[2] = {{40 + 1.5 * t, 50, 4, 4, 60}, {0, 118, 320, 2, 200}};
-    if (scene_render(&s, &f, b, sway ? 2 : 1, 1.0, 0.0, 65535) != 0 ||
+    int jumped = t >= 40 && t % 4 == 0;
+    box_t b[2] = {{40 + 1.5 * t, 50, 4, 4, 60},
+                  {0, 120 - jump, 320, jump, 200}};
+    if (scene_render(&s, &f, b, jumped ? 2 : 1, 1.0, 0.0, 65535) != 0 ||
         pipe_run(&p, &f) != WL_OK) {
       rc = -1;
       break;
@@ -1241,11 +1187,12 @@ static int sway_run(double *edge_snr_max, double *edge_sway_max,
       const wl_detection_t *d = &p.det[i];
       double left = d->snr - d->sway_loss;
       if (near_box(d, b[0].x, b[0].y, b[0].w, b[0].h, 1.0)) {
-        if (left < *target_sway_min) *target_sway_min = left;
-      } else if (sway && d->cy > 116 && d->cy < 122) {
-        (*edge_dets)++;
-        if (d->snr > *edge_snr_max) *edge_snr_max = d->snr;
-        if (left > *edge_sway_max) *edge_sway_max = left;
+        if (d->snr < st->target_snr_min) st->target_snr_min = d->snr;
+        if (left < st->target_left_min) st->target_left_min = left;
+      } else if (jumped && d->cy > 118 - jump && d->cy < 122) {
+        st->edge_dets++;
+        if (d->snr > st->edge_snr_max) st->edge_snr_max = d->snr;
+        if (left > st->edge_left_max) st->edge_left_max = left;
       }
     }
   }
@@ -1255,17 +1202,42 @@ static int sway_run(double *edge_snr_max, double *edge_sway_max,
   return rc;
 }
 
+/* Jitter test: the edge jumping up one row gives foreground along it
+ * that a one-row shift of the background explains: it is reported only
+ * as weak (snr < min_snr), while the moving target keeps its full SNR.
+ * With jitter_test off the same strip is a strong detection, so it is
+ * the test that demotes it. */
+TEST_IMPL(motion_jitter_weak) {
+  edge_stats_t on, off;
+  ASSERT_EQ(edge_run(1, 1, &on), 0);
+  ASSERT_EQ(edge_run(0, 1, &off), 0);
+  printf("# jitter test on: edge detections %d, max snr %.2f; target min "
+         "snr %.2f. off: %d, %.2f; %.2f\n", on.edge_dets, on.edge_snr_max,
+         on.target_snr_min, off.edge_dets, off.edge_snr_max,
+         off.target_snr_min);
+  ASSERT_GE(off.edge_dets, 10);           /* the shimmer is seen... */
+  ASSERT_DBL_GE(off.edge_snr_max, 8.0);   /* ...as strong without the test */
+  ASSERT_DBL_LT(on.edge_snr_max, 4.5);    /* and as weak with it */
+  ASSERT_DBL_GE(on.target_snr_min, 8.0);  /* a real target keeps its SNR */
+  ASSERT_DBL_GE(on.target_snr_min, 0.9 * off.target_snr_min);
+  return 0;
+}
+
+/* Sway score: the edge jumping up *two* rows (a bush's outline swinging
+ * past the blurred mean the model holds) lies beyond the one-row jitter
+ * interval, so it keeps a strong snr, but the background shifted by up
+ * to two rows explains it: snr - sway_loss is weak. The moving target
+ * keeps its snr after the sway score too. */
 TEST_IMPL(motion_sway_loss) {
-  double edge_snr, edge_left, target_left;
-  int n;
-  ASSERT_EQ(sway_run(&edge_snr, &edge_left, &target_left, &n), 0);
+  edge_stats_t st;
+  ASSERT_EQ(edge_run(1, 2, &st), 0);
   printf("# sway: edge detections %d, max snr %.2f, max snr - sway_loss "
-         "%.2f; target min snr - sway_loss %.2f\n", n, edge_snr, edge_left,
-         target_left);
-  ASSERT_GE(n, 10);                /* the swing is seen... */
-  ASSERT_DBL_GE(edge_snr, 8.0);    /* ...strong past the one-pixel test */
-  ASSERT_DBL_LT(edge_left, 4.5);   /* ...and weak after the sway score */
-  ASSERT_DBL_GE(target_left, 8.0); /* a real target keeps its SNR */
+         "%.2f; target min snr - sway_loss %.2f\n", st.edge_dets,
+         st.edge_snr_max, st.edge_left_max, st.target_left_min);
+  ASSERT_GE(st.edge_dets, 10);             /* the swing is seen... */
+  ASSERT_DBL_GE(st.edge_snr_max, 8.0);     /* ...strong past one pixel */
+  ASSERT_DBL_LT(st.edge_left_max, 4.5);    /* ...weak after the score */
+  ASSERT_DBL_GE(st.target_left_min, 8.0);  /* a real target keeps it */
   return 0;
 }
 

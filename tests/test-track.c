@@ -1466,6 +1466,31 @@ TEST_IMPL(track_grow_whole) {
   return 0;
 }
 
+/* The first 90 frames of grow_back_case() and residue_case(): a 6 x 4
+ * px animal walks left from (480, 300) for 80 frames, its track
+ * confirmed at once when confirm (wl_tracker_confirm), then stops, and
+ * its detection shrinks towards its top-left corner over 10 frames, by
+ * shrink_w px of width a frame (the background model absorbing it).
+ * Sets *f to the next frame's number and (*x0, *y0) to the corner. */
+static int walk_then_shrink(wl_tracker_t *tr, int confirm, double shrink_w,
+                            int *f, double *x0, double *y0) {
+  wl_err_t err;
+  double cx = 480.0, cy = 300.0;
+  for (*f = 0; *f < 80; (*f)++, cx -= 0.05) {
+    wl_detection_t d = det_at(cx, cy, 6, 4, 20);
+    ASSERT_OK(wl_tracker_update(tr, *f * FRAME_NS, &d, 1, &err), &err);
+    if (*f == 0 && confirm) ASSERT_EQ(wl_tracker_confirm(tr, 1), 1);
+  }
+  *x0 = cx - 3.0;
+  *y0 = cy - 2.0;
+  for (int k = 1; k <= 10; k++, (*f)++) {
+    double rw = 6.0 - shrink_w * k, rh = 4.0 - 0.3 * k;
+    wl_detection_t d = det_at(*x0 + 0.5 * rw, *y0 + 0.5 * rh, rw, rh, 20);
+    ASSERT_OK(wl_tracker_update(tr, *f * FRAME_NS, &d, 1, &err), &err);
+  }
+  return 0;
+}
+
 /* A confirmed track grows back to its whole target (grow_back): a 6 x 4
  * px animal walks left for 80 frames (older than grow_young_frames), its
  * track confirmed and vouched for (wl_tracker_confirm), then stops and
@@ -1485,20 +1510,9 @@ static int grow_back_case(int mode, int grow, size_t *n_all, int *det_index,
   p.grow_back = grow;
   wl_tracker_t *tr = NULL;
   ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
-  double cx = 480.0, cy = 300.0;
-  int f = 0;
-  for (; f < 80; f++, cx -= 0.05) {
-    wl_detection_t d = det_at(cx, cy, 6, 4, 20);
-    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err), &err);
-    if (f == 0 && mode != 2) ASSERT_EQ(wl_tracker_confirm(tr, 1), 1);
-  }
-  /* The residue: the box shrinks towards the top-left corner. */
-  double x0 = cx - 3.0, y0 = cy - 2.0;
-  for (int k = 1; k <= 10; k++, f++) {
-    double rw = 6.0 - 0.43 * k, rh = 4.0 - 0.3 * k;
-    wl_detection_t d = det_at(x0 + 0.5 * rw, y0 + 0.5 * rh, rw, rh, 20);
-    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err), &err);
-  }
+  int f;
+  double x0, y0;
+  ASSERT_EQ(walk_then_shrink(tr, mode != 2, 0.43, &f, &x0, &y0), 0);
   double bw = mode == 1 ? 12.0 : 7.0;
   for (int k = 0; k < 30; k++, f++) {
     wl_detection_t d[2];
@@ -1560,20 +1574,9 @@ static int residue_case(int mode, int hide_frames, size_t *n_out,
   p.merge_split = 0;  /* the blob is not split between the two */
   wl_tracker_t *tr = NULL;
   ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
-  double cx = 480.0, cy = 300.0;
-  int f = 0;
-  for (; f < 80; f++, cx -= 0.05) {
-    wl_detection_t d = det_at(cx, cy, 6, 4, 20);
-    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err), &err);
-    if (f == 0) ASSERT_EQ(wl_tracker_confirm(tr, 1), 1);
-  }
-  /* The background model absorbs it: the box shrinks to its corner. */
-  double x0 = cx - 3.0, y0 = cy - 2.0;
-  for (int k = 1; k <= 10; k++, f++) {
-    double rw = 6.0 - 0.5 * k, rh = 4.0 - 0.3 * k;
-    wl_detection_t d = det_at(x0 + 0.5 * rw, y0 + 0.5 * rh, rw, rh, 20);
-    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err), &err);
-  }
+  int f;
+  double x0, y0;
+  ASSERT_EQ(walk_then_shrink(tr, 1, 0.5, &f, &x0, &y0), 0);
   int blob_confirmed = 0;
   for (int k = 0; k < 45; k++, f++) {
     wl_detection_t d[2];
