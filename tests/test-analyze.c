@@ -1934,6 +1934,48 @@ TEST_IMPL(analyze_still_refine_group) {
   return 0;
 }
 
+/* wl__still_refine of a piece in a flock's blob: on ground at 283 K,
+ * sheep A (5 x 4 px, +7 K, columns 100-104, rows 120-123) and sheep B
+ * (+7 K, columns 106-110) joined by a +4 K column (105), person_px 6:
+ * one 11 px blob at the body's half level (within refine_max_w), which
+ * holds the centre of B's own 5 x 4 box. A 1 x 1 piece on A's corner
+ * (A's residue, its only track) gets A's box, the blob cut at a higher
+ * level until it holds no other box's centre (refine_cut 1, the
+ * default); with 0 it keeps its box, as it does when the other box is
+ * the blob's own (IoU >= 0.5: the same animal's track, or a box over
+ * both that the cut would duplicate). */
+TEST_IMPL(analyze_still_refine_cut) {
+  refine_scene_t sc;
+  ASSERT_EQ(refine_scene_init(&sc), 0);
+  scene_add(sc.px, 100, 105, 120, 124, 700);
+  scene_add(sc.px, 105, 106, 120, 124, 400);
+  scene_add(sc.px, 106, 111, 120, 124, 700);
+  ASSERT_EQ(sc.st.refine_cut, 1);
+  wl_track_t t[2];
+  t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
+  t[1] = out_track(108.5, 122.0, 5.0, 4.0, 7.0);
+  size_t n = 2;
+  ASSERT_EQ(refine(&sc, t, &n), 1);
+  ASSERT_EQ(n, 2);
+  ASSERT_NEAR(t[0].x, 100.0, 1e-9);
+  ASSERT_NEAR(t[0].y, 120.0, 1e-9);
+  ASSERT_NEAR(t[0].w, 5.0, 1e-9);
+  ASSERT_NEAR(t[0].h, 4.0, 1e-9);
+  ASSERT_NEAR(t[1].w, 5.0, 1e-9);
+  /* Off; the other box the blob's own. */
+  t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
+  sc.st.refine_cut = 0;
+  ASSERT_EQ(refine(&sc, t, &n), 0);
+  ASSERT_NEAR(t[0].w, 1.0, 1e-9);
+  sc.st.refine_cut = 1;
+  t[1] = out_track(105.5, 122.0, 11.0, 4.0, 7.0);
+  ASSERT_EQ(refine(&sc, t, &n), 0);
+  ASSERT_NEAR(t[0].w, 1.0, 1e-9);
+  ASSERT_EQ(n, 2);
+  refine_scene_free(&sc);
+  return 0;
+}
+
 /* wl__still_refine of an animal's edge column: on ground at 283 K, a
  * sheep (6 x 4 px, +7 K, columns 100-105, rows 120-123), person_px 6. A
  * 1 x 4 warm track on its right column (a piece as tall as the animal:

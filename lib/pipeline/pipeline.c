@@ -44,7 +44,9 @@
  * The output is a copy of the confirmed tracks in which a small warm
  * track on a piece of a larger warm blob (an animal the background model
  * has learned, of which the temporal detector keeps a 1-2 px piece) gets
- * the blob's box (cut to fit when it merges with warm ground), a track
+ * the blob's box (cut to fit when it merges with warm ground, or, when
+ * a flock merged about it holds other boxes' centres, cut until it holds
+ * none: refine_cut), a track
  * classed animal whose box is longer than any animal (a flock's merged
  * blob) gets the box of the animal near its centre, cut from that blob,
  * and, with refine_residue (off by default), a piece that is only a

@@ -301,6 +301,14 @@ typedef struct wl__still {
                          another track's box centre and inside that box
                          (IoU >= 0.5 with the blob), is not output (0,
                          the default: off; it cost recall) */
+  int refine_cut;     /* 1: a piece on a blob that holds another output
+                         box's centre, none of those boxes the blob's own
+                         (IoU < 0.5: a flock merged about the piece's
+                         animal), gets the blob cut at higher levels
+                         until it holds no such centre, when that cut
+                         still holds the piece's centroid and is of a
+                         target's size (an animal standing in a flock
+                         whose residue was its only track); 0: off */
   float group_max_w;  /* a warm track classed animal wider than this
                          many person heights (the longest animals, 2.5 m)
                          plus group_pad px at its foot row is several
@@ -497,7 +505,13 @@ void wl__still_resolve(wl__still_t *st, wl_tracker_t *tr);
  * the body's half level or, when that does not close or is wider than
  * refine_max_w person heights at the track's foot row, at the lowest
  * higher level (steps of a tenth of the peak) where it closes and fits:
- * an animal on warm ground or touching a neighbour. A piece on such a
+ * an animal on warm ground or touching a neighbour. With refine_cut, a
+ * piece whose blob holds other (non-piece) boxes' centres, none of them
+ * the blob's own (IoU < 0.5: a flock merged about the piece's animal),
+ * gets the blob cut at rising levels (one px narrower at a time) until
+ * it holds no such centre, when the cut still holds the piece's
+ * centroid (within 1 px), is of a target's size and is not spanned by
+ * the piece (else it keeps its box). A piece on such a
  * blob that holds another (non-piece) box's centre, inside that box,
  * which is the blob's own (IoU >= 0.5 with it), and whose contrast is
  * below refine_residue (default 0: off) of the blob's peak contrast (a

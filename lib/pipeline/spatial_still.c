@@ -75,7 +75,9 @@
  * 4. Output boxes (wl__still_refine, after each update): a small warm
  *    confirmed track on a piece of a larger blob of a target's size gets
  *    the blob's box in the pipeline's output (the blob cut at a higher
- *    level when it merges with warm ground or neighbours: blob_fit);
+ *    level when it merges with warm ground or neighbours: blob_fit;
+ *    on a flock's blob that holds other boxes' centres, none of them its
+ *    own, cut until it holds none: refine_cut, cut_own);
  *    with refine_residue (off by default) a residue of an animal whose
  *    own track holds the blob is left out; a track classed animal whose
  *    box is longer than any animal (group_max_w) gets the box of the
@@ -158,6 +160,7 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->refine_max_w = 2.0f;
   st->refine_part = 0.6f;
   st->refine_residue = 0.0f; /* off: it cost recall (DETECTION.md) */
+  st->refine_cut = 1;
   st->group_max_w = 1.5f;
   st->group_pad = 2.0f;
   st->refine_animal_edge = 1;
@@ -1123,6 +1126,51 @@ static int spans_blob(const wl__still_t *st, const wl_track_t *t,
   return wide || tall;
 }
 
+/* Is some box of tracks[0 .. n) other than i, not a piece, the box of
+ * blob d (IoU at least 0.5: an animal's own track, not a box on a part
+ * of a flock)? */
+static int owned_by_other(const wl_track_t *tracks, const uint8_t *piece,
+                          size_t n, size_t i, const wl_detection_t *d) {
+  for (size_t j = 0; j < n; j++) {
+    const wl_track_t *o = &tracks[j];
+    double iw = fmin(o->x + o->w, d->x + d->w) - fmax(o->x, d->x);
+    double ih = fmin(o->y + o->h, d->y + d->h) - fmax(o->y, d->y);
+    double inter = iw > 0 && ih > 0 ? iw * ih : 0;
+    if (j != i && !piece[j] &&
+        inter >= 0.5 * (o->w * o->h + d->w * d->h - inter))
+      return 1;
+  }
+  return 0;
+}
+
+/* The blob of piece tracks[i] cut from flock blob *d (refine_cut; see
+ * wl__still_refine): the level rises (blob_fit, one px narrower at a
+ * time) until the blob about the warmest pixel at the piece holds the
+ * centre of no other box but pieces'. Found (1, *d the cut blob) when
+ * that blob still holds the piece's centroid (+1 px), is of a target's
+ * size and is not spanned by the piece's box (the piece itself). */
+static int cut_own(wl__still_t *st, const uint16_t *img, int width,
+                   int height, double noise, double k_per_dn,
+                   const wl_track_t *tracks, size_t n, size_t i,
+                   wl_detection_t *d) {
+  const wl_track_t *t = &tracks[i];
+  wl_detection_t c = *d;
+  double ph;
+  for (int max_w = (int)ceil(d->w) - 1;
+       holds_other(tracks, st->piece, n, i, &c); max_w--) {
+    if (max_w < 1 ||
+        blob_fit(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
+                 t->h, 1, st->refine_min_snr, st->refine_min_k,
+                 st->refine_ring_frac, NAN, max_w, &c) <= 0)
+      return 0;
+  }
+  if (spans_blob(st, t, &c) || !in_box(t->cx, t->cy, c.x, c.y, c.w, c.h, 1) ||
+      !target_sized(st, height, &c, &ph))
+    return 0;
+  *d = c;
+  return 1;
+}
+
 size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
                         int height, double noise, double k_per_dn,
                         wl_track_t *tracks, size_t *n_tracks) {
@@ -1158,8 +1206,14 @@ size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
           on_other(tracks, st->piece, n, i, &d)) {
         st->piece[i] = 2;
         kept++;
+        continue;
       }
-      continue;
+      /* A flock's blob (no other box its own): the piece's animal cut
+       * from it (refine_cut). */
+      if (!st->refine_cut || owned_by_other(tracks, st->piece, n, i, &d) ||
+          !cut_own(st, img, width, height, noise, k_per_dn, tracks, n, i,
+                   &d))
+        continue;
     }
     t->x = d.x;
     t->y = d.y;
