@@ -1055,6 +1055,14 @@ static int holds_other(const wl_track_t *tracks, const uint8_t *piece,
   return 0;
 }
 
+/* Is box o the box of blob d: IoU at least 0.5? */
+static int box_of_blob(const wl_track_t *o, const wl_detection_t *d) {
+  double iw = fmin(o->x + o->w, d->x + d->w) - fmax(o->x, d->x);
+  double ih = fmin(o->y + o->h, d->y + d->h) - fmax(o->y, d->y);
+  double inter = iw > 0 && ih > 0 ? iw * ih : 0;
+  return inter >= 0.5 * (o->w * o->h + d->w * d->h - inter);
+}
+
 /* Is some box of tracks[0 .. n) other than i, not a piece, the box of
  * blob d (IoU at least 0.5: the animal's own track, not a box on a
  * flock), and does it hold track i's centroid? */
@@ -1062,11 +1070,7 @@ static int on_other(const wl_track_t *tracks, const uint8_t *piece,
                     size_t n, size_t i, const wl_detection_t *d) {
   for (size_t j = 0; j < n; j++) {
     const wl_track_t *o = &tracks[j];
-    double iw = fmin(o->x + o->w, d->x + d->w) - fmax(o->x, d->x);
-    double ih = fmin(o->y + o->h, d->y + d->h) - fmax(o->y, d->y);
-    double inter = iw > 0 && ih > 0 ? iw * ih : 0;
-    if (j != i && !piece[j] &&
-        inter >= 0.5 * (o->w * o->h + d->w * d->h - inter) &&
+    if (j != i && !piece[j] && box_of_blob(o, d) &&
         in_box(tracks[i].cx, tracks[i].cy, o->x, o->y, o->w, o->h, 0))
       return 1;
   }
@@ -1131,15 +1135,8 @@ static int spans_blob(const wl__still_t *st, const wl_track_t *t,
  * of a flock)? */
 static int owned_by_other(const wl_track_t *tracks, const uint8_t *piece,
                           size_t n, size_t i, const wl_detection_t *d) {
-  for (size_t j = 0; j < n; j++) {
-    const wl_track_t *o = &tracks[j];
-    double iw = fmin(o->x + o->w, d->x + d->w) - fmax(o->x, d->x);
-    double ih = fmin(o->y + o->h, d->y + d->h) - fmax(o->y, d->y);
-    double inter = iw > 0 && ih > 0 ? iw * ih : 0;
-    if (j != i && !piece[j] &&
-        inter >= 0.5 * (o->w * o->h + d->w * d->h - inter))
-      return 1;
-  }
+  for (size_t j = 0; j < n; j++)
+    if (j != i && !piece[j] && box_of_blob(&tracks[j], d)) return 1;
   return 0;
 }
 
