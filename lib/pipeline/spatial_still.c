@@ -1130,6 +1130,16 @@ static int spans_blob(const wl__still_t *st, const wl_track_t *t,
   return wide || tall;
 }
 
+/* May piece t take blob d's box: d is not spanned by t (the piece
+ * itself), holds its centroid (within 1 px) and is of a target's size
+ * (*ph: a person's height at d's foot row)? */
+static int piece_fits(const wl__still_t *st, int height, const wl_track_t *t,
+                      const wl_detection_t *d, double *ph) {
+  return !spans_blob(st, t, d) &&
+         in_box(t->cx, t->cy, d->x, d->y, d->w, d->h, 1) &&
+         target_sized(st, height, d, ph);
+}
+
 /* Is some box of tracks[0 .. n) other than i, not a piece, the box of
  * blob d (IoU at least 0.5: an animal's own track, not a box on a part
  * of a flock)? */
@@ -1161,9 +1171,7 @@ static int cut_own(wl__still_t *st, const uint16_t *img, int width,
                  st->refine_ring_frac, NAN, max_w, &c) <= 0)
       return 0;
   }
-  if (spans_blob(st, t, &c) || !in_box(t->cx, t->cy, c.x, c.y, c.w, c.h, 1) ||
-      !target_sized(st, height, &c, &ph))
-    return 0;
+  if (!piece_fits(st, height, t, &c, &ph)) return 0;
   *d = c;
   return 1;
 }
@@ -1190,9 +1198,7 @@ size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
                  t->h, 1, st->refine_min_snr, st->refine_min_k,
                  st->refine_ring_frac, NAN,
                  pf > 0 ? st->refine_max_w * pf : 0, &d) <= 0 ||
-        spans_blob(st, t, &d) ||
-        !in_box(t->cx, t->cy, d.x, d.y, d.w, d.h, 1) ||
-        !target_sized(st, height, &d, &ph) ||
+        !piece_fits(st, height, t, &d, &ph) ||
         (ph > 0 && d.w > st->refine_max_w * ph))
       continue;
     if (holds_other(tracks, st->piece, n, i, &d)) {
