@@ -1934,6 +1934,51 @@ TEST_IMPL(analyze_still_refine_group) {
   return 0;
 }
 
+/* wl__still_refine on a box over a group of tracked animals: on ground
+ * at 283 K, sheep A (6 x 4 px, +7 K, columns 100-105, rows 120-123) and
+ * sheep B (columns 110-115), each with its own 6 x 4 output box, and a
+ * 20 x 4 box over both, not classed (a warm band and the two animals,
+ * too long for any class), person_px 6. The group's box holds the
+ * centres of two other targets' boxes, each at most group_hold_frac
+ * (0.5) of its area: it is not output. Kept when classed person or
+ * vehicle, with group_hold_frac 0, when it holds one target only, and
+ * when the two are each other's box (IoU >= 0.5). */
+TEST_IMPL(analyze_still_refine_group_over) {
+  refine_scene_t sc;
+  ASSERT_EQ(refine_scene_init(&sc), 0);
+  scene_add(sc.px, 100, 106, 120, 124, 700);
+  scene_add(sc.px, 110, 116, 120, 124, 700);
+  ASSERT_NEAR(sc.st.group_hold_frac, 0.5, 1e-6);
+  wl_track_t t[3];
+  size_t n = 3;
+  t[0] = out_track(103.0, 122.0, 6.0, 4.0, 7.0);
+  t[1] = out_track(108.0, 122.0, 20.0, 4.0, 5.0);
+  t[2] = out_track(113.0, 122.0, 6.0, 4.0, 7.0);
+  t[1].id = 9;
+  ASSERT_EQ(refine(&sc, t, &n), 1);
+  ASSERT_EQ(n, 2);
+  ASSERT_EQ((int)t[0].id, 0);
+  ASSERT_EQ((int)t[1].id, 0);
+  ASSERT_NEAR(t[1].x, 110.0, 1e-9);
+  /* A group of people or a vehicle is its own target; off. */
+  for (int mode = 0; mode < 5; mode++) {
+    t[0] = out_track(103.0, 122.0, 6.0, 4.0, 7.0);
+    t[1] = out_track(108.0, 122.0, 20.0, 4.0, 5.0);
+    t[2] = out_track(113.0, 122.0, 6.0, 4.0, 7.0);
+    if (mode == 0) t[1].cls = WL_CLASS_PERSON;
+    if (mode == 1) t[1].cls = WL_CLASS_VEHICLE;
+    sc.st.group_hold_frac = mode == 2 ? 0.0f : 0.5f;
+    if (mode == 3) t[2] = out_track(140.0, 122.0, 6.0, 4.0, 7.0);
+    if (mode == 4) t[2] = out_track(103.5, 122.0, 6.0, 4.0, 7.0);
+    n = 3;
+    ASSERT_EQ(refine(&sc, t, &n), 0);
+    ASSERT_EQ(n, 3);
+    ASSERT_NEAR(t[1].w, 20.0, 1e-9);
+  }
+  refine_scene_free(&sc);
+  return 0;
+}
+
 /* wl__still_refine of a piece in a flock's blob: on ground at 283 K,
  * sheep A (5 x 4 px, +7 K, columns 100-104, rows 120-123) and sheep B
  * (+7 K, columns 106-110) joined by a +4 K column (105), person_px 6:

@@ -282,6 +282,7 @@
   X(analyze_still_refine) \
   X(analyze_still_refine_flock) \
   X(analyze_still_refine_group) \
+  X(analyze_still_refine_group_over) \
   X(analyze_still_refine_cut) \
   X(analyze_still_refine_edge) \
   X(analyze_still_refine_fit) \

@@ -49,8 +49,10 @@
  * none: refine_cut), a track
  * classed animal whose box is longer than any animal (a flock's merged
  * blob) gets the box of the animal near its centre, cut from that blob,
- * and, with refine_residue (off by default), a piece that is only a
- * fading residue on the animal's own track is left out
+ * a track not classed person or vehicle whose box holds two other output
+ * targets' boxes is left out ("Nuisance: a box over two tracked animals
+ * is not output"), and, with refine_residue (off by default), a piece
+ * that is only a fading residue on the animal's own track is left out
  * (wl__still_refine; "Nuisance: the pieces of absorbed animals",
  * "Nuisance: residues of animals that stopped", "Nuisance: a group's box
  * cut to one animal"); the tracker's own boxes are left alone.

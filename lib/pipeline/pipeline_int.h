@@ -315,6 +315,11 @@ typedef struct wl__still {
                          animals: output with the box of the one near its
                          centre, cut from their blob (0: off) */
   float group_pad;    /* px: the blur and sub-pixel edges of a box */
+  float group_hold_frac; /* a track not classed person or vehicle whose
+                         box holds the box centres of two other output
+                         tracks, not pieces, each at most this fraction
+                         of its area and not each other's box, is a box
+                         over a group: not output (0: off) */
   float max_ring_frac;/* at most this fraction of the blob's ring may
                          reach half its body level (compact) */
   int max_blob_px;    /* the blob must close within this of its peak */
@@ -525,7 +530,13 @@ void wl__still_resolve(wl__still_t *st, wl_tracker_t *tr);
  * lengths wide about its centroid, cut at higher levels until it is at
  * most that wide (as above), when the blob's centroid lies in its box.
  * People and vehicles (classed so), whose groups and bodies are that
- * wide, keep their boxes. Returns how many changed or were removed. */
+ * wide, keep their boxes. Last, a track not classed person or vehicle
+ * whose box (after the above) holds the box centres of two other output
+ * tracks that are not pieces (over refine_max_area), each at most
+ * group_hold_frac of its area and not each other's box (IoU < 0.5), is
+ * a box over a group whose members have their own tracks: removed as
+ * the residues (judged on the boxes before any is removed). Returns how
+ * many changed or were removed. */
 size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
                         int height, double noise, double k_per_dn,
                         wl_track_t *tracks, size_t *n_tracks);

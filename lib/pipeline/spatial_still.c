@@ -82,7 +82,9 @@
  *    own track holds the blob is left out; a track classed animal whose
  *    box is longer than any animal (group_max_w) gets the box of the
  *    animal near its centre, cut from the flock's blob the same way
- *    (cut_groups; see pipeline_int.h).
+ *    (cut_groups; see pipeline_int.h); then a track not classed person
+ *    or vehicle whose box holds two other output targets' boxes is a
+ *    box over a group, not output (group_hold_frac, drop_groups).
  *
  * wl__still_alone tells the pipeline which of a search's blobs (found[],
  * found_ok) are whole objects, not pieces of a larger warm one: fed to
@@ -163,6 +165,7 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->refine_cut = 1;
   st->group_max_w = 1.5f;
   st->group_pad = 2.0f;
+  st->group_hold_frac = 0.5f;
   st->refine_animal_edge = 1;
   st->block_px = 16;
   st->bx = (width + st->block_px - 1) / st->block_px;
@@ -1116,6 +1119,64 @@ static size_t cut_groups(wl__still_t *st, const uint16_t *img, int width,
   return changed;
 }
 
+/* Is box o's centre in box t, o more than refine_max_area px^2 (not a
+ * piece) and at most group_hold_frac of t's area? */
+static int holds_target(const wl__still_t *st, const wl_track_t *t,
+                        const wl_track_t *o) {
+  double area = o->w * o->h;
+  return area > st->refine_max_area &&
+         area <= st->group_hold_frac * t->w * t->h &&
+         in_box(o->x + 0.5 * o->w, o->y + 0.5 * o->h, t->x, t->y, t->w, t->h,
+                0);
+}
+
+/* Does tracks[i]'s box hold two other output targets' boxes
+ * (holds_target) that are not each other's box (IoU < 0.5)? Tracks
+ * removed before (piece 2) do not count. */
+static int holds_two(const wl__still_t *st, const wl_track_t *tracks,
+                     size_t n, size_t i) {
+  for (size_t j = 0; j < n; j++) {
+    if (j == i || st->piece[j] == 2 ||
+        !holds_target(st, &tracks[i], &tracks[j]))
+      continue;
+    for (size_t k = j + 1; k < n; k++) {
+      if (k == i || st->piece[k] == 2 ||
+          !holds_target(st, &tracks[i], &tracks[k]))
+        continue;
+      wl_detection_t b;
+      memset(&b, 0, sizeof b);
+      b.x = tracks[k].x;
+      b.y = tracks[k].y;
+      b.w = tracks[k].w;
+      b.h = tracks[k].h;
+      if (!box_of_blob(&tracks[j], &b)) return 1;
+    }
+  }
+  return 0;
+}
+
+/* Output tracks over a group of others (see wl__still_refine): a track
+ * not classed person or vehicle whose box holds two other output
+ * targets (holds_two) adds no target of its own: marked for removal
+ * (piece 2). All are judged on the boxes before any is removed. Returns
+ * how many. */
+static size_t drop_groups(wl__still_t *st, const wl_track_t *tracks,
+                          size_t n) {
+  size_t dropped = 0;
+  if (!(st->group_hold_frac > 0)) return 0;
+  for (size_t i = 0; i < n; i++) {
+    const wl_track_t *t = &tracks[i];
+    if (st->piece[i] == 2 || t->cls == WL_CLASS_PERSON ||
+        t->cls == WL_CLASS_VEHICLE || !holds_two(st, tracks, n, i))
+      continue;
+    st->piece[i] = 3;
+    dropped++;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (st->piece[i] == 3) st->piece[i] = 2;
+  return dropped;
+}
+
 /* Does track t's box span blob d: more than refine_part of its width or
  * of its height, or, for a track classed animal with refine_animal_edge,
  * of both (a whole target, not a piece)? An absorbed animal's piece is
@@ -1225,6 +1286,7 @@ size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
     kept++;
   }
   kept += cut_groups(st, img, width, height, noise, k_per_dn, tracks, n);
+  kept += drop_groups(st, tracks, n);
   for (size_t i = 0; i < *n_tracks; i++)
     if (i >= n || st->piece[i] != 2) tracks[n_keep++] = tracks[i];
   *n_tracks = n_keep;
