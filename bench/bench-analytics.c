@@ -50,6 +50,7 @@
 #include "watchline/detect.h"
 #include "watchline/image.h"
 #include "watchline/pipeline.h"
+#include "watchline/report.h"
 #include "watchline/sim.h"
 
 #include "bench_util.h"
@@ -91,8 +92,9 @@ typedef struct sequence {
 typedef struct pass_result {
   double wall_s, cpu_s;
   double start_wall, end_wall; /* CLOCK_MONOTONIC, for the scaling runs */
-  long detections, tracks;     /* summed over frames */
-  size_t state_bytes;
+  long detections, tracks;     /* summed over frames; tracks: reported */
+  size_t state_bytes;          /* the pipeline's */
+  size_t report_bytes;         /* the reporter's: O(lag x tracks) */
 } pass_result_t;
 
 /* ---- options ----------------------------------------------------------- */
@@ -256,37 +258,53 @@ static uint64_t sequence_checksum(const sequence_t *s) {
 /* ---- one pipeline, one thread ----------------------------------------- */
 
 /*
- * Run a fresh pipeline over every frame of s, in order. The pipeline is
- * made before the clocks start; its lazy start (buffers sized by the first
- * frame) is inside the pass, as in real use. latency (may be NULL) gets
- * each frame's wall time.
+ * Run a fresh pipeline and its reporter (report.h, defaults: the output
+ * as `watchline analyze` writes it) over every frame of s, in order. Both
+ * are made before the clocks start; the pipeline's lazy start (buffers
+ * sized by the first frame) is inside the pass, as in real use, and so is
+ * the reporter's flush at the end. latency (may be NULL) gets each
+ * frame's wall time.
  */
 static int pipeline_pass(const sequence_t *s, pass_result_t *r,
                          double *latency, wl_err_t *err) {
   wl_pipeline_t *pl = NULL;
+  wl_reporter_t *rep = NULL;
   int rc = wl_pipeline_new(&pl, NULL, NULL, NULL, err);
-  if (rc != WL_OK) return rc;
+  if (rc == WL_OK) rc = wl_reporter_new(&rep, NULL, err);
+  if (rc != WL_OK) {
+    wl_pipeline_free(pl);
+    return rc;
+  }
   memset(r, 0, sizeof *r);
   double cpu0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
   double wall0 = clock_s(CLOCK_MONOTONIC), prev = wall0;
+  wl_report_frame_t out;
   for (int i = 0; i < s->n && rc == WL_OK; i++) {
     rc = wl_pipeline_process(pl, &s->frames[i], err);
     size_t nd = 0, nt = 0;
     (void)wl_pipeline_detections(pl, &nd);
-    (void)wl_pipeline_tracks(pl, &nt);
+    const wl_track_t *t = wl_pipeline_tracks(pl, &nt);
     r->detections += (long)nd;
-    r->tracks += (long)nt;
+    if (rc == WL_OK) {
+      int got = wl_reporter_push(rep, i, s->frames[i].t_ns, t, nt, &out,
+                                 err);
+      if (got < 0) rc = got;
+      if (got > 0) r->tracks += (long)out.n;
+    }
     if (latency) {
       double now = clock_s(CLOCK_MONOTONIC);
       latency[i] = now - prev;
       prev = now;
     }
   }
+  while (rc == WL_OK && wl_reporter_flush(rep, &out)) r->tracks += (long)out.n;
   r->end_wall = clock_s(CLOCK_MONOTONIC);
   r->cpu_s = clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
   r->start_wall = wall0;
   r->wall_s = r->end_wall - wall0;
   r->state_bytes = wl_pipeline_state_bytes(pl);
+  r->report_bytes = wl_reporter_state_bytes(rep);
+  wl_reporter_free(rep);
   wl_pipeline_free(pl);
   return rc;
 }
@@ -525,10 +543,11 @@ static int bench_compare(const sequence_t *s, const options_t *o,
   print_timing("watchline", out->cpu_fps, out->best_cpu_fps, out->wall_fps);
   printf("            latency per frame (wall): p50 %.3f ms, p99 %.3f ms, "
          "max %.3f ms\n", p50 * 1e3, p99 * 1e3, latency[nl - 1] * 1e3);
-  printf("            %.2f detections/frame, %.2f confirmed tracks/frame; "
-         "state %.2f bytes/pixel\n", detections / frames_total,
-         tracks / frames_total,
-         (double)r.state_bytes / ((double)f->width * f->height));
+  printf("            %.2f detections/frame, %.2f reported tracks/frame; "
+         "state %.2f bytes/pixel + reporter %zu bytes\n",
+         detections / frames_total, tracks / frames_total,
+         (double)r.state_bytes / ((double)f->width * f->height),
+         r.report_bytes);
   free(latency);
   if (!peer->pid) return WL_OK;
   out->peer_best_cpu_fps = max_of(fps[2], reps);

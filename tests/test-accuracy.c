@@ -89,7 +89,8 @@ static int run_clips(const char *const *names, size_t n_names,
       break;
     }
     acc_clip_result_t r;
-    *rc_out = acc_clip_run(data, c, NULL, NULL, SUBSET_FRAMES, &r, err);
+    *rc_out = acc_clip_run(data, c, NULL, NULL, SUBSET_FRAMES, NULL, &r,
+                           err);
     if (*rc_out != WL_OK) break;
     fprintf(stderr, "%s (%s %s): %ld frames, centre TP %ld FP %ld FN %ld, "
             "F1 %.3f; objects %ld/%ld, ids %ld (%.1f s)\n",

@@ -248,6 +248,13 @@
   X(classify_small_hot_vehicle) \
   X(classify_sim_presets)
 
+#define TESTS_REPORT(X) \
+  X(report_short_never_long_whole) \
+  X(report_flush_rest) \
+  X(report_off_pass_through) \
+  X(report_bad_input) \
+  X(report_steady_memory)
+
 #define TESTS_ANALYZE(X) \
   X(analyze_pipeline_state_bound) \
   X(analyze_blank_frames) \
@@ -311,7 +318,7 @@
 #define ALL_TESTS(X) \
   TESTS_CORE(X) TESTS_GEODESY(X) TESTS_CAMERA(X) TESTS_IO(X) TESTS_VIDEO(X) \
   TESTS_SIM(X) TESTS_DETECT(X) TESTS_MOTION(X) TESTS_EVAL(X) TESTS_TRACK(X) \
-  TESTS_ANALYZE(X) TESTS_CLI(X) \
+  TESTS_REPORT(X) TESTS_ANALYZE(X) TESTS_CLI(X) \
   TESTS_ACCURACY(X)
 
 #define TEST_DECLARE_X(name) int run_test_##name(void);

@@ -4,9 +4,11 @@
  * figures docs/ACCURACY.md records.
  *
  *   wl-accuracy sim [--presets A,B,...] [--seeds 101-105] [--frames N]
- *                   [--no-camera] [--oracle] [--threads N] [--verbose]
+ *                   [--no-camera] [--oracle] [--persist N] [--threads N]
+ *                   [--verbose]
  *   wl-accuracy halmstad DATA_DIR [--limit N] [--every K] [--half odd|even]
- *                   [--frames N] [--peer PATH] [--threads N] [--per-clip]
+ *                   [--frames N] [--persist N] [--peer PATH] [--threads N]
+ *                   [--per-clip]
  *
  * Design. Each scenario-and-seed or clip is one job, scored by
  * accuracy_run.c; jobs run on a small pool of threads (default 2), each
@@ -31,10 +33,11 @@
 
 static const char USAGE[] =
     "usage: wl-accuracy sim [--presets A,B,...] [--seeds 101-105] [--frames N]\n"
-    "                       [--no-camera] [--oracle] [--threads N] [--verbose]\n"
+    "                       [--no-camera] [--oracle] [--persist N]\n"
+    "                       [--threads N] [--verbose]\n"
     "       wl-accuracy halmstad DATA_DIR [--limit N] [--every K]\n"
-    "                       [--half odd|even] [--frames N] [--peer PATH]\n"
-    "                       [--threads N] [--per-clip]\n"
+    "                       [--half odd|even] [--frames N] [--persist N]\n"
+    "                       [--peer PATH] [--threads N] [--per-clip]\n"
     "\n"
     "sim       render each preset with each seed in memory, run the pipeline\n"
     "          (with the scenario's camera unless --no-camera) and score its\n"
@@ -54,6 +57,9 @@ static const char USAGE[] =
     "          --limit N at most N clips; --frames N the first N frames of\n"
     "          each. --peer PATH also runs `PATH VIDEO OUT.txt`\n"
     "          (MOT rows, 1-based) per clip and scores it alongside.\n"
+    "--persist N  a track is scored only once it has persisted N frames;\n"
+    "             the output lags N - 1 frames (report.h; default: its\n"
+    "             default; 0: off)\n"
     "--threads N  worker threads (default 2)\n";
 
 /* ---- a tiny job pool --------------------------------------------------- */
@@ -378,10 +384,18 @@ static int cmd_sim(int argc, char **argv) {
   for (size_t i = 0; i < n_seeds; i++) seeds[i] = FIRST_EVAL_SEED + i;
   long frames = 0, threads = 2;
   int verbose = 0, use_camera = 1, oracle = 0;
+  static wl_report_params_t report;
+  wl_report_default_params(&report);
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     int has = i + 1 < argc;
-    if (strcmp(a, "--presets") == 0 && has) {
+    long persist;
+    if (strcmp(a, "--persist") == 0 && has) {
+      if (parse_long(argv[++i], 0, WL_REPORT_MAX_PERSIST, &persist))
+        return usage_error("--persist %s: expected 0..%d", argv[i],
+                           WL_REPORT_MAX_PERSIST);
+      report.persist_frames = (int)persist;
+    } else if (strcmp(a, "--presets") == 0 && has) {
       if (strlen(argv[++i]) >= sizeof preset_buf)
         return usage_error("--presets: list too long");
       strcpy(preset_buf, argv[i]);
@@ -435,6 +449,7 @@ static int cmd_sim(int argc, char **argv) {
       j->opts.frames = frames;
       j->opts.use_camera = use_camera;
       j->opts.oracle = oracle;
+      j->opts.report = &report;
     }
   int below = 0;
   for (size_t s = 0; s < n_seeds; s++) below |= seeds[s] < FIRST_EVAL_SEED;
@@ -446,6 +461,9 @@ static int cmd_sim(int argc, char **argv) {
          "%s, threads: %ld\n",
          n_presets, n_seeds, frames ? frames_text : "scenario duration",
          use_camera ? "yes" : "no", threads);
+  printf("# reported tracks: persist %d frames (lag %d)\n",
+         report.persist_frames,
+         report.persist_frames > 1 ? report.persist_frames - 1 : 0);
   if (oracle) printf("# ORACLE: the truth is scored as the tracks\n");
   if (below)
     printf("# WARNING: seeds below %d are tuning seeds; do not report "
@@ -486,6 +504,7 @@ static int cmd_sim(int argc, char **argv) {
 typedef struct clip_ctx {
   const char *data_dir, *peer, *tmp_dir;
   long max_frames;
+  const wl_report_params_t *report;
   const acc_clip_t *clips;
   acc_clip_result_t *res;
   int *rc;
@@ -496,7 +515,7 @@ static void clip_job_run(void *ctx, size_t i) {
   clip_ctx_t *c = ctx;
   wl_err_clear(&c->err[i]);
   c->rc[i] = acc_clip_run(c->data_dir, &c->clips[i], c->peer, c->tmp_dir,
-                          c->max_frames, &c->res[i], &c->err[i]);
+                          c->max_frames, c->report, &c->res[i], &c->err[i]);
 }
 
 typedef struct box_sum {
@@ -585,10 +604,18 @@ static int cmd_halmstad(int argc, char **argv) {
   const char *data_dir = NULL, *peer = NULL;
   long limit = 0, every = 1, max_frames = 0, threads = 2;
   int per_clip = 0, half = 0; /* 1 odd, 2 even positions; 0 all */
+  wl_report_params_t report;
+  wl_report_default_params(&report);
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     int has = i + 1 < argc;
-    if (strcmp(a, "--limit") == 0 && has) {
+    long persist;
+    if (strcmp(a, "--persist") == 0 && has) {
+      if (parse_long(argv[++i], 0, WL_REPORT_MAX_PERSIST, &persist))
+        return usage_error("--persist %s: expected 0..%d", argv[i],
+                           WL_REPORT_MAX_PERSIST);
+      report.persist_frames = (int)persist;
+    } else if (strcmp(a, "--limit") == 0 && has) {
       if (parse_long(argv[++i], 1, 1000000, &limit))
         return usage_error("--limit %s: expected a count", argv[i]);
     } else if (strcmp(a, "--every") == 0 && has) {
@@ -657,14 +684,15 @@ static int cmd_halmstad(int argc, char **argv) {
   }
 
   print_command(argc, argv);
-  printf("# %zu clip(s) of %zu, pipeline defaults, no camera model, threads: "
-         "%ld%s\n",
-         n, n_all, threads, peer ? "" : "; no peer (--peer not given)");
+  printf("# %zu clip(s) of %zu, pipeline defaults, no camera model, "
+         "persist %d frames, threads: %ld%s\n",
+         n, n_all, report.persist_frames, threads,
+         peer ? "" : "; no peer (--peer not given)");
   fflush(stdout);
   /* FFmpeg: errors only, and no single allocation beyond 256 MiB. */
   wl_source_process_setup((size_t)256 << 20, 0);
-  clip_ctx_t ctx = {data_dir, peer, tmp_dir, max_frames, all_clips,
-                    res,      rcs,  errs};
+  clip_ctx_t ctx = {data_dir, peer,      tmp_dir, max_frames, &report,
+                    all_clips, res, rcs,     errs};
   pool_run(n, (int)threads, clip_job_run, &ctx);
 
   int failed = 0;

@@ -33,6 +33,7 @@
 #include "watchline/common.h"
 #include "watchline/eval.h"
 #include "watchline/pipeline.h"
+#include "watchline/report.h"
 #include "watchline/sim.h"
 
 #define ACC_MATCH_IOU 0.2        /* track on truth: IoU at least this ... */
@@ -117,6 +118,8 @@ typedef struct acc_sim_opts {
   long frames;          /* <= 0: the scenario's duration times its fps */
   int use_camera;       /* 1: give the pipeline the scenario's camera */
   const wl_pipeline_params_t *params; /* NULL: defaults */
+  const wl_report_params_t *report;   /* the output's persistence stage
+                                         (report.h); NULL: defaults */
   int oracle;           /* 1: skip the pipeline and report the truth itself
                            as the tracks (id = truth id, class = truth
                            class): a self-test of the scoring, which must
@@ -222,14 +225,16 @@ int acc_clips_read(const char *data_dir, acc_clip_t **out, size_t *n,
 /*
  * Run the pipeline (no camera model, default parameters, as `watchline
  * analyze` does) on DATA_DIR/videos/VIDEO.mp4 and score its confirmed
- * tracks against DATA_DIR/labels/VIDEO.csv. With peer_cmd not NULL, also
+ * tracks, through a reporter with report's parameters (NULL: defaults),
+ * against DATA_DIR/labels/VIDEO.csv. With peer_cmd not NULL, also
  * run `peer_cmd VIDEO.mp4 OUT.txt` (OUT.txt in tmp_dir: MOT rows,
  * 1-based) and score that; a failing peer only sets r->peer_msg.
  * max_frames <= 0 means the whole clip.
  */
 int acc_clip_run(const char *data_dir, const acc_clip_t *clip,
                  const char *peer_cmd, const char *tmp_dir, long max_frames,
-                 acc_clip_result_t *r, wl_err_t *err);
+                 const wl_report_params_t *report, acc_clip_result_t *r,
+                 wl_err_t *err);
 
 /* Score predictions against labels: the wl_eval_boxes counts plus the
  * fragmentation and unlabelled-frame counts (used by acc_clip_run). */

@@ -146,6 +146,7 @@ void acc_sim_default_opts(acc_sim_opts_t *o) {
   o->frames = 0;
   o->use_camera = 1;
   o->params = NULL;
+  o->report = NULL;
 }
 
 /* Everything a simulator run accumulates. */
@@ -159,8 +160,15 @@ typedef struct sim_run {
   acc_target_stat_t *targets; /* truth id - 1 */
   size_t targets_cap;
   int max_truth_id;
-  wl_sim_truth_t *truth;      /* this frame's truth in view */
+  wl_sim_truth_t *truth;      /* the scored frame's truth in view (in
+                                 truth_ring) */
   size_t n_truth;
+  wl_sim_truth_t *truth_ring; /* lag + 1 frames of truth, truth_cap each:
+                                 the output lags the frames (report.h) */
+  size_t *ring_n;             /* truth in view per ring frame */
+  int *ring_ffc;              /* ring frame frozen by an FFC */
+  size_t truth_cap;
+  int ring_len;               /* lag + 1 */
   const wl_camera_t *cam;
   double last_ffc_s;          /* time of the last frame frozen by an FFC */
   int in_ffc;                 /* this frame is frozen */
@@ -175,7 +183,9 @@ static void sim_run_free(sim_run_t *s) {
   free(s->track_slot);
   free(s->tracks);
   free(s->targets);
-  free(s->truth);
+  free(s->truth_ring);
+  free(s->ring_n);
+  free(s->ring_ffc);
   free(s->oracle);
   free(s->oracle_birth);
   assign_free(&s->assign);
@@ -461,6 +471,29 @@ static void sim_finish_tracks(sim_run_t *s, acc_sim_result_t *r) {
   }
 }
 
+/* Point the run at ring frame f's truth. */
+static void use_ring_frame(sim_run_t *s, long f) {
+  size_t slot = (size_t)(f % s->ring_len);
+  s->truth = s->truth_ring + slot * s->truth_cap;
+  s->n_truth = s->ring_n[slot];
+  s->in_ffc = s->ring_ffc[slot];
+}
+
+/* Score a frame the reporter gave back, with its own truth. */
+static int sim_score_emitted(sim_run_t *s, acc_sim_result_t *r,
+                             const wl_report_frame_t *e, wl_err_t *err) {
+  int f = (int)e->frame;
+  use_ring_frame(s, f);
+  if (s->in_ffc) s->last_ffc_s = (double)e->t_ns * 1e-9;
+  int rc;
+  for (size_t j = 0; j < e->n; j++)
+    if ((rc = push_row(&s->pred, &s->n_pred, &s->pred_cap, f,
+                       (int)e->tracks[j].id, track_box(&e->tracks[j]), -1,
+                       1.0, err)))
+      return rc;
+  return sim_score_frame(s, r, f, e->t_ns, e->tracks, e->n, err);
+}
+
 /* Move the diagnostic lists from the run into the result. */
 static int sim_take_lists(sim_run_t *s, acc_sim_result_t *r, wl_err_t *err) {
   size_t n = 0;
@@ -484,6 +517,7 @@ int acc_sim_run(const acc_sim_opts_t *o, acc_sim_result_t *r, wl_err_t *err) {
   wl_scenario_t *sc = NULL;
   wl_sim_t *sim = NULL;
   wl_pipeline_t *pl = NULL;
+  wl_reporter_t *rep = NULL;
   wl_frame_t frame;
   wl_frame_init(&frame);
   sim_run_t s;
@@ -506,48 +540,59 @@ int acc_sim_run(const acc_sim_opts_t *o, acc_sim_result_t *r, wl_err_t *err) {
   s.cam = cam;
   s.last_ffc_s = -INFINITY;
   size_t max_truth = wl_sim_target_count(sim);
-  s.truth = calloc(max_truth + 1, sizeof *s.truth);
+  if ((rc = wl_reporter_new(&rep, o->report, err)) != WL_OK) goto done;
+  s.ring_len = wl_reporter_lag(rep) + 1;
+  s.truth_cap = max_truth + 1;
+  s.truth_ring = calloc(s.truth_cap * (size_t)s.ring_len,
+                        sizeof *s.truth_ring);
+  s.ring_n = calloc((size_t)s.ring_len, sizeof *s.ring_n);
+  s.ring_ffc = calloc((size_t)s.ring_len, sizeof *s.ring_ffc);
   s.oracle = calloc(max_truth + 1, sizeof *s.oracle);
   s.oracle_birth = malloc((max_truth + 1) * sizeof *s.oracle_birth);
-  if (!s.truth || !s.oracle || !s.oracle_birth) {
+  if (!s.truth_ring || !s.ring_n || !s.ring_ffc || !s.oracle ||
+      !s.oracle_birth) {
     rc = wl_fail(err, WL_ENOMEM, "accuracy: out of memory");
     goto done;
   }
   for (size_t i = 0; i <= max_truth; i++) s.oracle_birth[i] = -1;
 
   for (long f = 1; f <= r->frames; f++) {
-    size_t n_all;
-    if ((rc = wl_sim_next(sim, &frame, s.truth, max_truth, &n_all, err)))
+    size_t slot = (size_t)(f % s.ring_len), n_all;
+    wl_sim_truth_t *truth = s.truth_ring + slot * s.truth_cap;
+    if ((rc = wl_sim_next(sim, &frame, truth, max_truth, &n_all, err)))
       goto done;
-    s.in_ffc = wl_sim_in_ffc(sim);
-    if (s.in_ffc) s.last_ffc_s = (double)frame.t_ns * 1e-9;
+    s.ring_ffc[slot] = wl_sim_in_ffc(sim);
     /* As gt.txt: a box clipped to a sliver (< 0.01 px) shows nothing. */
-    s.n_truth = 0;
+    size_t n_truth = 0;
     for (size_t i = 0; i < n_all; i++)
-      if (s.truth[i].w >= 0.01 && s.truth[i].h >= 0.01)
-        s.truth[s.n_truth++] = s.truth[i];
-    for (size_t i = 0; i < s.n_truth; i++)
-      if ((rc = push_row(&s.gt, &s.n_gt, &s.gt_cap, (int)f, s.truth[i].id,
-                         truth_box(&s.truth[i]), (int)s.truth[i].cls,
-                         s.truth[i].visibility, err)))
+      if (truth[i].w >= 0.01 && truth[i].h >= 0.01)
+        truth[n_truth++] = truth[i];
+    s.ring_n[slot] = n_truth;
+    for (size_t i = 0; i < n_truth; i++)
+      if ((rc = push_row(&s.gt, &s.n_gt, &s.gt_cap, (int)f, truth[i].id,
+                         truth_box(&truth[i]), (int)truth[i].cls,
+                         truth[i].visibility, err)))
         goto done;
     int64_t t_ns = frame.t_ns;
     size_t n_tracks;
     const wl_track_t *tracks;
     if (o->oracle) {
+      use_ring_frame(&s, f);
       tracks = oracle_tracks(&s, t_ns, max_truth, &n_tracks);
     } else {
       if ((rc = wl_pipeline_process(pl, &frame, err)) != WL_OK) goto done;
       tracks = wl_pipeline_tracks(pl, &n_tracks);
     }
-    for (size_t j = 0; j < n_tracks; j++)
-      if ((rc = push_row(&s.pred, &s.n_pred, &s.pred_cap, (int)f,
-                         (int)tracks[j].id, track_box(&tracks[j]), -1, 1.0,
-                         err)))
-        goto done;
-    if ((rc = sim_score_frame(&s, r, f, t_ns, tracks, n_tracks, err)))
+    /* The reporter gives back an earlier frame: score it with its truth. */
+    wl_report_frame_t out;
+    if ((rc = wl_reporter_push(rep, f, t_ns, tracks, n_tracks, &out, err)) < 0)
+      goto done;
+    if (rc == 1 && (rc = sim_score_emitted(&s, r, &out, err)))
       goto done;
   }
+  wl_report_frame_t out;
+  while (wl_reporter_flush(rep, &out))
+    if ((rc = sim_score_emitted(&s, r, &out, err))) goto done;
   r->sim_ffc = wl_sim_ffc_count(sim);
   r->pipeline_ffc = wl_pipeline_ffc_count(pl);
   r->hours = (double)r->frames / r->fps / 3600.0;
@@ -563,6 +608,7 @@ int acc_sim_run(const acc_sim_opts_t *o, acc_sim_result_t *r, wl_err_t *err) {
 done:
   r->seconds = now_s() - t0;
   sim_run_free(&s);
+  wl_reporter_free(rep);
   wl_pipeline_free(pl);
   wl_sim_free(sim);
   wl_scenario_free(sc);
@@ -853,19 +899,35 @@ int acc_score_boxes(const wl_box_labels_t *labels, const wl_mot_file_t *pred,
   return WL_OK;
 }
 
-/* Run the pipeline on a video; its confirmed tracks as 1-based MOT rows. */
+/* Add a reported frame's tracks to pred as 1-based MOT rows. */
+static int push_emitted(wl_mot_file_t *pred, size_t *cap,
+                        const wl_report_frame_t *e, wl_err_t *err) {
+  int f = (int)e->frame, rc;
+  for (size_t k = 0; k < e->n; k++)
+    if ((rc = push_row(&pred->rows, &pred->n, cap, f, (int)e->tracks[k].id,
+                       track_box(&e->tracks[k]), -1, 1.0, err)))
+      return rc;
+  if (e->n) pred->max_frame = f;
+  return WL_OK;
+}
+
+/* Run the pipeline on a video; its reported tracks as 1-based MOT rows. */
 static int analyze_video(const char *path, long max_frames,
+                         const wl_report_params_t *report,
                          wl_mot_file_t *pred, long *frames, wl_err_t *err) {
   memset(pred, 0, sizeof *pred);
   *frames = 0;
   wl_source_t *src = NULL;
   wl_pipeline_t *pl = NULL;
+  wl_reporter_t *rep = NULL;
   wl_frame_t frame;
   wl_frame_init(&frame);
+  wl_report_frame_t out;
   size_t cap = 0;
   int rc;
   if ((rc = wl_source_open(&src, path, NULL, err)) != WL_OK) goto done;
   if ((rc = wl_pipeline_new(&pl, NULL, NULL, NULL, err)) != WL_OK) goto done;
+  if ((rc = wl_reporter_new(&rep, report, err)) != WL_OK) goto done;
   while (max_frames <= 0 || *frames < max_frames) {
     rc = wl_source_next(src, &frame, err);
     if (rc == WL_EOF) {
@@ -877,13 +939,15 @@ static int analyze_video(const char *path, long max_frames,
     if ((rc = wl_pipeline_process(pl, &frame, err)) != WL_OK) goto done;
     size_t n;
     const wl_track_t *t = wl_pipeline_tracks(pl, &n);
-    for (size_t k = 0; k < n; k++)
-      if ((rc = push_row(&pred->rows, &pred->n, &cap, (int)f, (int)t[k].id,
-                         track_box(&t[k]), -1, 1.0, err)))
-        goto done;
-    if (n) pred->max_frame = (int)f;
+    if ((rc = wl_reporter_push(rep, f, frame.t_ns, t, n, &out, err)) < 0)
+      goto done;
+    if (rc == 1 && (rc = push_emitted(pred, &cap, &out, err))) goto done;
+    rc = WL_OK;
   }
+  while (wl_reporter_flush(rep, &out))
+    if ((rc = push_emitted(pred, &cap, &out, err))) goto done;
 done:
+  wl_reporter_free(rep);
   wl_pipeline_free(pl);
   wl_source_close(src);
   wl_frame_release(&frame);
@@ -958,7 +1022,8 @@ static int score_peer(const wl_box_labels_t *labels, const char *peer,
 
 int acc_clip_run(const char *data_dir, const acc_clip_t *clip,
                  const char *peer_cmd, const char *tmp_dir, long max_frames,
-                 acc_clip_result_t *r, wl_err_t *err) {
+                 const wl_report_params_t *report, acc_clip_result_t *r,
+                 wl_err_t *err) {
   memset(r, 0, sizeof *r);
   snprintf(r->video, sizeof r->video, "%s", clip->video);
   snprintf(r->cls, sizeof r->cls, "%s", clip->cls);
@@ -979,7 +1044,7 @@ int acc_clip_run(const char *data_dir, const acc_clip_t *clip,
 
   double t0 = now_s();
   wl_mot_file_t pred;
-  rc = analyze_video(video, max_frames, &pred, &r->frames, err);
+  rc = analyze_video(video, max_frames, report, &pred, &r->frames, err);
   if (rc == WL_OK) {
     rc = acc_score_boxes(&labels, &pred, &r->ours, err);
     r->ours.seconds = now_s() - t0;
