@@ -123,6 +123,16 @@ static int parse_long(const char *s, long lo, long hi, long *out) {
   return 0;
 }
 
+/* --persist N: the reporter's persist_frames (report.h). */
+static int parse_persist(const char *s, wl_report_params_t *report) {
+  long v;
+  if (parse_long(s, 0, WL_REPORT_MAX_PERSIST, &v))
+    return usage_error("--persist %s: expected 0..%d", s,
+                       WL_REPORT_MAX_PERSIST);
+  report->persist_frames = (int)v;
+  return 0;
+}
+
 /* "101-105" or "101,103,110-112" into seeds[]. */
 static int parse_seeds(const char *s, uint64_t *seeds, size_t *n) {
   *n = 0;
@@ -389,12 +399,8 @@ static int cmd_sim(int argc, char **argv) {
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     int has = i + 1 < argc;
-    long persist;
     if (strcmp(a, "--persist") == 0 && has) {
-      if (parse_long(argv[++i], 0, WL_REPORT_MAX_PERSIST, &persist))
-        return usage_error("--persist %s: expected 0..%d", argv[i],
-                           WL_REPORT_MAX_PERSIST);
-      report.persist_frames = (int)persist;
+      if (parse_persist(argv[++i], &report)) return 2;
     } else if (strcmp(a, "--presets") == 0 && has) {
       if (strlen(argv[++i]) >= sizeof preset_buf)
         return usage_error("--presets: list too long");
@@ -609,12 +615,8 @@ static int cmd_halmstad(int argc, char **argv) {
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     int has = i + 1 < argc;
-    long persist;
     if (strcmp(a, "--persist") == 0 && has) {
-      if (parse_long(argv[++i], 0, WL_REPORT_MAX_PERSIST, &persist))
-        return usage_error("--persist %s: expected 0..%d", argv[i],
-                           WL_REPORT_MAX_PERSIST);
-      report.persist_frames = (int)persist;
+      if (parse_persist(argv[++i], &report)) return 2;
     } else if (strcmp(a, "--limit") == 0 && has) {
       if (parse_long(argv[++i], 1, 1000000, &limit))
         return usage_error("--limit %s: expected a count", argv[i]);
