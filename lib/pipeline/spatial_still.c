@@ -1058,12 +1058,19 @@ static int holds_other(const wl_track_t *tracks, const uint8_t *piece,
   return 0;
 }
 
-/* Is box o the box of blob d: IoU at least 0.5? */
-static int box_of_blob(const wl_track_t *o, const wl_detection_t *d) {
-  double iw = fmin(o->x + o->w, d->x + d->w) - fmax(o->x, d->x);
-  double ih = fmin(o->y + o->h, d->y + d->h) - fmax(o->y, d->y);
+/* Are boxes (ox, oy, ow, oh) and (dx, dy, dw, dh) one box: IoU at least
+ * 0.5? */
+static int same_box(double ox, double oy, double ow, double oh, double dx,
+                    double dy, double dw, double dh) {
+  double iw = fmin(ox + ow, dx + dw) - fmax(ox, dx);
+  double ih = fmin(oy + oh, dy + dh) - fmax(oy, dy);
   double inter = iw > 0 && ih > 0 ? iw * ih : 0;
-  return inter >= 0.5 * (o->w * o->h + d->w * d->h - inter);
+  return inter >= 0.5 * (ow * oh + dw * dh - inter);
+}
+
+/* Is box o the box of blob d (same_box)? */
+static int box_of_blob(const wl_track_t *o, const wl_detection_t *d) {
+  return same_box(o->x, o->y, o->w, o->h, d->x, d->y, d->w, d->h);
 }
 
 /* Is some box of tracks[0 .. n) other than i, not a piece, the box of
@@ -1143,13 +1150,9 @@ static int holds_two(const wl__still_t *st, const wl_track_t *tracks,
       if (k == i || st->piece[k] == 2 ||
           !holds_target(st, &tracks[i], &tracks[k]))
         continue;
-      wl_detection_t b;
-      memset(&b, 0, sizeof b);
-      b.x = tracks[k].x;
-      b.y = tracks[k].y;
-      b.w = tracks[k].w;
-      b.h = tracks[k].h;
-      if (!box_of_blob(&tracks[j], &b)) return 1;
+      const wl_track_t *a = &tracks[j], *b = &tracks[k];
+      if (!same_box(a->x, a->y, a->w, a->h, b->x, b->y, b->w, b->h))
+        return 1;
     }
   }
   return 0;
