@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "../core/grow_int.h"
 #include "watchline/eval.h"
 
 #define WL__CSV_MAX_FIELDS 16
@@ -67,11 +68,5 @@ int wl__field_long(const wl__lines_t *it, const wl__field_t *f, int index,
 /* Copy at most cap-1 bytes of a field for a message, replacing bytes that
  * are not printable ASCII by '?' and marking truncation with "...". */
 void wl__quote_field(const char *s, size_t n, char *out, size_t cap);
-
-/* Grow the array whose pointer is at array_ptr (a T **, holding *cap
- * elements of size elem) to hold at least need elements, doubling; fails
- * with WL_ENOMEM naming `what` (a file name), leaving the array as it was. */
-int wl__grow(void *array_ptr, size_t *cap, size_t need, size_t elem,
-             const char *what, wl_err_t *err);
 
 #endif

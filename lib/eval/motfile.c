@@ -226,26 +226,6 @@ int wl__field_long(const wl__lines_t *it, const wl__field_t *f, int index,
   return WL_OK;
 }
 
-int wl__grow(void *array_ptr, size_t *cap, size_t need, size_t elem,
-             const char *what, wl_err_t *err) {
-  if (need <= *cap) return WL_OK;
-  void *array;
-  memcpy(&array, array_ptr, sizeof array);
-  size_t want = *cap ? *cap : 64;
-  while (want < need) want *= 2;
-  if (want > SIZE_MAX / elem)
-    return wl_fail(err, WL_ENOMEM, "%s: out of memory for %zu elements",
-                   what, want);
-  void *grown = realloc(array, want * elem);
-  if (!grown)
-    return wl_fail(err, WL_ENOMEM,
-                   "%s: out of memory for %zu elements of %zu bytes", what,
-                   want, elem);
-  memcpy(array_ptr, &grown, sizeof grown);
-  *cap = want;
-  return WL_OK;
-}
-
 /* ---- MOT rows ---------------------------------------------------------- */
 
 /* Parse one split line into a row; kind decides what fields 8-10 mean. */

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/grow_int.h"
+
 typedef struct report_slot {
   int64_t frame, t_ns;
   wl_track_t *tracks;
@@ -83,19 +85,6 @@ int wl_reporter_lag(const wl_reporter_t *r) { return r->lag; }
 
 static report_slot_t *slot_of(const wl_reporter_t *r, int64_t seq) {
   return &r->ring[seq % (r->lag + 1)];
-}
-
-/* Make *buf hold at least need items of size bytes (doubling). */
-static int reserve(void *buf, size_t *cap, size_t need, size_t size,
-                   wl_err_t *err) {
-  if (need <= *cap) return WL_OK;
-  size_t c = *cap ? *cap : 16;
-  while (c < need) c *= 2;
-  void *p = realloc(*(void **)buf, c * size);
-  if (!p) return wl_fail(err, WL_ENOMEM, "report: out of memory");
-  *(void **)buf = p;
-  *cap = c;
-  return WL_OK;
 }
 
 /* Index of id in the table, or where it would go (*found 0). */
@@ -166,10 +155,11 @@ int wl_reporter_push(wl_reporter_t *r, int64_t frame, int64_t t_ns,
                      (unsigned long long)tracks[i].id,
                      (unsigned long long)tracks[i - 1].id);
   report_slot_t *s = slot_of(r, r->pushed);
-  int rc = reserve(&s->tracks, &s->cap, n, sizeof *s->tracks, err);
+  int rc = wl__grow(&s->tracks, &s->cap, n, sizeof *s->tracks, "report",
+                    err);
   if (rc == WL_OK)
-    rc = reserve(&r->table, &r->entries_cap, r->n_entries + n,
-                 sizeof *r->table, err);
+    rc = wl__grow(&r->table, &r->entries_cap, r->n_entries + n,
+                  sizeof *r->table, "report", err);
   if (rc != WL_OK) return rc;
   if (n) memcpy(s->tracks, tracks, n * sizeof *tracks);
   s->n = n;
