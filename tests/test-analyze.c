@@ -3,8 +3,8 @@
  * formats, the per-camera state bound, and bad input (a stream cut
  * mid-frame, frames that change size, all-zero and saturated frames, an
  * impossible camera.json), and the clutter gate, track grouping, camera
- * motion and spatial path (static spots, continuation) of 8-bit AGC
- * video, and the standing-target path of radiometric video.
+ * motion and spatial path (static spots and their ids, continuation) of
+ * 8-bit AGC video, and the standing-target path of radiometric video.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +12,8 @@
 
 #include "task.h"
 #include "../lib/pipeline/pipeline_int.h"
+#include "../lib/track/track_int.h"
+#include "watchline/eval.h"
 #include "watchline/pipeline.h"
 #include "watchline/sim.h"
 
@@ -613,7 +615,10 @@ static void spot_scene(uint16_t *px, int f, int kind) {
 
 /* Static spots: a compact warm spot on flat sky is output once it has
  * been seen in site_hits frames, at its place; two such spots (a lit or
- * busy scene), a bright line and a spot on ground texture are not. */
+ * busy scene), a bright line and a spot on ground texture are not. The
+ * output site's id is the tracker's next one, taken when it is first
+ * output and kept (before: 2^62 + n, not a MOT id), and the site is put
+ * among the gate's tracks by id. */
 TEST_IMPL(analyze_spatial8_spots) {
   wl_err_t err;
   uint16_t *px = malloc(320 * 256 * sizeof *px);
@@ -621,12 +626,19 @@ TEST_IMPL(analyze_spatial8_spots) {
   for (int kind = 1; kind <= 4; kind++) {
     wl__clutter_gate_t g;
     wl__spatial8_t sp;
+    wl_tracker_t *tr;
     ASSERT_OK(wl__clutter_gate_init(&g, 320, 256, 8, &err), &err);
     ASSERT_OK(wl__spatial8_init(&sp, 320, 8, &err), &err);
+    ASSERT_OK(wl_tracker_new(&tr, NULL, &err), &err);
+    /* Tracker ids 1 and 2 are taken before the site is output. */
+    ASSERT_EQ(wl__tracker_take_id(tr), 1);
     for (int f = 0; f < 30; f++) {
       spot_scene(px, f, kind);
-      wl__spatial8_spots(&sp, px, 320, 256, 2.5, (int64_t)f * 33333333, &g);
+      if (f == 3) ASSERT_EQ(wl__tracker_take_id(tr), 2);
+      wl__spatial8_spots(&sp, px, 320, 256, 2.5, (int64_t)f * 33333333, &g,
+                         tr);
       if (f == sp.site_hits - 2) ASSERT_EQ(sp.n_out, 0);
+      if (kind == 1 && sp.n_out == 1) ASSERT_EQ(sp.out[0].id, 3);
     }
     fprintf(stderr, "kind %d: %zu output\n", kind, sp.n_out);
     if (kind == 1) {
@@ -634,16 +646,33 @@ TEST_IMPL(analyze_spatial8_spots) {
       ASSERT_NEAR(sp.out[0].cx, 151.5, 0.6);
       ASSERT_NEAR(sp.out[0].cy, 121.5, 0.6);
       ASSERT_EQ(sp.out[0].state, WL_TRACK_CONFIRMED);
+      ASSERT_EQ(wl__tracker_take_id(tr), 4);
+      /* Gate tracks elsewhere, ids 2 and 7: the site goes between. */
+      const wl_track_t site = sp.out[0];
+      g.out[0] = g.out[1] = site;
+      g.out[0].id = 2;
+      g.out[1].id = 7;
+      g.out[0].x = g.out[1].x = site.x + 60;
+      g.out[0].y = site.y - 40;
+      g.out[1].y = site.y + 40;
+      g.n_out = 2;
+      wl__spatial8_output(&sp, &g, tr, 0);
+      ASSERT_EQ(sp.n_out, 3);
+      ASSERT_EQ(sp.out[0].id, 2);
+      ASSERT_EQ(sp.out[1].id, 3);
+      ASSERT_EQ(sp.out[2].id, 7);
       /* A gate track over it takes its place. */
-      g.out[0] = sp.out[0];
+      g.out[0] = site;
       g.out[0].id = 7;
       g.n_out = 1;
-      wl__spatial8_output(&sp, &g, 0);
+      wl__spatial8_output(&sp, &g, tr, 0);
       ASSERT_EQ(sp.n_out, 1);
       ASSERT_EQ(sp.out[0].id, 7);
     } else {
       ASSERT_EQ(sp.n_out, 0);
+      ASSERT_EQ(wl__tracker_take_id(tr), 3);
     }
+    wl_tracker_free(tr);
     wl__spatial8_free(&sp);
     wl__clutter_gate_free(&g);
   }
@@ -738,6 +767,90 @@ TEST_IMPL(analyze_spatial8_pipeline) {
     wl_frame_release(&fr);
     wl_pipeline_free(pl);
   }
+  return 0;
+}
+
+/* Frame f of an 8-bit clip: spot_scene's steady spot (kind 1; output as
+ * a spot site from frame 10), ground structure below row 200, and two
+ * warm 4 x 4 px movers at 2 px per frame: one from the first frame (its
+ * track is born before the site is output), one from frame 40 (after). */
+static void spot_clip_frame(uint8_t *px8, uint16_t *px, int f) {
+  spot_scene(px, f, 1);
+  for (int y = 200; y < 256; y++)
+    for (int x = 0; x < 320; x++)
+      px[y * 320 + x] = (uint16_t)(90 + (x / 8 % 2) * 20);
+  for (int m = 0; m < 2; m++) {
+    int f0 = m ? 40 : 0, y0 = m ? 160 : 58, x0 = 60 + 2 * (f - f0);
+    for (int y = y0; y < y0 + 4 && f >= f0; y++)
+      for (int x = x0; x < x0 + 4 && x < 320; x++) px[y * 320 + x] = 200;
+  }
+  for (int i = 0; i < 320 * 256; i++) px8[i] = (uint8_t)px[i];
+}
+
+/* `watchline analyze` on an 8-bit clip whose output has a spot site
+ * (spatial_8bit.c) among tracker tracks born before and after it: every
+ * id is a MOT id (1..WL_MOT_MAX_ID; before, the site's was 2^62 + n,
+ * which `watchline eval mot` refused and a JSON reader in JavaScript
+ * rounds), ids increase within each frame, and `watchline eval mot`
+ * accepts tracks.txt. */
+TEST_IMPL(analyze_cli_spot_ids) {
+  enum { N = 100 };
+  const char *bin = test_watchline_bin();
+  const char *d = test_tmpdir();
+  const char *clip = test_path(d, "clip");
+  ASSERT_EQ(WL("mkdir -p '%s'", clip), 0);
+  uint16_t *px = malloc(320 * 256 * sizeof *px);
+  uint8_t *px8 = malloc(320 * 256);
+  ASSERT(px != NULL && px8 != NULL);
+  char path[4096];
+  for (int f = 0; f < N; f++) {
+    spot_clip_frame(px8, px, f);
+    snprintf(path, sizeof path, "%s/%06d.pgm", clip, f + 1);
+    FILE *fp = fopen(path, "wb");
+    ASSERT(fp != NULL);
+    fprintf(fp, "P5\n320 256\n255\n");
+    ASSERT_EQ(fwrite(px8, 1, 320 * 256, fp), 320 * 256);
+    ASSERT_EQ(fclose(fp), 0);
+  }
+  free(px);
+  free(px8);
+  ASSERT_EQ(WL("'%s' analyze '%s' --out '%s/a'", bin, clip, d), 0);
+  snprintf(path, sizeof path, "%s/a/tracks.txt", d);
+  FILE *fp = fopen(path, "r");
+  ASSERT(fp != NULL);
+  long rows = 0, site_rows = 0;
+  int frame, last_frame = 0, a, b, c;
+  unsigned long long id, last_id = 0, site_id = 0, max_id = 0;
+  double x, y, w, h, conf;
+  while (fscanf(fp, "%d,%llu,%lf,%lf,%lf,%lf,%lf,%d,%d,%d\n", &frame, &id, &x,
+                &y, &w, &h, &conf, &a, &b, &c) == 10) {
+    rows++;
+    ASSERT(id >= 1 && id <= (unsigned long long)WL_MOT_MAX_ID);
+    ASSERT(frame > last_frame || id > last_id); /* unique, increasing */
+    if (w == 6 && fabs(x - 149.5) < 1 && fabs(y - 119.5) < 1) {
+      site_rows++;
+      if (!site_id) site_id = id;
+      ASSERT_EQ(id, site_id);
+    }
+    if (id > max_id) max_id = id;
+    last_frame = frame;
+    last_id = id;
+  }
+  ASSERT(feof(fp));
+  fclose(fp);
+  fprintf(stderr, "%ld rows, %ld of the site (id %llu), largest id %llu\n",
+          rows, site_rows, site_id, max_id);
+  ASSERT_GT(site_rows, 80);
+  ASSERT(site_id > 1 && site_id < max_id); /* between the movers' ids */
+  /* The site as truth, so that eval mot has a GT file to read. */
+  snprintf(path, sizeof path, "%s/gt.txt", d);
+  fp = fopen(path, "w");
+  ASSERT(fp != NULL);
+  for (int f = 1; f <= N; f++)
+    fprintf(fp, "%d,1,149.5,119.5,6,6,1,1,1\n", f);
+  ASSERT_EQ(fclose(fp), 0);
+  ASSERT_EQ(WL("'%s' eval mot '%s/gt.txt' '%s/a/tracks.txt'", bin, d, d), 0);
+  ASSERT_STR_CONTAINS(out, "HOTA ");
   return 0;
 }
 

@@ -184,6 +184,7 @@
   X(track_merge_split_side_by_side) \
   X(track_reacquire) \
   X(track_tentative_not_output) \
+  X(track_take_id) \
   X(track_slow_drift_confirm) \
   X(track_spots_end) \
   X(track_spots_keep_point_like) \
@@ -271,6 +272,7 @@
   X(analyze_spatial8_spots) \
   X(analyze_spatial8_continue) \
   X(analyze_spatial8_pipeline) \
+  X(analyze_cli_spot_ids) \
   X(analyze_still_blob) \
   X(analyze_still_blocks) \
   X(analyze_still_cold_ring) \

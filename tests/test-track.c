@@ -19,6 +19,7 @@
 #include <malloc.h>
 #endif
 
+#include "../lib/track/track_int.h"
 #include "../tools/accuracy.h"
 #include "task.h"
 #include "watchline/camera.h"
@@ -370,6 +371,37 @@ TEST_IMPL(track_tentative_not_output) {
     }
     wl_tracker_free(tr);
   }
+  return 0;
+}
+
+/* wl__tracker_take_id (the pipeline's spot sites of 8-bit video): a taken
+ * id is the tracker's next one and is never a track's: tracks born after
+ * it get the ids after it, also after a reset, and the live tracks stay
+ * in increasing id order. */
+TEST_IMPL(track_take_id) {
+  wl_err_t err;
+  wl_track_params_t p;
+  image_params(&p);
+  wl_tracker_t *tr = NULL;
+  ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
+  ASSERT_EQ(wl__tracker_take_id(tr), 1);
+  wl_detection_t d[2] = {det_at(100, 200, 5, 10, 15),
+                         det_at(400, 200, 5, 10, 15)};
+  ASSERT_OK(wl_tracker_update(tr, 0, d, 1, &err), &err);
+  ASSERT_EQ(wl__tracker_take_id(tr), 3);
+  ASSERT_OK(wl_tracker_update(tr, FRAME_NS, d, 2, &err), &err);
+  size_t n;
+  const wl_track_t *a = wl_tracker_tracks(tr, &n);
+  ASSERT_EQ(n, 2);
+  ASSERT_EQ(a[0].id, 2);
+  ASSERT_EQ(a[1].id, 4);
+  wl_tracker_reset(tr);
+  ASSERT_EQ(wl__tracker_take_id(tr), 5);
+  ASSERT_OK(wl_tracker_update(tr, 2 * FRAME_NS, d, 1, &err), &err);
+  a = wl_tracker_tracks(tr, &n);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(a[0].id, 6);
+  wl_tracker_free(tr);
   return 0;
 }
 

@@ -192,15 +192,20 @@ static void sim_run_free(sim_run_t *s) {
 }
 
 static int push_row(wl_mot_row_t **rows, size_t *n, size_t *cap, int frame,
-                    int id, box_t b, int cls, double vis, wl_err_t *err) {
+                    uint64_t id, box_t b, int cls, double vis,
+                    wl_err_t *err) {
   if (*n >= (size_t)WL_MOT_MAX_ROWS)
     return wl_fail(err, WL_ETOOBIG, "accuracy: more than %ld boxes in a run",
                    WL_MOT_MAX_ROWS);
+  if (id > (uint64_t)WL_MOT_MAX_ID)
+    return wl_fail(err, WL_EINVAL, "accuracy: id %llu in frame %d is not a "
+                   "MOT id (0..%ld)", (unsigned long long)id, frame,
+                   WL_MOT_MAX_ID);
   int rc = grow(rows, cap, *n + 1, sizeof **rows, err);
   if (rc) return rc;
   wl_mot_row_t *r = &(*rows)[*n];
   r->frame = frame;
-  r->id = id;
+  r->id = (int)id; /* at most WL_MOT_MAX_ID: fits */
   r->x = b.x + 1.0; /* MOT Challenge convention, as the files have it */
   r->y = b.y + 1.0;
   r->w = b.w;
@@ -488,7 +493,7 @@ static int sim_score_emitted(sim_run_t *s, acc_sim_result_t *r,
   int rc;
   for (size_t j = 0; j < e->n; j++)
     if ((rc = push_row(&s->pred, &s->n_pred, &s->pred_cap, f,
-                       (int)e->tracks[j].id, track_box(&e->tracks[j]), -1,
+                       e->tracks[j].id, track_box(&e->tracks[j]), -1,
                        1.0, err)))
       return rc;
   return sim_score_frame(s, r, f, e->t_ns, e->tracks, e->n, err);
@@ -569,9 +574,9 @@ int acc_sim_run(const acc_sim_opts_t *o, acc_sim_result_t *r, wl_err_t *err) {
         truth[n_truth++] = truth[i];
     s.ring_n[slot] = n_truth;
     for (size_t i = 0; i < n_truth; i++)
-      if ((rc = push_row(&s.gt, &s.n_gt, &s.gt_cap, (int)f, truth[i].id,
-                         truth_box(&truth[i]), (int)truth[i].cls,
-                         truth[i].visibility, err)))
+      if ((rc = push_row(&s.gt, &s.n_gt, &s.gt_cap, (int)f,
+                         (uint64_t)truth[i].id, truth_box(&truth[i]),
+                         (int)truth[i].cls, truth[i].visibility, err)))
         goto done;
     int64_t t_ns = frame.t_ns;
     size_t n_tracks;
@@ -904,7 +909,7 @@ static int push_emitted(wl_mot_file_t *pred, size_t *cap,
                         const wl_report_frame_t *e, wl_err_t *err) {
   int f = (int)e->frame, rc;
   for (size_t k = 0; k < e->n; k++)
-    if ((rc = push_row(&pred->rows, &pred->n, cap, f, (int)e->tracks[k].id,
+    if ((rc = push_row(&pred->rows, &pred->n, cap, f, e->tracks[k].id,
                        track_box(&e->tracks[k]), -1, 1.0, err)))
       return rc;
   if (e->n) pred->max_frame = f;

@@ -52,7 +52,7 @@ typedef struct acc {
 typedef struct box {
   double x, y, w, h;
   int bin; /* truth only: the accumulator */
-  long id; /* truth id or track id */
+  uint64_t id; /* truth id or track id */
   double vx, vy; /* tracks: filtered velocity, px/frame */
   int coast;     /* tracks: no detection in this frame */
 } box_t;
@@ -75,7 +75,8 @@ typedef struct dec {
 
 #define DEC_SLOTS 8192
 typedef struct dec_prev {
-  long trk, gt, frame;
+  uint64_t trk, gt;
+  long frame;
   double e[4];
 } dec_prev_t;
 
@@ -133,7 +134,7 @@ static void decompose(dec_t *d, dec_prev_t *prev, long frame, box_t p,
     d->sv[k] += e[k] * v[k];
     d->vv[k] += v[k] * v[k];
   }
-  dec_prev_t *q = &prev[(unsigned long)(p.id * 31 + g.id) % DEC_SLOTS];
+  dec_prev_t *q = &prev[(p.id * 31 + g.id) % DEC_SLOTS];
   if (q->trk == p.id && q->gt == g.id && q->frame == frame - 1) {
     d->nd++;
     for (int k = 0; k < 4; k++)
@@ -339,7 +340,7 @@ int main(int argc, char **argv) {
                                        : (truth[i].h < 4.0    ? 0
                                           : truth[i].h < 12.0 ? 1
                                                               : 2),
-                              truth[i].id, 0.0, 0.0, 0};
+                              (uint64_t)truth[i].id, 0.0, 0.0, 0};
         size_t nd, ntr;
         const wl_detection_t *d = wl_pipeline_detections(pl, &nd);
         if (dump) {
@@ -369,7 +370,7 @@ int main(int argc, char **argv) {
         np = 0;
         for (size_t j = 0; j < ntr && np < 4096; j++) {
           p[np++] = (box_t){t[j].x,        t[j].y,        t[j].w,
-                            t[j].h,        0,             (long)t[j].id,
+                            t[j].h,        0,             t[j].id,
                             t[j].vx / fps, t[j].vy / fps, t[j].det_index < 0};
         }
         match(g, ng, p, np, trk, want_dec ? dec : NULL, prev,

@@ -127,7 +127,17 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err);
  * by the pipeline, valid until the next call. For 8-bit AGC video
  * (bit_depth <= 8, non-radiometric) only those that pass the clutter gate
  * (docs/DETECTION.md, Tracking, Output): not those in clutter that have
- * not moved far, and one per group of touching tracks. */
+ * not moved far, and one per group of touching tracks, plus at most one
+ * static spot site (a warm spot that does not move in the image).
+ *
+ * Ids: every output track's id is unique over the stream (never reused,
+ * also after wl_tracker_reset) and comes from one counter, the tracker's,
+ * from 1: a tracker track takes it when it is born (tentative), a spot
+ * site of 8-bit video when it is first output. So ids increase in order
+ * of birth, and they are MOT ids (1..WL_MOT_MAX_ID, watchline/eval.h;
+ * exact in any JSON reader) for the first 10^9 births of a stream: about
+ * two months at 30 fps with 7 births per frame, the most a simulator
+ * preset shows. */
 const wl_track_t *wl_pipeline_tracks(const wl_pipeline_t *pl, size_t *n);
 
 /* The last frame's detections and preprocessing result (for tools). */

@@ -701,7 +701,7 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
       copy_confirmed(pl);
     if (pl->agc8) {
       gate_tracks(pl, 0);
-      wl__spatial8_output(&pl->sp8, &pl->gate, frame->t_ns);
+      wl__spatial8_output(&pl->sp8, &pl->gate, pl->tracker, frame->t_ns);
     }
     pl->t_prev_ns = frame->t_ns;
     return WL_OK;
@@ -733,7 +733,8 @@ int wl_pipeline_process(wl_pipeline_t *pl, wl_frame_t *frame, wl_err_t *err) {
   if (pl->agc8) {
     gate_tracks(pl, 1);
     wl__spatial8_spots(&pl->sp8, frame->data, frame->width, frame->height,
-                       pl->pre_result.noise, frame->t_ns, &pl->gate);
+                       pl->pre_result.noise, frame->t_ns, &pl->gate,
+                       pl->tracker);
   }
   pl->t_prev_ns = frame->t_ns;
   return WL_OK;

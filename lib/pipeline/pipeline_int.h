@@ -191,7 +191,6 @@ typedef struct wl__spatial8 {
   int width;
   struct wl__spot_site *sites;
   int n_sites, max_sites;
-  uint64_t next_site_id;
   wl_track_t *out;    /* max_tracks + max_sites: the gate's output plus the
                          output sites */
   size_t n_out;
@@ -202,7 +201,8 @@ typedef struct wl__spot_site {
   float contrast;     /* last contrast, DN */
   int hits, frames;   /* frames seen / frames since born */
   int idle;           /* frames since last seen */
-  uint64_t id;
+  uint64_t id;        /* 0 until first output, then the tracker's
+                         (wl__tracker_take_id) */
 } wl__spot_site_t;
 
 /* Returns WL_OK or WL_ENOMEM (then wl__spatial8_free is still safe). */
@@ -211,15 +211,18 @@ int wl__spatial8_init(wl__spatial8_t *sp, int width, size_t max_tracks,
 
 /* One usable frame: find the static spots of img (width x height) and
  * update the sites; then the output is the gate's output (gate_out) plus
- * the output sites that no gate track covers: sp->out, sp->n_out. */
+ * the output sites that no gate track covers: sp->out, sp->n_out, in
+ * increasing id order. A site output for the first time takes its id
+ * from tr (wl__tracker_take_id, lib/track/track_int.h), the tracker whose
+ * tracks the gate filtered. */
 void wl__spatial8_spots(wl__spatial8_t *sp, const uint16_t *img, int width,
                         int height, double noise, int64_t t_ns,
-                        const wl__clutter_gate_t *gate);
+                        const wl__clutter_gate_t *gate, wl_tracker_t *tr);
 
 /* The output for a frame without news or before spots: gate_out plus the
- * output sites as last seen. */
+ * output sites as last seen (ids as in wl__spatial8_spots). */
 void wl__spatial8_output(wl__spatial8_t *sp, const wl__clutter_gate_t *gate,
-                         int64_t t_ns);
+                         wl_tracker_t *tr, int64_t t_ns);
 void wl__spatial8_free(wl__spatial8_t *sp);
 size_t wl__spatial8_bytes(const wl__spatial8_t *sp);
 

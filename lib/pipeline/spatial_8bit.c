@@ -21,12 +21,18 @@
  *    whose position follows it slowly; a site unseen for site_idle frames
  *    is dropped). A site seen in this frame, in site_hits (10) frames or
  *    more and in site_frac (0.8) of its frames since born, is output as a
- *    confirmed track (a 6x6 px box at the site, id from 2^62 up, so never
- *    a tracker id) unless a gate track's box grown by 3 px covers it (the
- *    temporal track wins) -- and only while it is the only such site in
- *    the frame (max_sites_out 1): a scene with several steady warm spots
- *    (lamps, lit windows, bright objects on a field) is not a sky with one
- *    target in it.
+ *    confirmed track (a 6x6 px box at the site) unless a gate track's box
+ *    grown by 3 px covers it (the temporal track wins) -- and only while
+ *    it is the only such site in the frame (max_sites_out 1): a scene with
+ *    several steady warm spots (lamps, lit windows, bright objects on a
+ *    field) is not a sky with one target in it. A site takes its id from
+ *    the tracker's counter (wl__tracker_take_id) when it is first output
+ *    and keeps it while it lives: never a tracker track's id, unique over
+ *    the stream, increasing in order of birth like the tracker's, and a
+ *    valid MOT id (before: 2^62 + n, which `watchline eval mot` refused
+ *    and JavaScript rounds). The sites are put among the gate's tracks by
+ *    id, so the output stays in increasing id order (the reporter needs
+ *    it).
  *    Cost: one pass over the central pixels with 16 signed 16-bit maxima
  *    per pixel (vectorised; -O3 like global_motion.c) and a second pass
  *    only over rows whose best contrast reaches the threshold.
@@ -58,6 +64,7 @@
 #include <string.h>
 
 #include "pipeline_int.h"
+#include "../track/track_int.h"
 
 int wl__spatial8_init(wl__spatial8_t *sp, int width, size_t max_tracks,
                       wl_err_t *err) {
@@ -339,7 +346,6 @@ static void spot_seen(wl__spatial8_t *sp, double x, double y, float c) {
     s->x = x;
     s->y = y;
     s->idle = 1;
-    s->id = ((uint64_t)1 << 62) + sp->next_site_id++;
   }
   wl__spot_site_t *s = &sp->sites[best];
   s->x += 0.3 * (x - s->x);
@@ -351,7 +357,7 @@ static void spot_seen(wl__spatial8_t *sp, double x, double y, float c) {
 
 void wl__spatial8_spots(wl__spatial8_t *sp, const uint16_t *img, int width,
                         int height, double noise, int64_t t_ns,
-                        const wl__clutter_gate_t *gate) {
+                        const wl__clutter_gate_t *gate, wl_tracker_t *tr) {
   int r = sp->ring_px, h2 = r / 2;
   int thr = (int)ceil(fmax(sp->spot_min_dn, sp->spot_min_noise * noise));
   for (int i = 0; i < sp->n_sites; i++) {
@@ -398,48 +404,67 @@ void wl__spatial8_spots(wl__spatial8_t *sp, const uint16_t *img, int width,
   for (int i = 0; i < sp->n_sites; i++)
     if (sp->sites[i].idle <= sp->site_idle) sp->sites[n++] = sp->sites[i];
   sp->n_sites = n;
-  wl__spatial8_output(sp, gate, t_ns);
+  wl__spatial8_output(sp, gate, tr, t_ns);
+}
+
+/* Is site s output in this frame: seen in it, in site_hits frames and
+ * site_frac of its frames, not near the border and not covered by a gate
+ * track's box grown by 3 px (the temporal track wins)? */
+static int site_due(const wl__spatial8_t *sp, const wl__clutter_gate_t *gate,
+                    const wl__spot_site_t *s) {
+  if (s->idle > 0 || s->hits < sp->site_hits ||
+      (float)s->hits < sp->site_frac * (float)s->frames)
+    return 0;
+  if (s->x < gate->edge_px || s->y < gate->edge_px ||
+      s->x > gate->width - gate->edge_px ||
+      s->y > gate->height - gate->edge_px)
+    return 0;
+  for (size_t k = 0; k < gate->n_out; k++) {
+    const wl_track_t *t = &gate->out[k];
+    if (s->x >= t->x - 3 && s->x <= t->x + t->w + 3 && s->y >= t->y - 3 &&
+        s->y <= t->y + t->h + 3)
+      return 0;
+  }
+  return 1;
+}
+
+/* Put t into out[0 .. n) (increasing ids; room for one more) at its
+ * place by id. */
+static void insert_by_id(wl_track_t *out, size_t n, const wl_track_t *t) {
+  size_t k = n;
+  for (; k > 0 && out[k - 1].id > t->id; k--) out[k] = out[k - 1];
+  out[k] = *t;
 }
 
 void wl__spatial8_output(wl__spatial8_t *sp, const wl__clutter_gate_t *gate,
-                         int64_t t_ns) {
-  size_t n = 0;
-  int n_sites_out = 0;
-  for (size_t i = 0; i < gate->n_out; i++) sp->out[n++] = gate->out[i];
+                         wl_tracker_t *tr, int64_t t_ns) {
+  size_t n = gate->n_out;
+  memcpy(sp->out, gate->out, n * sizeof *sp->out);
+  sp->n_out = n;
+  int due = 0;
+  for (int i = 0; i < sp->n_sites; i++)
+    due += site_due(sp, gate, &sp->sites[i]);
+  if (due > sp->max_sites_out)
+    return; /* a scene full of static spots: lamps, ground */
   for (int i = 0; i < sp->n_sites; i++) {
-    const wl__spot_site_t *s = &sp->sites[i];
-    if (s->idle > 0 || s->hits < sp->site_hits ||
-        (float)s->hits < sp->site_frac * (float)s->frames)
-      continue;
-    if (s->x < gate->edge_px || s->y < gate->edge_px ||
-        s->x > gate->width - gate->edge_px ||
-        s->y > gate->height - gate->edge_px)
-      continue;
-    int covered = 0;
-    for (size_t k = 0; k < gate->n_out && !covered; k++) {
-      const wl_track_t *t = &gate->out[k];
-      covered = s->x >= t->x - 3 && s->x <= t->x + t->w + 3 &&
-                s->y >= t->y - 3 && s->y <= t->y + t->h + 3;
-    }
-    if (covered) continue;
-    if (++n_sites_out > sp->max_sites_out) {
-      n = gate->n_out; /* a scene full of static spots: lamps, ground */
-      break;
-    }
-    wl_track_t *o = &sp->out[n++];
-    memset(o, 0, sizeof *o);
-    o->id = s->id;
-    o->state = WL_TRACK_CONFIRMED;
-    o->w = o->h = 6;
-    o->x = s->x - 3;
-    o->y = s->y - 3;
-    o->cx = s->x;
-    o->cy = s->y;
-    o->age = s->frames;
-    o->hits = s->hits;
-    o->contrast = s->contrast;
-    o->det_index = -1;
-    o->t_last_hit_ns = t_ns;
+    wl__spot_site_t *s = &sp->sites[i];
+    if (!site_due(sp, gate, s)) continue;
+    if (s->id == 0) s->id = wl__tracker_take_id(tr);
+    wl_track_t o;
+    memset(&o, 0, sizeof o);
+    o.id = s->id;
+    o.state = WL_TRACK_CONFIRMED;
+    o.w = o.h = 6;
+    o.x = s->x - 3;
+    o.y = s->y - 3;
+    o.cx = s->x;
+    o.cy = s->y;
+    o.age = s->frames;
+    o.hits = s->hits;
+    o.contrast = s->contrast;
+    o.det_index = -1;
+    o.t_last_hit_ns = t_ns;
+    insert_by_id(sp->out, n++, &o);
   }
   sp->n_out = n;
 }

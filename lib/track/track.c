@@ -529,6 +529,9 @@ void wl_tracker_reset(wl_tracker_t *tr) {
   tr->have_time = 0;
 }
 
+/* Births and wl__tracker_take_id share one counter (track_int.h). */
+uint64_t wl__tracker_take_id(wl_tracker_t *tr) { return tr->next_id++; }
+
 void wl_tracker_stats(const wl_tracker_t *tr, wl_tracker_stats_t *st) {
   *st = tr->stats;
 }

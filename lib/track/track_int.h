@@ -1,6 +1,7 @@
 /*
  * track_int.h - private to lib/track: the tracker's state and the pieces
- * its files share (the per-axis Kalman filter, association).
+ * its files share (the per-axis Kalman filter, association), and the id
+ * counter the pipeline shares (wl__tracker_take_id).
  *
  * Design. The public wl_track_t array and the private filter array are
  * parallel (same index = same track) and kept in increasing id order:
@@ -229,6 +230,13 @@ struct wl_tracker {
                              on are warm-up spots (wl_tracker_mark_spots);
                              SIZE_MAX: none */
 };
+
+/* The tracker's next id, taken for a track its caller outputs beside the
+ * tracker's own (track.c; the pipeline's static spot sites of 8-bit AGC
+ * video, lib/pipeline/spatial_8bit.c): no track of this tracker gets it,
+ * and ids taken or born later are larger. Ids so stay unique over the
+ * stream and increase in order of birth, whoever made the track. */
+uint64_t wl__tracker_take_id(wl_tracker_t *tr);
 
 /* Association (associate.c): fills tr->trk[i].det and tr->meas[j].track
  * for this frame's optimal assignment. Returns WL_OK or an error from the
