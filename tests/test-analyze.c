@@ -2098,7 +2098,7 @@ TEST_IMPL(analyze_still_refine_group_over) {
  * one 11 px blob at the body's half level (within refine_max_w), which
  * holds the centre of B's own 5 x 4 box. A 1 x 1 piece on A's corner
  * (A's residue, its only track) gets A's box, the blob cut at a higher
- * level until it holds no other box's centre (refine_cut 1, the
+ * level until it holds no other box's centre (refine_cut 1, and 2, the
  * default); with 0 it keeps its box, as it does when the other box is
  * the blob's own (IoU >= 0.5: the same animal's track, or a box over
  * both that the cut would duplicate). */
@@ -2108,7 +2108,7 @@ TEST_IMPL(analyze_still_refine_cut) {
   scene_add(sc.px, 100, 105, 120, 124, 700);
   scene_add(sc.px, 105, 106, 120, 124, 400);
   scene_add(sc.px, 106, 111, 120, 124, 700);
-  ASSERT_EQ(sc.st.refine_cut, 1);
+  ASSERT_EQ(sc.st.refine_cut, 2);
   wl_track_t t[2];
   t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
   t[1] = out_track(108.5, 122.0, 5.0, 4.0, 7.0);
@@ -2130,6 +2130,72 @@ TEST_IMPL(analyze_still_refine_cut) {
   ASSERT_EQ(refine(&sc, t, &n), 0);
   ASSERT_NEAR(t[0].w, 1.0, 1e-9);
   ASSERT_EQ(n, 2);
+  refine_scene_free(&sc);
+  return 0;
+}
+
+/* wl__still_refine of a piece in a flock's blob that no level cuts: on
+ * ground at 283 K, sheep A, B and C (4 x 4 px each, +7 K, columns
+ * 100-103, 104-107 and 108-111, rows 120-123) touching, as warm as each
+ * other: one 12 px blob at every level, person_px 6. B and C have their
+ * own 4 x 4 boxes (their centres on the blob, neither its own: IoU
+ * 0.33). A 1 x 1 piece on A's corner (A's residue, its only track) gets
+ * the blob's columns left of B's box, A's box (refine_cut 2, the
+ * default); with 1 (the cut alone) it keeps its box, as it does when a
+ * box on the blob spans its column. */
+TEST_IMPL(analyze_still_refine_cut_rest) {
+  refine_scene_t sc;
+  ASSERT_EQ(refine_scene_init(&sc), 0);
+  scene_add(sc.px, 100, 112, 120, 124, 700);
+  ASSERT_EQ(sc.st.refine_cut, 2);
+  wl_track_t t[3];
+  for (int mode = 0; mode < 3; mode++) {
+    /* 0: as told; 1: refine_cut 1; 2: a 5 px box across A's columns
+     * 99.5-104.5 instead of B's. */
+    sc.st.refine_cut = mode == 1 ? 1 : 2;
+    t[0] = out_track(100.5, 120.5, 1.0, 1.0, 2.0);
+    t[1] = mode == 2 ? out_track(102.0, 122.0, 5.0, 4.0, 7.0)
+                     : out_track(106.0, 122.0, 4.0, 4.0, 7.0);
+    t[2] = out_track(110.0, 122.0, 4.0, 4.0, 7.0);
+    size_t n = 3;
+    ASSERT_EQ(refine(&sc, t, &n), (mode == 0 ? 1u : 0u));
+    ASSERT_EQ(n, 3);
+    ASSERT_NEAR(t[1].w, mode == 2 ? 5.0 : 4.0, 1e-9);
+    if (mode != 0) {
+      ASSERT_NEAR(t[0].w, 1.0, 1e-9);
+      continue;
+    }
+    ASSERT_NEAR(t[0].x, 100.0, 1e-9);
+    ASSERT_NEAR(t[0].y, 120.0, 1e-9);
+    ASSERT_NEAR(t[0].w, 4.0, 1e-9);
+    ASSERT_NEAR(t[0].h, 4.0, 1e-9);
+  }
+  refine_scene_free(&sc);
+  return 0;
+}
+
+/* wl__still_refine at the frame's side: on ground at 283 K, a sheep
+ * (6 x 4 px, +7 K, rows 120-123) at columns 0-5, person_px 6. A 1 x 1
+ * piece at column 0 (the few columns the frame shows of an animal
+ * standing across its left side) keeps its box (refine_side 1, the
+ * default); with 0 it gets the blob's box, as it does at column 1. */
+TEST_IMPL(analyze_still_refine_side) {
+  refine_scene_t sc;
+  ASSERT_EQ(refine_scene_init(&sc), 0);
+  scene_add(sc.px, 0, 6, 120, 124, 700);
+  ASSERT_EQ(sc.st.refine_side, 1);
+  wl_track_t t[1];
+  t[0] = out_track(0.5, 121.5, 1.0, 1.0, 2.0);
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 0);
+  ASSERT_NEAR(t[0].w, 1.0, 1e-9);
+  t[0] = out_track(1.5, 121.5, 1.0, 1.0, 2.0);
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 1);
+  ASSERT_NEAR(t[0].x, 0.0, 1e-9);
+  ASSERT_NEAR(t[0].w, 6.0, 1e-9);
+  sc.st.refine_side = 0;
+  t[0] = out_track(0.5, 121.5, 1.0, 1.0, 2.0);
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 1);
+  ASSERT_NEAR(t[0].w, 6.0, 1e-9);
   refine_scene_free(&sc);
   return 0;
 }

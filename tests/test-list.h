@@ -293,6 +293,8 @@
   X(analyze_still_refine_group) \
   X(analyze_still_refine_group_over) \
   X(analyze_still_refine_cut) \
+  X(analyze_still_refine_cut_rest) \
+  X(analyze_still_refine_side) \
   X(analyze_still_refine_edge) \
   X(analyze_still_refine_fit) \
   X(analyze_still_sure_pipeline) \

@@ -46,7 +46,8 @@
  * has learned, of which the temporal detector keeps a 1-2 px piece) gets
  * the blob's box (cut to fit when it merges with warm ground, or, when
  * a flock merged about it holds other boxes' centres, cut until it holds
- * none: refine_cut), a track
+ * none, or, when no level cuts it, the part those boxes leave:
+ * refine_cut; not at the frame's sides: refine_side), a track
  * classed animal whose box is longer than any animal (a flock's merged
  * blob) gets the box of the animal near its centre, cut from that blob,
  * a track not classed person or vehicle whose box holds two other output

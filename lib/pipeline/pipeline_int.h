@@ -311,7 +311,18 @@ typedef struct wl__still {
                          until it holds no such centre, when that cut
                          still holds the piece's centroid and is of a
                          target's size (an animal standing in a flock
-                         whose residue was its only track); 0: off */
+                         whose residue was its only track); 2: and when
+                         no level cuts it (animals as warm as each other,
+                         fused), the blob's columns between the nearest
+                         edges of those other boxes on either side of
+                         the piece's centroid, when none of them spans
+                         it and that part is of a target's size
+                         (rest_of_blob); 0: off */
+  int refine_side;    /* 1: a piece whose box touches the frame's left or
+                         right side (within 0.5 px) is not refined: its
+                         target is cut by the frame, and the blob about
+                         its few visible columns spreads along the warm
+                         ground beside it; 0: off */
   float group_max_w;  /* a warm track classed animal wider than this
                          many person heights (the longest animals, 2.5 m)
                          plus group_pad px at its foot row is several
@@ -519,7 +530,12 @@ void wl__still_resolve(wl__still_t *st, wl_tracker_t *tr);
  * gets the blob cut at rising levels (one px narrower at a time) until
  * it holds no such centre, when the cut still holds the piece's
  * centroid (within 1 px), is of a target's size and is not spanned by
- * the piece (else it keeps its box). A piece on such a
+ * the piece (else it keeps its box); with refine_cut 2, when no level
+ * cuts it, the piece gets the blob's columns that those boxes leave on
+ * its side (between their nearest edges either side of its centroid,
+ * when none spans the centroid), with the same tests. With refine_side,
+ * a piece whose box touches the frame's left or right side keeps its
+ * box (its target is cut by the frame). A piece on such a
  * blob that holds another (non-piece) box's centre, inside that box,
  * which is the blob's own (IoU >= 0.5 with it), and whose contrast is
  * below refine_residue (default 0: off) of the blob's peak contrast (a

@@ -77,7 +77,10 @@
  *    the blob's box in the pipeline's output (the blob cut at a higher
  *    level when it merges with warm ground or neighbours: blob_fit;
  *    on a flock's blob that holds other boxes' centres, none of them its
- *    own, cut until it holds none: refine_cut, cut_own);
+ *    own, cut until it holds none: refine_cut, cut_own; when no level
+ *    cuts it, the part of the blob the other boxes leave: rest_of_blob;
+ *    not a piece at the frame's left or right side, a target the frame
+ *    cuts: refine_side);
  *    with refine_residue (off by default) a residue of an animal whose
  *    own track holds the blob is left out; a track classed animal whose
  *    box is longer than any animal (group_max_w) gets the box of the
@@ -162,7 +165,8 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->refine_max_w = 2.0f;
   st->refine_part = 0.6f;
   st->refine_residue = 0.0f; /* off: it cost recall (DETECTION.md) */
-  st->refine_cut = 1;
+  st->refine_cut = 2;
+  st->refine_side = 1;
   st->group_max_w = 1.5f;
   st->group_pad = 2.0f;
   st->group_hold_frac = 0.5f;
@@ -1214,12 +1218,48 @@ static int owned_by_other(const wl_track_t *tracks, const uint8_t *piece,
   return 0;
 }
 
+/* The part of flock blob *d that the other output boxes on it leave to
+ * piece tracks[i] (refine_cut 2; see wl__still_refine), when no level
+ * cuts the blob (cut_own): the blob's columns between the nearest edges
+ * of the other boxes (not pieces) whose centres it holds, one on each
+ * side of the piece's centroid; its rows. Found (1, *d that part) when
+ * no such box spans the piece's centroid column, and the part holds the
+ * centroid, is of a target's size and is not spanned by the piece's box
+ * (piece_fits). The animals about it are tracked: what of the blob
+ * none of their boxes covers is the piece's animal. */
+static int rest_of_blob(const wl__still_t *st, int height,
+                        const wl_track_t *tracks, size_t n, size_t i,
+                        wl_detection_t *d) {
+  const wl_track_t *t = &tracks[i];
+  double lo = d->x, hi = d->x + d->w, ph;
+  for (size_t j = 0; j < n; j++) {
+    const wl_track_t *o = &tracks[j];
+    if (j == i || st->piece[j] ||
+        !in_box(o->x + 0.5 * o->w, o->y + 0.5 * o->h, d->x, d->y, d->w,
+                d->h, 0))
+      continue;
+    if (o->x + o->w <= t->cx)
+      lo = fmax(lo, o->x + o->w);
+    else if (o->x >= t->cx)
+      hi = fmin(hi, o->x);
+    else
+      return 0;
+  }
+  wl_detection_t c = *d;
+  c.x = lo;
+  c.w = hi - lo;
+  if (!(c.w > 0) || !piece_fits(st, height, t, &c, &ph)) return 0;
+  *d = c;
+  return 1;
+}
+
 /* The blob of piece tracks[i] cut from flock blob *d (refine_cut; see
  * wl__still_refine): the level rises (blob_fit, one px narrower at a
  * time) until the blob about the warmest pixel at the piece holds the
  * centre of no other box but pieces'. Found (1, *d the cut blob) when
  * that blob still holds the piece's centroid (+1 px), is of a target's
- * size and is not spanned by the piece's box (the piece itself). */
+ * size and is not spanned by the piece's box (the piece itself). When no
+ * level cuts it, with refine_cut 2, the part rest_of_blob leaves it. */
 static int cut_own(wl__still_t *st, const uint16_t *img, int width,
                    int height, double noise, double k_per_dn,
                    const wl_track_t *tracks, size_t n, size_t i,
@@ -1233,11 +1273,17 @@ static int cut_own(wl__still_t *st, const uint16_t *img, int width,
         blob_fit(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
                  t->h, 1, st->refine_min_snr, st->refine_min_k,
                  st->refine_ring_frac, NAN, max_w, &c) <= 0)
-      return 0;
+      return st->refine_cut >= 2 && rest_of_blob(st, height, tracks, n, i, d);
   }
   if (!piece_fits(st, height, t, &c, &ph)) return 0;
   *d = c;
   return 1;
+}
+
+/* Does track t's box touch the frame's left or right side (within half
+ * a pixel)? */
+static int at_side(const wl_track_t *t, int width) {
+  return t->x <= 0.5 || t->x + t->w >= width - 0.5;
 }
 
 size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
@@ -1258,6 +1304,7 @@ size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
     /* The largest blob a target could make where the track stands. */
     double pf = person_below(st, height, t->y + t->h);
     if (t->contrast <= 0 || !st->piece[i] ||
+        (st->refine_side && at_side(t, width)) ||
         blob_fit(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
                  t->h, 1, st->refine_min_snr, st->refine_min_k,
                  st->refine_ring_frac, NAN,
