@@ -229,6 +229,7 @@
   X(track_cold_ghost_not_confirmed) \
   X(track_cold_ghost_mean_height) \
   X(track_ffc_jump_not_motion) \
+  X(track_ffc_jump_back_counts) \
   X(track_growing_blob_not_motion) \
   X(track_size_for_range) \
   X(track_drift_needs_range) \

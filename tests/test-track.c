@@ -3619,6 +3619,68 @@ TEST_IMPL(track_ffc_jump_not_motion) {
   return 0;
 }
 
+/* A strong w x h detection on row 250 at x_at(f) in frame f, from frame
+ * 0; frames 20-31 (an FFC freeze) are coasted and the step is reported at
+ * frame 32 with a 15-frame hold (as in ffc_jump_run()). Returns the first
+ * frame (of 85) with a confirmed track, -1 if none, -2 on an error. */
+static int ffc_path_run(const wl_track_params_t *p, double (*x_at)(int f),
+                        double w, double h) {
+  wl_err_t err;
+  wl_tracker_t *tr = NULL;
+  if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
+  int first = -1;
+  for (int f = 0; f < 85 && first < 0; f++) {
+    int64_t t_ns = f * FRAME_NS;
+    if (f >= 20 && f < 32) {
+      wl_tracker_coast(tr, t_ns);
+      continue;
+    }
+    if (f == 32) wl_tracker_hold_confirmations(tr, 15);
+    wl_detection_t d = det_at(x_at(f), 250.0, w, h, 20.0);
+    if (wl_tracker_update(tr, t_ns, &d, 1, &err) != WL_OK) {
+      first = -2;
+      break;
+    }
+    size_t n;
+    wl_tracker_confirmed(tr, &n);
+    if (n > 0) first = f;
+  }
+  wl_tracker_free(tr);
+  return first;
+}
+
+/* A bush's edge in a young model: creeps 1.5 px right before the
+ * freeze, is back 0.3 px left of where it was first seen after it and
+ * creeps right again to 1.5 px, where it stays. */
+static double swing_x(int f) {
+  if (f < 20) return 300.0 + 0.08 * f;
+  double x = 299.7 + 0.08 * (f - 32);
+  return x < 301.5 ? x : 301.5;
+}
+
+/*
+ * A jump across an FFC freeze back towards a track's birth point counts
+ * as motion (ffc_jump_back): the swinging edge of swing_x() (4 x 3 px:
+ * too large for the drift path, too small to stand within 85 frames) is
+ * never more than 1.5 px from its birth point and does not confirm;
+ * with the rule off the return swing is skipped, its birth point moves
+ * back with it, the two creeps add up to 3.3 px and it confirms as
+ * moving (the premise). A target going on across the freeze keeps the
+ * jump correction (track_ffc_jump_not_motion). 2 is refused.
+ */
+TEST_IMPL(track_ffc_jump_back_counts) {
+  wl_track_params_t p;
+  image_params(&p);
+  ASSERT_EQ(p.ffc_jump_back, 1);
+  ASSERT_EQ(ffc_path_run(&p, swing_x, 4.0, 3.0), -1);
+  p.ffc_jump_back = 0;
+  int ratchet = ffc_path_run(&p, swing_x, 4.0, 3.0);
+  ASSERT_GE(ratchet, 32);
+  p.ffc_jump_back = 2;
+  ASSERT(tracker_refuses(&p));
+  return 0;
+}
+
 /* A strong w x h detection at (x0 + vx f, y) in frame f. */
 typedef struct line_script {
   double x0, vx, y, w, h;

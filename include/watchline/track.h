@@ -153,10 +153,12 @@
  *              (warm clutter, not a standing target). At an FFC step
  *              (wl_tracker_hold_confirmations), a tentative track's jump
  *              from its last hit before the freeze to its first after it
- *              counts as no motion (ffc_skip_jump). With person_px, a
- *              track where a person is less than far_person_px tall
- *              (near the horizon) confirms only after far_confirm_hits
- *              hits since the last FFC step.
+ *              counts as no motion (ffc_skip_jump), unless it brings
+ *              the track nearer its birth point (ffc_jump_back: a
+ *              bush's return swing). With person_px, a track where a
+ *              person is less than far_person_px tall (near the horizon)
+ *              confirms only after far_confirm_hits hits since the last
+ *              FFC step.
  *              So a strong moving target confirms after ~3 hits, a dim one
  *              (SNR ~3) after ~8-15 consistent hits; noise, which does not
  *              come back inside a small gate, and static flicker, which
@@ -638,6 +640,10 @@ typedef struct wl_track_params {
                                bridged it is wide (a static clutter spot
                                taken over by another after the freeze
                                "moved" 5-15 px); 0: off */
+  int ffc_jump_back;        /* 1: ...except a jump that brings the track
+                               nearer its birth point: that counts (a
+                               bush's return swing across the freeze);
+                               0: every jump is skipped */
   int border_confirm;       /* 1: with person_px, a track all of whose
                                detections reached into the top pixel row
                                of the image, where that row sees sky

@@ -135,6 +135,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->ghost_max_area = 30;
   p->cold_ghost_max_h = 5;
   p->ffc_skip_jump = 1;
+  p->ffc_jump_back = 1;
   p->border_confirm = 1;
   p->cold_static_aspect = 1.5;
   p->person_px = NULL;
@@ -241,6 +242,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->ghost_max_area, 0, 1e9, "ghost_max_area"},
       {p->cold_ghost_max_h, 0, WL_MAX_DIM, "cold_ghost_max_h"},
       {p->ffc_skip_jump, 0, 1, "ffc_skip_jump"},
+      {p->ffc_jump_back, 0, 1, "ffc_jump_back"},
       {p->border_confirm, 0, 1, "border_confirm"},
       {p->cold_static_aspect, 0, 100, "cold_static_aspect"},
       {p->min_target_frac, 0, 10, "min_target_frac"},
@@ -831,6 +833,21 @@ static int overlaps_other(const wl_tracker_t *tr, const wl__meas_t *m) {
   return 0;
 }
 
+/* Does a jump (jx, jy) from a track's last filtered position (hit_x,
+ * hit_y) bring it nearer its birth point? The edge of a swaying bush
+ * that a young background model has not learned (nuisance, the first
+ * seconds, an FFC storm) creeps out of its learned place and is back at
+ * the next freeze: skipping every jump across a freeze (ffc_skip_jump)
+ * moved its birth point back with each return swing, so its swings added
+ * up to motion (docs/DETECTION.md, tuning log "Nuisance: a bush's return
+ * swing across an FFC freeze is motion"). A target going somewhere does
+ * not jump back towards where it was first seen. */
+static int jump_back(const wl__trk_t *k, double jx, double jy) {
+  double bx = k->hit_x - k->birth_x, by = k->hit_y - k->birth_y;
+  double ax = bx + jx, ay = by + jy;
+  return ax * ax + ay * ay < bx * bx + by * by;
+}
+
 /* A matched track takes its detection. */
 static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
   const wl_track_params_t *p = &tr->p;
@@ -858,8 +875,13 @@ static void update_hit(wl_tracker_t *tr, int i, int64_t t_ns) {
      * last hit before the freeze to here was not seen, and the gate that
      * bridged the freeze was wide: it is no motion evidence. The points
      * motion is measured from move with it (the slow-drift fit, whose
-     * centroids are taken from the birth point, too). */
+     * centroids are taken from the birth point, too). Unless, with
+     * ffc_jump_back, the jump brings the track nearer its birth point
+     * (jump_back()): then those points stay, so the return counts
+     * against the motion shown before the freeze (the path does not grow
+     * by it either way). */
     double jx = m->cx - k->hit_x, jy = m->cy - k->hit_y;
+    if (p->ffc_jump_back && jump_back(k, jx, jy)) jx = jy = 0.0;
     k->step_jump = 0;
     k->birth_x += jx;
     k->birth_y += jy;
