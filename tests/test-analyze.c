@@ -2175,25 +2175,39 @@ TEST_IMPL(analyze_still_refine_cut_rest) {
 }
 
 /* wl__still_refine at the frame's side: on ground at 283 K, a sheep
- * (6 x 4 px, +7 K, rows 120-123) at columns 0-5, person_px 6. A 1 x 1
- * piece at column 0 (the few columns the frame shows of an animal
- * standing across its left side) keeps its box (refine_side 1, the
- * default); with 0 it gets the blob's box, as it does at column 1. */
+ * (6 x 4 px, +7 K, rows 120-123) at columns 0-5, person_px 6. A 1 x 2
+ * piece at column 0 (half the blob's height: the few columns the frame
+ * shows of an animal standing across its left side) keeps its box
+ * (refine_side 1, refine_side_h 0.4, the defaults); with refine_side 0
+ * it gets the blob's box, as it does at column 1. A 1 x 1 piece at
+ * column 0 (a corner spot, a quarter of the blob's height: an animal
+ * mostly in view) gets the blob's box; with refine_side_h 0 it keeps
+ * its box. */
 TEST_IMPL(analyze_still_refine_side) {
   refine_scene_t sc;
   ASSERT_EQ(refine_scene_init(&sc), 0);
   scene_add(sc.px, 0, 6, 120, 124, 700);
   ASSERT_EQ(sc.st.refine_side, 1);
+  ASSERT_NEAR(sc.st.refine_side_h, 0.4, 1e-6);
   wl_track_t t[1];
-  t[0] = out_track(0.5, 121.5, 1.0, 1.0, 2.0);
+  t[0] = out_track(0.5, 122.0, 1.0, 2.0, 2.0);
   ASSERT_EQ(refine(&sc, t, &(size_t){1}), 0);
   ASSERT_NEAR(t[0].w, 1.0, 1e-9);
-  t[0] = out_track(1.5, 121.5, 1.0, 1.0, 2.0);
+  t[0] = out_track(1.5, 122.0, 1.0, 2.0, 2.0);
   ASSERT_EQ(refine(&sc, t, &(size_t){1}), 1);
   ASSERT_NEAR(t[0].x, 0.0, 1e-9);
   ASSERT_NEAR(t[0].w, 6.0, 1e-9);
-  sc.st.refine_side = 0;
   t[0] = out_track(0.5, 121.5, 1.0, 1.0, 2.0);
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 1);
+  ASSERT_NEAR(t[0].x, 0.0, 1e-9);
+  ASSERT_NEAR(t[0].w, 6.0, 1e-9);
+  ASSERT_NEAR(t[0].h, 4.0, 1e-9);
+  sc.st.refine_side_h = 0.0f;
+  t[0] = out_track(0.5, 121.5, 1.0, 1.0, 2.0);
+  ASSERT_EQ(refine(&sc, t, &(size_t){1}), 0);
+  ASSERT_NEAR(t[0].w, 1.0, 1e-9);
+  sc.st.refine_side = 0;
+  t[0] = out_track(0.5, 122.0, 1.0, 2.0, 2.0);
   ASSERT_EQ(refine(&sc, t, &(size_t){1}), 1);
   ASSERT_NEAR(t[0].w, 6.0, 1e-9);
   refine_scene_free(&sc);

@@ -323,6 +323,10 @@ typedef struct wl__still {
                          target is cut by the frame, and the blob about
                          its few visible columns spreads along the warm
                          ground beside it; 0: off */
+  float refine_side_h; /* ...when the piece is at least this fraction of
+                         the blob's height (a target mostly out of view
+                         shows its whole height; a corner spot of one
+                         mostly in view does not; 0: every such piece) */
   float group_max_w;  /* a warm track classed animal wider than this
                          many person heights (the longest animals, 2.5 m)
                          plus group_pad px at its foot row is several
@@ -534,8 +538,9 @@ void wl__still_resolve(wl__still_t *st, wl_tracker_t *tr);
  * cuts it, the piece gets the blob's columns that those boxes leave on
  * its side (between their nearest edges either side of its centroid,
  * when none spans the centroid), with the same tests. With refine_side,
- * a piece whose box touches the frame's left or right side keeps its
- * box (its target is cut by the frame). A piece on such a
+ * a piece whose box touches the frame's left or right side and is at
+ * least refine_side_h as tall as its blob keeps its box (its target is
+ * cut by the frame). A piece on such a
  * blob that holds another (non-piece) box's centre, inside that box,
  * which is the blob's own (IoU >= 0.5 with it), and whose contrast is
  * below refine_residue (default 0: off) of the blob's peak contrast (a

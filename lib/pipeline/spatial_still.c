@@ -79,8 +79,9 @@
  *    on a flock's blob that holds other boxes' centres, none of them its
  *    own, cut until it holds none: refine_cut, cut_own; when no level
  *    cuts it, the part of the blob the other boxes leave: rest_of_blob;
- *    not a piece at the frame's left or right side, a target the frame
- *    cuts: refine_side);
+ *    not a piece at the frame's left or right side and at least
+ *    refine_side_h of the blob's height, a target the frame cuts:
+ *    refine_side);
  *    with refine_residue (off by default) a residue of an animal whose
  *    own track holds the blob is left out; a track classed animal whose
  *    box is longer than any animal (group_max_w) gets the box of the
@@ -167,6 +168,7 @@ int wl__still_init(wl__still_t *st, int width, int height,
   st->refine_residue = 0.0f; /* off: it cost recall (DETECTION.md) */
   st->refine_cut = 2;
   st->refine_side = 1;
+  st->refine_side_h = 0.4f;
   st->group_max_w = 1.5f;
   st->group_pad = 2.0f;
   st->group_hold_frac = 0.5f;
@@ -1286,6 +1288,17 @@ static int at_side(const wl_track_t *t, int width) {
   return t->x <= 0.5 || t->x + t->w >= width - 0.5;
 }
 
+/* Is piece t, whose blob is d, the few columns the frame shows of a
+ * target it cuts (refine_side): at the frame's left or right side and at
+ * least refine_side_h as tall as the blob? A target mostly out of view
+ * shows its whole height in those columns; a corner spot of a target
+ * mostly in view is a small part of its blob's height. */
+static int side_piece(const wl__still_t *st, const wl_track_t *t,
+                      const wl_detection_t *d, int width) {
+  return st->refine_side && at_side(t, width) &&
+         t->h >= st->refine_side_h * d->h;
+}
+
 size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
                         int height, double noise, double k_per_dn,
                         wl_track_t *tracks, size_t *n_tracks) {
@@ -1304,11 +1317,11 @@ size_t wl__still_refine(wl__still_t *st, const uint16_t *img, int width,
     /* The largest blob a target could make where the track stands. */
     double pf = person_below(st, height, t->y + t->h);
     if (t->contrast <= 0 || !st->piece[i] ||
-        (st->refine_side && at_side(t, width)) ||
         blob_fit(st, img, width, height, noise, k_per_dn, t->cx, t->cy, t->w,
                  t->h, 1, st->refine_min_snr, st->refine_min_k,
                  st->refine_ring_frac, NAN,
                  pf > 0 ? st->refine_max_w * pf : 0, &d) <= 0 ||
+        side_piece(st, t, &d, width) ||
         !piece_fits(st, height, t, &d, &ph) ||
         (ph > 0 && d.w > st->refine_max_w * ph))
       continue;
