@@ -3561,13 +3561,13 @@ TEST_IMPL(track_cold_ghost_mean_height) {
   return 0;
 }
 
-/* A strong w x h detection going right at vx px per frame along row 250
- * from (300, 250) at frame start to frame 19, then (the FFC freeze) frames
- * 20-31 coasted, the step reported at frame 32 with a 15-frame hold, then
- * from frame 32 on jump px farther right. Returns the first frame (of 85)
- * with a confirmed track, -1 if none, -2 on an error. */
-static int ffc_jump_run(const wl_track_params_t *p, int start, double jump,
-                        double vx, double w, double h) {
+/* A strong w x h detection on row 250 at x_at(ctx, f) in frame f, from
+ * frame start; frames 20-31 (an FFC freeze) are coasted and the step is
+ * reported at frame 32 with a 15-frame hold. Returns the first frame (of
+ * 85) with a confirmed track, -1 if none, -2 on an error. */
+static int ffc_path_run(const wl_track_params_t *p, int start,
+                        double (*x_at)(const void *ctx, int f),
+                        const void *ctx, double w, double h) {
   wl_err_t err;
   wl_tracker_t *tr = NULL;
   if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
@@ -3579,8 +3579,7 @@ static int ffc_jump_run(const wl_track_params_t *p, int start, double jump,
       continue;
     }
     if (f == 32) wl_tracker_hold_confirmations(tr, 15);
-    double x = 300.0 + vx * (f - start) + (f >= 32 ? jump : 0.0);
-    wl_detection_t d = det_at(x, 250.0, w, h, 20.0);
+    wl_detection_t d = det_at(x_at(ctx, f), 250.0, w, h, 20.0);
     if (wl_tracker_update(tr, t_ns, &d, 1, &err) != WL_OK) {
       first = -2;
       break;
@@ -3591,6 +3590,27 @@ static int ffc_jump_run(const wl_track_params_t *p, int start, double jump,
   }
   wl_tracker_free(tr);
   return first;
+}
+
+/* Going right at vx px per frame from x 300 at frame start, jump px
+ * farther right from frame 32 (after the freeze) on. */
+typedef struct jump_path {
+  int start;
+  double jump, vx;
+} jump_path_t;
+
+static double jump_x(const void *ctx, int f) {
+  const jump_path_t *j = ctx;
+  return 300.0 + j->vx * (f - j->start) + (f >= 32 ? j->jump : 0.0);
+}
+
+/* ffc_path_run() on jump_x: a detection going right at vx px per frame
+ * from (300, 250) at frame start, jump px farther right after the
+ * freeze. */
+static int ffc_jump_run(const wl_track_params_t *p, int start, double jump,
+                        double vx, double w, double h) {
+  jump_path_t j = {start, jump, vx};
+  return ffc_path_run(p, start, jump_x, &j, w, h);
 }
 
 /*
@@ -3619,40 +3639,11 @@ TEST_IMPL(track_ffc_jump_not_motion) {
   return 0;
 }
 
-/* A strong w x h detection on row 250 at x_at(f) in frame f, from frame
- * 0; frames 20-31 (an FFC freeze) are coasted and the step is reported at
- * frame 32 with a 15-frame hold (as in ffc_jump_run()). Returns the first
- * frame (of 85) with a confirmed track, -1 if none, -2 on an error. */
-static int ffc_path_run(const wl_track_params_t *p, double (*x_at)(int f),
-                        double w, double h) {
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
-  int first = -1;
-  for (int f = 0; f < 85 && first < 0; f++) {
-    int64_t t_ns = f * FRAME_NS;
-    if (f >= 20 && f < 32) {
-      wl_tracker_coast(tr, t_ns);
-      continue;
-    }
-    if (f == 32) wl_tracker_hold_confirmations(tr, 15);
-    wl_detection_t d = det_at(x_at(f), 250.0, w, h, 20.0);
-    if (wl_tracker_update(tr, t_ns, &d, 1, &err) != WL_OK) {
-      first = -2;
-      break;
-    }
-    size_t n;
-    wl_tracker_confirmed(tr, &n);
-    if (n > 0) first = f;
-  }
-  wl_tracker_free(tr);
-  return first;
-}
-
 /* A bush's edge in a young model: creeps 1.5 px right before the
  * freeze, is back 0.3 px left of where it was first seen after it and
  * creeps right again to 1.5 px, where it stays. */
-static double swing_x(int f) {
+static double swing_x(const void *ctx, int f) {
+  (void)ctx;
   if (f < 20) return 300.0 + 0.08 * f;
   double x = 299.7 + 0.08 * (f - 32);
   return x < 301.5 ? x : 301.5;
@@ -3672,9 +3663,9 @@ TEST_IMPL(track_ffc_jump_back_counts) {
   wl_track_params_t p;
   image_params(&p);
   ASSERT_EQ(p.ffc_jump_back, 1);
-  ASSERT_EQ(ffc_path_run(&p, swing_x, 4.0, 3.0), -1);
+  ASSERT_EQ(ffc_path_run(&p, 0, swing_x, NULL, 4.0, 3.0), -1);
   p.ffc_jump_back = 0;
-  int ratchet = ffc_path_run(&p, swing_x, 4.0, 3.0);
+  int ratchet = ffc_path_run(&p, 0, swing_x, NULL, 4.0, 3.0);
   ASSERT_GE(ratchet, 32);
   p.ffc_jump_back = 2;
   ASSERT(tracker_refuses(&p));
