@@ -67,6 +67,12 @@ TEST_IMPL(report_short_never_long_whole) {
   wl_reporter_t *r = make_reporter(10);
   ASSERT(r != NULL);
   ASSERT_EQ(wl_reporter_lag(r), 9);
+  wl_report_params_t p;
+  wl_report_default_params(&p);
+  ASSERT_EQ(wl_report_lag(NULL), WL_REPORT_PERSIST_DEFAULT - 1);
+  ASSERT_EQ(wl_report_lag(&p), WL_REPORT_PERSIST_DEFAULT - 1);
+  p.persist_frames = 10;
+  ASSERT_EQ(wl_report_lag(&p), 9);
   wl_err_t err;
   int64_t expect = 1;
   int seen_2 = 0;
@@ -145,6 +151,8 @@ TEST_IMPL(report_off_pass_through) {
     wl_reporter_t *r = make_reporter(persist);
     ASSERT(r != NULL);
     ASSERT_EQ(wl_reporter_lag(r), 0);
+    wl_report_params_t p = {.persist_frames = persist};
+    ASSERT_EQ(wl_report_lag(&p), 0);
     wl_err_t err;
     for (int64_t f = 1; f <= 20; f++) {
       wl_track_t t[3];

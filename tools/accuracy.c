@@ -394,7 +394,7 @@ static int cmd_sim(int argc, char **argv) {
   for (size_t i = 0; i < n_seeds; i++) seeds[i] = FIRST_EVAL_SEED + i;
   long frames = 0, threads = 2;
   int verbose = 0, use_camera = 1, oracle = 0;
-  static wl_report_params_t report;
+  wl_report_params_t report;
   wl_report_default_params(&report);
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
@@ -468,8 +468,7 @@ static int cmd_sim(int argc, char **argv) {
          n_presets, n_seeds, frames ? frames_text : "scenario duration",
          use_camera ? "yes" : "no", threads);
   printf("# reported tracks: persist %d frames (lag %d)\n",
-         report.persist_frames,
-         report.persist_frames > 1 ? report.persist_frames - 1 : 0);
+         report.persist_frames, wl_report_lag(&report));
   if (oracle) printf("# ORACLE: the truth is scored as the tracks\n");
   if (below)
     printf("# WARNING: seeds below %d are tuning seeds; do not report "

@@ -227,6 +227,17 @@ static box_t track_box(const wl_track_t *t) {
   return b;
 }
 
+/* Add a frame the reporter gave back: its tracks as 1-based MOT rows. */
+static int push_reported(wl_mot_row_t **rows, size_t *n, size_t *cap,
+                         const wl_report_frame_t *e, wl_err_t *err) {
+  int rc;
+  for (size_t k = 0; k < e->n; k++)
+    if ((rc = push_row(rows, n, cap, (int)e->frame, e->tracks[k].id,
+                       track_box(&e->tracks[k]), -1, 1.0, err)))
+      return rc;
+  return WL_OK;
+}
+
 static int target_stat(sim_run_t *s, const wl_sim_truth_t *t,
                        acc_target_stat_t **out, wl_err_t *err) {
   if (t->id < 1 || t->id > 1000000)
@@ -490,12 +501,8 @@ static int sim_score_emitted(sim_run_t *s, acc_sim_result_t *r,
   int f = (int)e->frame;
   use_ring_frame(s, f);
   if (s->in_ffc) s->last_ffc_s = (double)e->t_ns * 1e-9;
-  int rc;
-  for (size_t j = 0; j < e->n; j++)
-    if ((rc = push_row(&s->pred, &s->n_pred, &s->pred_cap, f,
-                       e->tracks[j].id, track_box(&e->tracks[j]), -1,
-                       1.0, err)))
-      return rc;
+  int rc = push_reported(&s->pred, &s->n_pred, &s->pred_cap, e, err);
+  if (rc) return rc;
   return sim_score_frame(s, r, f, e->t_ns, e->tracks, e->n, err);
 }
 
@@ -907,13 +914,9 @@ int acc_score_boxes(const wl_box_labels_t *labels, const wl_mot_file_t *pred,
 /* Add a reported frame's tracks to pred as 1-based MOT rows. */
 static int push_emitted(wl_mot_file_t *pred, size_t *cap,
                         const wl_report_frame_t *e, wl_err_t *err) {
-  int f = (int)e->frame, rc;
-  for (size_t k = 0; k < e->n; k++)
-    if ((rc = push_row(&pred->rows, &pred->n, cap, f, e->tracks[k].id,
-                       track_box(&e->tracks[k]), -1, 1.0, err)))
-      return rc;
-  if (e->n) pred->max_frame = f;
-  return WL_OK;
+  int rc = push_reported(&pred->rows, &pred->n, cap, e, err);
+  if (rc == WL_OK && e->n) pred->max_frame = (int)e->frame;
+  return rc;
 }
 
 /* Run the pipeline on a video; its reported tracks as 1-based MOT rows. */

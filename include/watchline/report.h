@@ -78,7 +78,11 @@ int wl_reporter_new(wl_reporter_t **out, const wl_report_params_t *p,
 /* Free a reporter; NULL is a no-op. */
 void wl_reporter_free(wl_reporter_t *r);
 
-/* The lag L in frames: persist_frames - 1, 0 when off. */
+/* The lag L in frames of a reporter with parameters p (NULL: defaults):
+ * persist_frames - 1, 0 when off. */
+int wl_report_lag(const wl_report_params_t *p);
+
+/* The lag L in frames of reporter r (wl_report_lag of its parameters). */
 int wl_reporter_lag(const wl_reporter_t *r);
 
 /*

@@ -413,6 +413,12 @@ static int in_box(double x, double y, double bx, double by, double bw,
   return x >= bx - g && x < bx + bw + g && y >= by - g && y < by + bh + g;
 }
 
+/* Is the centre of track o's box inside the box (bx, by, bw, bh)? */
+static int centre_in(const wl_track_t *o, double bx, double by, double bw,
+                     double bh) {
+  return in_box(o->x + 0.5 * o->w, o->y + 0.5 * o->h, bx, by, bw, bh, 0);
+}
+
 /* Is (x, y) inside the box of dets[0 .. n) grown by g px? */
 static int in_some_box(const wl_detection_t *dets, size_t n, double x,
                        double y, double g) {
@@ -1055,12 +1061,9 @@ size_t wl__still_continue(wl__still_t *st, const uint16_t *img, int width,
  * inside d? */
 static int holds_other(const wl_track_t *tracks, const uint8_t *piece,
                        size_t n, size_t i, const wl_detection_t *d) {
-  for (size_t j = 0; j < n; j++) {
-    double ox = tracks[j].x + 0.5 * tracks[j].w;
-    double oy = tracks[j].y + 0.5 * tracks[j].h;
-    if (j != i && !piece[j] && in_box(ox, oy, d->x, d->y, d->w, d->h, 0))
+  for (size_t j = 0; j < n; j++)
+    if (j != i && !piece[j] && centre_in(&tracks[j], d->x, d->y, d->w, d->h))
       return 1;
-  }
   return 0;
 }
 
@@ -1139,8 +1142,7 @@ static int holds_target(const wl__still_t *st, const wl_track_t *t,
   double area = o->w * o->h;
   return area > st->refine_max_area &&
          area <= st->group_hold_frac * t->w * t->h &&
-         in_box(o->x + 0.5 * o->w, o->y + 0.5 * o->h, t->x, t->y, t->w, t->h,
-                0);
+         centre_in(o, t->x, t->y, t->w, t->h);
 }
 
 /* Does tracks[i]'s box hold two other output targets' boxes
@@ -1236,9 +1238,7 @@ static int rest_of_blob(const wl__still_t *st, int height,
   double lo = d->x, hi = d->x + d->w, ph;
   for (size_t j = 0; j < n; j++) {
     const wl_track_t *o = &tracks[j];
-    if (j == i || st->piece[j] ||
-        !in_box(o->x + 0.5 * o->w, o->y + 0.5 * o->h, d->x, d->y, d->w,
-                d->h, 0))
+    if (j == i || st->piece[j] || !centre_in(o, d->x, d->y, d->w, d->h))
       continue;
     if (o->x + o->w <= t->cx)
       lo = fmax(lo, o->x + o->w);

@@ -63,7 +63,7 @@ int wl_reporter_new(wl_reporter_t **out, const wl_report_params_t *p,
   wl_reporter_t *r = calloc(1, sizeof *r);
   if (!r) return wl_fail(err, WL_ENOMEM, "report: out of memory");
   r->p = *p;
-  r->lag = p->persist_frames > 1 ? p->persist_frames - 1 : 0;
+  r->lag = wl_report_lag(p);
   r->ring = calloc((size_t)r->lag + 1, sizeof *r->ring);
   if (!r->ring) {
     free(r);
@@ -79,6 +79,11 @@ void wl_reporter_free(wl_reporter_t *r) {
   free(r->ring);
   free(r->table);
   free(r);
+}
+
+int wl_report_lag(const wl_report_params_t *p) {
+  int persist = p ? p->persist_frames : WL_REPORT_PERSIST_DEFAULT;
+  return persist > 1 ? persist - 1 : 0;
 }
 
 int wl_reporter_lag(const wl_reporter_t *r) { return r->lag; }
