@@ -205,6 +205,7 @@
   X(track_grow_whole) \
   X(track_grow_back) \
   X(track_residue_hidden) \
+  X(track_residue_part_keeps) \
   X(track_box_unbiased) \
   X(track_box_gait) \
   X(track_person_cut_extended) \

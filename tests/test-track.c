@@ -1661,6 +1661,80 @@ TEST_IMPL(track_residue_hidden) {
   return 0;
 }
 
+/* A residue's track matched to a merge-split part stays held out
+ * (residue_part_keep): as in residue_case(), a stopped animal's 1 x 1
+ * residue (snr 0) beside the 7 x 4 blob of a second confirmed track is
+ * held out after 45 frames (merge_split on); then the residue is gone
+ * and the blob, 8 x 4.6 px (snr 10), holds both tracks' predicted
+ * centroids, so the merge split gives each a part, which carries the
+ * blob's snr. With keep 1 track 1 stays out of wl_tracker_confirmed()
+ * through 60 such frames; with 0 the part's snr counts as the track's
+ * own and it is output again. *first_out: track 1 is output after the
+ * last frame; *on_part: it was matched to the blob's parts (det_index 1)
+ * in every one of those frames. */
+static int residue_part_case(int keep, int *first_out, int *on_part) {
+  wl_err_t err;
+  wl_track_params_t p;
+  image_params(&p);
+  p.residue_part_keep = keep;
+  p.grow_back = 0; /* the residue keeps its track */
+  wl_tracker_t *tr = NULL;
+  ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
+  int f;
+  double x0, y0;
+  ASSERT_EQ(walk_then_shrink(tr, 1, 0.5, &f, &x0, &y0), 0);
+  int blob_confirmed = 0;
+  for (int k = 0; k < 45; k++, f++) {
+    wl_detection_t d[2];
+    d[0] = det_at(x0 + 0.5, y0 + 0.5, 1.0, 1.0, 0.0);
+    d[1] = det_at(x0 + 3.0, y0 + 2.0, 7.0, 4.0, 10);
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, 2, &err), &err);
+    size_t na;
+    const wl_track_t *a = wl_tracker_tracks(tr, &na);
+    for (size_t i = 1; i < na && !blob_confirmed; i++)
+      blob_confirmed = wl_tracker_confirm(tr, a[i].id);
+  }
+  ASSERT(blob_confirmed);
+  size_t n;
+  const wl_track_t *c = wl_tracker_confirmed(tr, &n);
+  ASSERT_EQ(n, 1);
+  ASSERT(c[0].id != 1); /* held out */
+  *on_part = 1;
+  for (int k = 0; k < 60; k++, f++) {
+    wl_detection_t d[2];
+    d[0] = det_at(x0 + 200.0, y0 + 100.0, 6.0, 4.0, 10); /* elsewhere */
+    d[1] = det_at(x0 + 3.0, y0 + 2.0, 8.0, 4.6, 10);
+    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, 2, &err), &err);
+    size_t na;
+    const wl_track_t *a = wl_tracker_tracks(tr, &na);
+    ASSERT_EQ(a[0].id, 1);
+    *on_part &= a[0].det_index == 1;
+  }
+  wl_tracker_stats_t st;
+  wl_tracker_stats(tr, &st);
+  ASSERT(st.merge_splits >= 60);
+  c = wl_tracker_confirmed(tr, &n);
+  *first_out = 0;
+  for (size_t i = 0; i < n; i++) *first_out |= c[i].id == 1;
+  wl_tracker_free(tr);
+  return 0;
+}
+
+TEST_IMPL(track_residue_part_keeps) {
+  int first, on_part;
+  ASSERT_EQ(residue_part_case(1, &first, &on_part), 0);
+  ASSERT(on_part);
+  ASSERT_EQ(first, 0); /* a part shows nothing of its own */
+  ASSERT_EQ(residue_part_case(0, &first, &on_part), 0);
+  ASSERT(on_part);
+  ASSERT_EQ(first, 1);
+  wl_track_params_t p;
+  wl_track_default_params(&p);
+  p.residue_part_keep = 2;
+  ASSERT(tracker_refuses(&p));
+  return 0;
+}
+
 TEST_IMPL(track_slow_drift_confirm) {
   wl_err_t err;
   for (int mode = 0; mode < 5; mode++) {

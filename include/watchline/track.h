@@ -459,6 +459,12 @@ typedef struct wl_track_params {
                                another confirmed track at least twice its
                                box's area (the track that holds the
                                animal); it lives on; 0: off */
+  int residue_part_keep;    /* 1: a hit on a merge-split part (which
+                               carries its whole detection's snr, not
+                               the track's own) neither counts toward nor
+                               resets that run, and keeps the last verdict
+                               (as a miss does); 0: it counts by the
+                               whole detection's snr */
   int polarity_gate;        /* 1: a track only takes detections of the
                                polarity it was born with; 0: any */
   int merge_split;          /* 1: a detection that holds the predicted

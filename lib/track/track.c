@@ -109,6 +109,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->grow_min_area = 40;
   p->grow_back = 2;
   p->residue_hide_frames = 30;
+  p->residue_part_keep = 1;
   p->polarity_gate = 1;
   p->merge_split = 1;
   p->vouched_gate_px = 1.5;
@@ -256,6 +257,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->grow_min_area, 0, 1e9, "grow_min_area"},
       {p->grow_back, 0, 2, "grow_back"},
       {p->residue_hide_frames, 0, 1000000, "residue_hide_frames"},
+      {p->residue_part_keep, 0, 1, "residue_part_keep"},
       {p->polarity_gate, 0, 1, "polarity_gate"},
       {p->merge_split, 0, 1, "merge_split"},
       {p->vouched_gate_px, 0, WL_MAX_DIM, "vouched_gate_px"},
@@ -1986,13 +1988,20 @@ static int in_box_pad(double x, double y, const wl_track_t *h, double pad) {
  * the animal (nuisance's flock; docs/DETECTION.md, tuning log "Nuisance:
  * a stopped animal's residue is not output beside its animal's track").
  * The track itself lives on as before: association and births see no
- * change. A coasting track keeps its last verdict. */
+ * change. A coasting track keeps its last verdict, and so does one
+ * matched to a merge-split part (residue_part_keep): a part carries its
+ * whole detection's snr, not the track's own, so a residue's track given
+ * a part of the blob that holds its animal and the animal's track
+ * showed "something" in every such frame, and was output again for
+ * hundreds of frames (docs/DETECTION.md, tuning log "Nuisance: a
+ * residue's merge-split part shows nothing of its own"). */
 static void hide_residues(wl_tracker_t *tr) {
   const wl_track_params_t *p = &tr->p;
   for (int i = 0; i < tr->n; i++) {
     const wl_track_t *t = &tr->tracks[i];
     wl__trk_t *k = &tr->trk[i];
     if (k->det < 0) continue;
+    if (p->residue_part_keep && tr->meas[k->det].part) continue;
     k->residue_hidden = 0;
     if (tr->meas[k->det].snr >= p->confirm_min_snr) {
       k->residue_hits = 0;
