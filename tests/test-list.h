@@ -239,6 +239,7 @@
   X(track_far_needs_hits) \
   X(track_static_min_size) \
   X(track_cold_squat_not_static) \
+  X(track_cold_late_not_confirmed) \
   X(track_sky_edge_not_confirmed) \
   X(track_irregular_dt) \
   X(track_no_alloc_per_frame) \
@@ -249,6 +250,7 @@
   X(classify_far_speed_and_contrast) \
   X(classify_temporal_and_unknown) \
   X(classify_small_hot_vehicle) \
+  X(classify_too_long_for_person) \
   X(classify_sim_presets)
 
 #define TESTS_REPORT(X) \

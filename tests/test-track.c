@@ -3102,6 +3102,79 @@ TEST_IMPL(classify_far_speed_and_contrast) {
  * reading below a kind's mean, never one above it. A faint far target
  * (1 K) keeps its allowance below.
  */
+/* A flat cold box 0.42 m tall and 3 m long at 300 m (a streak of ground
+ * a flock's background model left behind, 15 x 2 px) is as low as a
+ * crawling person, and the soft Gaussians make that kind its best fit:
+ * it is no person, since no person that low (a crawler) is over 2 m
+ * long (person_max_m), and with the rule off (0) it is one. A crawler
+ * side-on (0.4 x 1.7 m) at the same range stays a person; and a track
+ * only some of whose observations are too long (a merged box now and
+ * then) too; upright people side by side (1.75 x 3 m) are not judged. */
+TEST_IMPL(classify_too_long_for_person) {
+  wl_camera_t cam;
+  ASSERT_OK(test_camera(&cam), &(wl_err_t){0});
+  wl_classifier_t *clf = NULL, *off = NULL;
+  wl_err_t err;
+  ASSERT_OK(wl_classifier_new(&clf, NULL, &cam, &err), &err);
+  wl_classify_params_t p;
+  wl_classify_default_params(&p);
+  ASSERT_NEAR(p.person_max_m, 2.0, 1e-12);
+  p.person_max_m = 0;
+  ASSERT_OK(wl_classifier_new(&off, &p, &cam, &err), &err);
+  wl_class_obs_t streak, c0, c1;
+  object_box(&cam, 0, -300, 0.42, 3.0, &streak);
+  ASSERT_DBL_LT(streak.h, 2.5);
+  ASSERT_DBL_GT(streak.w, 13.0);
+  streak.vx = -0.8;
+  streak.vel_std_px_s = 0.5;
+  streak.contrast = 0.65;
+  streak.polarity = -1;
+  object_box(&cam, 0, -300, 0.4, 1.7, &c0);
+  object_box(&cam, 0.5, -300, 0.4, 1.7, &c1);
+  c0.vx = c1.x - c0.x;
+  c0.vel_std_px_s = 0.5;
+  c0.contrast = 8.0;
+  c0.polarity = 1;
+  wl_class_state_t s_on, s_off, crawler, mixed;
+  wl_class_state_init(&s_on);
+  wl_class_state_init(&s_off);
+  wl_class_state_init(&crawler);
+  wl_class_state_init(&mixed);
+  for (int i = 0; i < 30; i++) {
+    wl_classify_observe(clf, &s_on, &streak);
+    wl_classify_observe(off, &s_off, &streak);
+    wl_classify_observe(clf, &crawler, &c0);
+    /* One observation in three is a merged box 3 m long. */
+    wl_class_obs_t m = c0;
+    if (i % 3 == 0) m.w = streak.w;
+    wl_classify_observe(clf, &mixed, &m);
+  }
+  ASSERT_EQ(s_off.cls, WL_CLASS_PERSON);
+  ASSERT(s_on.cls != WL_CLASS_PERSON && s_on.cls != WL_CLASS_VEHICLE);
+  ASSERT_EQ(s_on.n_too_long, 30);
+  ASSERT_NEAR(s_on.prob[WL_CLASS_PERSON], 0.0, 1e-12);
+  ASSERT_EQ(crawler.cls, WL_CLASS_PERSON);
+  ASSERT_EQ(crawler.n_too_long, 0);
+  ASSERT_EQ(mixed.cls, WL_CLASS_PERSON);
+  ASSERT_EQ(mixed.n_too_long, 10);
+  /* Upright people side by side (a 1.75 x 3 m box) are not judged. */
+  wl_class_obs_t group = c0;
+  object_box(&cam, 0, -300, 1.75, 3.0, &group);
+  group.vx = c0.vx;
+  wl_class_state_t s_group;
+  wl_class_state_init(&s_group);
+  for (int i = 0; i < 30; i++) wl_classify_observe(clf, &s_group, &group);
+  ASSERT_EQ(s_group.n_too_long, 0);
+  /* Out of range. */
+  p.person_max_m = -1;
+  wl_classifier_t *bad = NULL;
+  ASSERT_EQ(wl_classifier_new(&bad, &p, &cam, &err), WL_EINVAL);
+  ASSERT_STR_CONTAINS(err.msg, "person_max_m");
+  wl_classifier_free(clf);
+  wl_classifier_free(off);
+  return 0;
+}
+
 TEST_IMPL(classify_small_hot_vehicle) {
   wl_camera_t cam;
   ASSERT_OK(test_camera(&cam), &(wl_err_t){0});
@@ -4347,6 +4420,86 @@ TEST_IMPL(track_cold_squat_not_static) {
   p.cold_static_aspect = 0.0;
   ASSERT_GT(cold_squat_run(&p, 6.0, 3.0, -1), 0);
   p.cold_static_aspect = -1.0;
+  ASSERT(tracker_refuses(&p));
+  return 0;
+}
+
+/* A w x h detection of polarity pol and the given snr at (300, 300)
+ * that stands still until frame go and then goes right at 1 px per
+ * frame. */
+typedef struct late_script {
+  double w, h, snr;
+  int pol, go;
+} late_script_t;
+
+static wl_detection_t late_det(void *ctx, int f) {
+  const late_script_t *c = ctx;
+  double x = 300.0 + (f > c->go ? f - c->go : 0);
+  wl_detection_t d = det_at(x, 300.0, c->w, c->h, c->snr);
+  d.polarity = c->pol;
+  d.peak_contrast = c->pol * fabs(d.peak_contrast);
+  return d;
+}
+
+/* late_det() from frame `born` on, for 250 frames, with an FFC step
+ * (wl_tracker_hold_confirmations, 15 frames) before frame step (none
+ * when step < 0): the first frame with a confirmed track, -1 if none,
+ * -2 on an error. */
+static int cold_late_run(const wl_track_params_t *p, late_script_t *c,
+                         int born, int step) {
+  wl_err_t err;
+  wl_tracker_t *tr = NULL;
+  if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
+  int first = -1;
+  for (int f = 0; f < 250 && first < 0; f++) {
+    if (f == step) wl_tracker_hold_confirmations(tr, 15);
+    wl_detection_t d = late_det(c, f);
+    if (wl_tracker_update(tr, f * FRAME_NS, &d, f >= born, &err) !=
+        WL_OK) {
+      first = -2;
+      break;
+    }
+    size_t n;
+    wl_tracker_confirmed(tr, &n);
+    if (n > 0) first = f;
+  }
+  wl_tracker_free(tr);
+  return first;
+}
+
+/*
+ * A cold track confirms within cold_confirm_max_s (3 s) of its birth or
+ * never (the background model's ghosts and trails): a dim cold 2x6 blob
+ * (too weak for the static path) that stands for 4 s and then moves is
+ * never confirmed; with the rule off it is, as moving, and so are a warm
+ * one and a cold one that moves after 1 s (the premise). The static path
+ * counts from the last FFC step: a strong cold upright 2x6 blob born at
+ * frame 50 with a step at frame 100 (60 hits needed after it) confirms at
+ * 3.6 s of age, 2 s after the step.
+ */
+TEST_IMPL(track_cold_late_not_confirmed) {
+  wl_track_params_t p;
+  image_params(&p);
+  ASSERT_NEAR(p.cold_confirm_max_s, 3.0, 1e-12);
+  late_script_t c = {2.0, 6.0, 6.0, -1, 120};
+  ASSERT_EQ(cold_late_run(&p, &c, 0, -1), -1);
+  c.pol = 1;
+  int warm = cold_late_run(&p, &c, 0, -1);
+  ASSERT_GT(warm, 120);
+  ASSERT_LT(warm, 140);
+  c.pol = -1;
+  c.go = 30;
+  int early = cold_late_run(&p, &c, 0, -1);
+  ASSERT_GT(early, 30);
+  ASSERT_LT(early, 50);
+  late_script_t still = {2.0, 6.0, 20.0, -1, 1000};
+  int statik = cold_late_run(&p, &still, 50, 100);
+  ASSERT_GE(statik, 150);
+  ASSERT_LT(statik, 50 + (int)(p.cold_confirm_max_s * FPS) + 60);
+  p.cold_confirm_max_s = 0.0;
+  c.go = 120;
+  ASSERT_EQ(cold_late_run(&p, &c, 0, -1), warm);
+  p.cold_confirm_max_s = -1.0;
   ASSERT(tracker_refuses(&p));
   return 0;
 }

@@ -38,7 +38,13 @@
  * when the best class's posterior is below min_conf, or when no class fits
  * (more than outlier_frac of the observations are outliers: farther from
  * every kind than the 99.9 % chi-square quantile for the number of
- * features, in the kind's own standard deviations).
+ * features, in the kind's own standard deviations). With a camera, a
+ * track more than outlier_frac of whose observations are too low for an
+ * upright person (under 1 m) and longer than a crawling one
+ * (person_max_m, less the blur of the box's edges) is not a person,
+ * whatever its other features say: the Gaussians score every feature
+ * softly, so a flat box as low as a crawler but several metres long
+ * could otherwise win as one.
  *
  * A classifier is read-only once made, so one may serve many trackers and
  * threads. Observing allocates nothing.
@@ -103,6 +109,8 @@ typedef struct wl_class_state {
   double sum_feat;               /* features used, summed over observations */
   int n;                         /* observations */
   int n_outliers;                /* observations that fit no kind */
+  int n_too_long;                /* observations lower and longer than
+                                    any crawling person (person_max_m) */
   wl_class_t cls;                /* current answer */
   double conf;                   /* its posterior probability, 0..1 */
   double prob[WL_CLASS_COUNT];   /* posterior of each class; [0] is 0 */
@@ -115,6 +123,10 @@ typedef struct wl_classify_params {
   double min_conf;     /* 0.6: "unknown" below this posterior */
   double outlier_frac; /* 0.5: "unknown" when more than this fraction of
                           the observations fit no kind */
+  double person_max_m; /* 2.0: with a camera, a person lower than 1 m
+                          (crawling) is never longer than this, m: not
+                          person when more than outlier_frac of the
+                          observations are lower and longer (0: off) */
   double prior[WL_CLASS_COUNT]; /* class priors ([0] unused); default equal */
 } wl_classify_params_t;
 

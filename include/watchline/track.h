@@ -150,7 +150,10 @@
  *              ghost's footprint, not an upright person) never confirms
  *              as static, nor (with person_px) a track whose largest
  *              detection is less than static_min_frac of a person there
- *              (warm clutter, not a standing target). At an FFC step
+ *              (warm clutter, not a standing target). A cold track not
+ *              vouched for confirms within cold_confirm_max_s of its
+ *              birth (as static: of its birth or the last FFC step) or
+ *              never (the model's ghosts and trails). At an FFC step
  *              (wl_tracker_hold_confirmations), a tentative track's jump
  *              from its last hit before the freeze to its first after it
  *              counts as no motion (ffc_skip_jump), unless it brings
@@ -665,6 +668,17 @@ typedef struct wl_track_params {
                                many times as tall as wide never confirms
                                as static (it may as moving or drifting);
                                0: off */
+  double cold_confirm_max_s;/* 3: a cold track not vouched for confirms
+                               within this many seconds of its birth
+                               (as static: of its birth or the last FFC
+                               step, whichever came later) or never: a
+                               cold target confirms as soon as any
+                               target, while what the background model
+                               leaves where a warm object stood or walked
+                               slowly (ghosts, trails, a car's wake)
+                               stays for tens of seconds and changes
+                               shape as the model relearns it, until
+                               some test passes; 0: off */
   double min_target_frac;   /* 0.14: with person_px, a track whose largest
                                detection (over its life, in width or
                                height) is less than this fraction of a

@@ -34,6 +34,12 @@
 /* ln-contrast noise of a small target: CONTRAST_SMEAR_PX / its smaller
  * size in pixels. */
 #define CONTRAST_SMEAR_PX 1.0
+/* Blur of a box's edges, px, that the person-length test (too_long())
+ * allows: a point-like object measures about this much on both axes. */
+#define EDGE_BLUR_PX 2.0
+/* Height, m, below which a box can hold no upright person, only a
+ * crawling or lying one (too_long()). */
+#define UPRIGHT_MIN_M 1.0
 
 struct wl_classifier {
   wl_classify_params_t params;
@@ -67,6 +73,7 @@ void wl_classify_default_params(wl_classify_params_t *p) {
   p->min_obs = 3;
   p->min_conf = 0.6;
   p->outlier_frac = 0.5;
+  p->person_max_m = 2.0;
   for (int c = 1; c < WL_CLASS_COUNT; c++) p->prior[c] = 0.25;
 }
 
@@ -86,6 +93,10 @@ static int check_params(const wl_classify_params_t *p, wl_err_t *err) {
     return wl_fail(err, WL_EINVAL,
                    "classify params: outlier_frac %g must be in [0, 1]",
                    p->outlier_frac);
+  if (!(p->person_max_m >= 0.0 && p->person_max_m <= 1e3))
+    return wl_fail(err, WL_EINVAL,
+                   "classify params: person_max_m %g must be in [0, 1000]",
+                   p->person_max_m);
   for (int c = 1; c < WL_CLASS_COUNT; c++)
     if (!(p->prior[c] > 0.0 && p->prior[c] <= 1e6))
       return wl_fail(err, WL_EINVAL,
@@ -408,15 +419,12 @@ static double kind_loglik(const wl__kind_model_t *km, int use_cam,
   return ll;
 }
 
-int wl_classify_loglik(const wl_classifier_t *clf, const wl_class_obs_t *obs,
-                       double ll[WL_CLASS_COUNT], int *outlier) {
-  for (int c = 0; c < WL_CLASS_COUNT; c++) ll[c] = 0.0;
-  if (outlier) *outlier = 0;
-  wl_class_features_t f;
-  if (wl_classify_features(clf, obs, &f) != WL_OK) return 0;
+/* wl_classify_loglik() for the features f of a usable observation. */
+static int loglik_of(const wl_classifier_t *clf, const wl_class_features_t *f,
+                     double ll[WL_CLASS_COUNT], int *outlier) {
   double cam[WL__CF_COUNT], var_cam[WL__CF_COUNT];
   double img[WL__IF_COUNT], var_img[WL__IF_COUNT];
-  int use_cam = wl__classify_transform(&f, cam, var_cam, img, var_img);
+  int use_cam = wl__classify_transform(f, cam, var_cam, img, var_img);
   int gaussians = 0;
   if (use_cam) {
     for (int i = 0; i < WL__CF_COUNT; i++) gaussians += isfinite(cam[i]) != 0;
@@ -433,12 +441,42 @@ int wl_classify_loglik(const wl_classifier_t *clf, const wl_class_obs_t *obs,
     double l = clf->ln_share[k] +
                kind_loglik(km, use_cam, cam, var_cam, img, var_img, &z2);
     if (clf->has_camera)
-      l += f.above_horizon ? clf->ln_above[k] : clf->ln_below[k];
+      l += f->above_horizon ? clf->ln_above[k] : clf->ln_below[k];
     ll[km->cls] = log_add(ll[km->cls], l);
     if (z2 < nearest) nearest = z2;
   }
   if (outlier) *outlier = nearest > CHI2_999[gaussians];
   return used;
+}
+
+int wl_classify_loglik(const wl_classifier_t *clf, const wl_class_obs_t *obs,
+                       double ll[WL_CLASS_COUNT], int *outlier) {
+  for (int c = 0; c < WL_CLASS_COUNT; c++) ll[c] = 0.0;
+  if (outlier) *outlier = 0;
+  wl_class_features_t f;
+  if (wl_classify_features(clf, obs, &f) != WL_OK) return 0;
+  return loglik_of(clf, &f, ll, outlier);
+}
+
+/* Is an observation on the ground too long for any person that low
+ * (person_max_m): its box less than UPRIGHT_MIN_M tall, so that only a
+ * crawling or lying person could fit it, and its width, less
+ * EDGE_BLUR_PX, more than person_max_m metres? A crawler is at most
+ * about 2 m long side-on; the soft Gaussians of the kinds let a box as
+ * low as a crawler but 3-4 m long (a cold streak of ground a flock's
+ * model left behind, 14-20 x 2 px at 300 m) score as the crawling kind,
+ * its width 2.5 and its contrast 3 of the kind's standard deviations
+ * off, where every other kind fits worse (docs/DETECTION.md, tuning log
+ * "Nuisance: the flock's cold trails, and a flat box called a person").
+ * Taller boxes are not judged: upright people side by side merge into a
+ * box of any width, and people they are. The blur allowance keeps a
+ * distant person a few pixels across, whose pixels are metres wide, a
+ * person. */
+static int too_long(const wl_classifier_t *clf, const wl_class_features_t *f) {
+  double max_m = clf->params.person_max_m;
+  if (!(max_m > 0.0) || !f->has_ground) return 0;
+  return f->h_px * f->m_per_px < UPRIGHT_MIN_M &&
+         (f->w_px - EDGE_BLUR_PX) * f->m_per_px > max_m;
 }
 
 /* Posterior, class and confidence from the summed evidence. */
@@ -447,8 +485,12 @@ static void decide(const wl_classifier_t *clf, wl_class_state_t *s) {
   double weight = s->n > p->n_eff ? p->n_eff / s->n : 1.0;
   double logit[WL_CLASS_COUNT], top = -INFINITY;
   int best = 1;
+  /* A track mostly too low and long for a person is none (too_long()). */
+  int no_person = s->n_too_long > p->outlier_frac * s->n;
   for (int c = 1; c < WL_CLASS_COUNT; c++) {
-    logit[c] = clf->log_prior[c] + weight * s->sum_ll[c];
+    logit[c] = c == WL_CLASS_PERSON && no_person
+                   ? -INFINITY
+                   : clf->log_prior[c] + weight * s->sum_ll[c];
     if (logit[c] > top) {
       top = logit[c];
       best = c;
@@ -469,12 +511,15 @@ static void decide(const wl_classifier_t *clf, wl_class_state_t *s) {
 void wl_classify_observe(const wl_classifier_t *clf, wl_class_state_t *s,
                          const wl_class_obs_t *obs) {
   double ll[WL_CLASS_COUNT];
-  int outlier;
-  int used = wl_classify_loglik(clf, obs, ll, &outlier);
+  int outlier = 0;
+  wl_class_features_t f;
+  if (wl_classify_features(clf, obs, &f) != WL_OK) return;
+  int used = loglik_of(clf, &f, ll, &outlier);
   if (used == 0) return;
   for (int c = 1; c < WL_CLASS_COUNT; c++) s->sum_ll[c] += ll[c];
   s->sum_feat += used;
   s->n++;
   s->n_outliers += outlier;
+  s->n_too_long += too_long(clf, &f);
   decide(clf, s);
 }

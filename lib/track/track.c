@@ -139,6 +139,7 @@ void wl_track_default_params(wl_track_params_t *p) {
   p->ffc_jump_back = 1;
   p->border_confirm = 1;
   p->cold_static_aspect = 1.5;
+  p->cold_confirm_max_s = 3.0;
   p->person_px = NULL;
   p->min_target_frac = 0.14;
   p->max_target_len = 10.0;
@@ -246,6 +247,7 @@ static int check_params(const wl_track_params_t *p, wl_err_t *err) {
       {p->ffc_jump_back, 0, 1, "ffc_jump_back"},
       {p->border_confirm, 0, 1, "border_confirm"},
       {p->cold_static_aspect, 0, 100, "cold_static_aspect"},
+      {p->cold_confirm_max_s, 0, 1e6, "cold_confirm_max_s"},
       {p->min_target_frac, 0, 10, "min_target_frac"},
       {p->max_target_len, 0, 1e6, "max_target_len"},
       {p->far_person_px, 0, 1e6, "far_person_px"},
@@ -433,6 +435,7 @@ void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates) {
   tr->hold_confirm = updates > 0 ? updates : 0;
   for (int i = 0; i < tr->n; i++) {
     tr->trk[i].hits_at_step = tr->tracks[i].hits;
+    tr->trk[i].t_step_ns = tr->t_last_ns;
     if (tr->p.ffc_skip_jump && tr->tracks[i].state == WL_TRACK_TENTATIVE)
       tr->trk[i].step_jump = 1;
   }
@@ -1251,6 +1254,32 @@ static int cold_squat(const wl_track_params_t *p, const wl_track_t *t,
          k->sum_h < p->cold_static_aspect * k->sum_w;
 }
 
+/* Is a cold track not vouched for past the time in which a target
+ * confirms (cold_confirm_max_s): more than that since its birth or, for
+ * the static path (static_path), since the last FFC step it saw, when that
+ * came later (the static path counts only the hits since the step)?
+ * Nothing that moves at night is colder than the ground: a cold
+ * detection there is the background model's error where a warm object
+ * stood or walked slowly while the model learned it, and it lasts as
+ * long as the relearning, tens of seconds, changing shape as the model
+ * relearns its edges and growing or shrinking with the object that left
+ * it, until a test passes (nuisance: a flock's cold trail 1 x 1 to
+ * 20 x 2 px confirmed as moving at 11 s, the ghost of a grazing sheep
+ * as static at 23 s; vehicle-run: a car's cold wake, as moving at
+ * 3-5 s). A cold target (by day, a person colder than sunlit ground)
+ * moves or stands like any target and confirms as soon: the true cold
+ * tracks of the six presets within 2.1 s (docs/DETECTION.md, tuning log
+ * "Nuisance: the flock's cold trails, and a flat box called a
+ * person"). */
+static int too_late_cold(const wl_track_params_t *p, const wl_track_t *t,
+                         const wl__trk_t *k, int static_path) {
+  if (!(p->cold_confirm_max_s > 0) || k->polarity >= 0 || k->vouched)
+    return 0;
+  int64_t from = t->t_birth_ns;
+  if (static_path && k->t_step_ns > from) from = k->t_step_ns;
+  return (double)(t->t_last_hit_ns - from) * 1e-9 > p->cold_confirm_max_s;
+}
+
 /* Has every detection of an unvouched warm track been explained, all but
  * static_sway_snr noise sigmas of it, by the background swaying by up to
  * two pixels (the motion detector's jitter test, sway_loss)? The edge of
@@ -1296,7 +1325,8 @@ static int dim_flicker(const wl_track_params_t *p, const wl_track_t *t,
  * static_small_hits when small or a possible ghost:
  * static_hits_needed()); a possible ghost confirms as moving or drifting
  * only once released (ghost_released()); a cold squat track never as
- * static (cold_squat()); a row or flat streak (horizon shimmer) never,
+ * static (cold_squat()); a cold track past cold_confirm_max_s never
+ * (too_late_cold()); a row or flat streak (horizon shimmer) never,
  * nor a track of a size no target has at its range
  * (wrong_size_for_range()), nor one all of whose detections were cut by
  * the top image edge in the sky (touches_sky_edge()). Static
@@ -1319,9 +1349,10 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
     return 0;
   if (has_moved(p, t, k, strong ? p->strong_motion_chi2 : p->motion_chi2))
     return !dim_flicker(p, t, k) && goes_somewhere(p, k) &&
-           ghost_released(p, t, k);
-  if (drifted(p, t, k)) return ghost_released(p, t, k);
-  return strong && p->static_confirm_hits > 0 &&
+           ghost_released(p, t, k) && !too_late_cold(p, t, k, 0);
+  if (drifted(p, t, k))
+    return ghost_released(p, t, k) && !too_late_cold(p, t, k, 0);
+  return strong && p->static_confirm_hits > 0 && !too_late_cold(p, t, k, 1) &&
          t->hits - k->hits_at_step >= static_hits_needed(p, t, k) &&
          !cold_squat(p, t, k) && !too_small_to_stand(p, t, k) &&
          k->max_area >= p->static_min_area && !swayed_only(p, k) &&

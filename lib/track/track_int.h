@@ -123,6 +123,9 @@ typedef struct wl__trk {
   int hits_at_step;       /* its hits when the last FFC step was reported
                              (wl_tracker_hold_confirmations), 0 if born
                              after it: see may_confirm() */
+  int64_t t_step_ns;      /* the time of the update before the last FFC
+                             step it saw, 0 if born after it
+                             (too_late_cold()) */
   /* Straight-line fit of the hits' centroids against time (slow-drift
    * confirmation): sums of t (s since birth), t^2, and of x, y (px from
    * the birth centroid), their squares and products with t. */
