@@ -1583,6 +1583,31 @@ TEST_IMPL(track_grow_back) {
   return 0;
 }
 
+/* Walks track 1, then shrinks it to a stopped animal's 1 x 1 residue
+ * (walk_then_shrink; snr 1 in mode 1, else 0) beside the 7 x 4 blob
+ * (snr 10) of a second track (no blob in mode 2) for 45 frames, and
+ * confirms the blob's track as soon as it can (*blob_confirmed).
+ * *f: the next frame; (*x0, *y0): where track 1 stopped. */
+static int residue_beside_blob(wl_tracker_t *tr, int mode, int *f,
+                               double *x0, double *y0,
+                               int *blob_confirmed) {
+  wl_err_t err;
+  ASSERT_EQ(walk_then_shrink(tr, 1, 0.5, f, x0, y0), 0);
+  *blob_confirmed = 0;
+  for (int k = 0; k < 45; k++, (*f)++) {
+    wl_detection_t d[2];
+    d[0] = det_at(*x0 + 0.5, *y0 + 0.5, 1.0, 1.0, mode == 1 ? 1.0 : 0.0);
+    d[1] = det_at(*x0 + 3.0, *y0 + 2.0, 7.0, 4.0, 10);
+    size_t nd = mode == 2 ? 1 : 2;
+    ASSERT_OK(wl_tracker_update(tr, *f * FRAME_NS, d, nd, &err), &err);
+    size_t na;
+    const wl_track_t *a = wl_tracker_tracks(tr, &na);
+    for (size_t i = 1; i < na && !*blob_confirmed; i++)
+      *blob_confirmed = wl_tracker_confirm(tr, a[i].id);
+  }
+  return 0;
+}
+
 /* A stopped animal's residue is not output beside the track that holds
  * the animal (residue_hide_frames): a 6 x 4 px animal walks for 80
  * frames, its track (1) confirmed; its detection shrinks to its
@@ -1606,21 +1631,9 @@ static int residue_case(int mode, int hide_frames, size_t *n_out,
   p.merge_split = 0;  /* the blob is not split between the two */
   wl_tracker_t *tr = NULL;
   ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
-  int f;
+  int f, blob_confirmed;
   double x0, y0;
-  ASSERT_EQ(walk_then_shrink(tr, 1, 0.5, &f, &x0, &y0), 0);
-  int blob_confirmed = 0;
-  for (int k = 0; k < 45; k++, f++) {
-    wl_detection_t d[2];
-    d[0] = det_at(x0 + 0.5, y0 + 0.5, 1.0, 1.0, mode == 1 ? 1.0 : 0.0);
-    d[1] = det_at(x0 + 3.0, y0 + 2.0, 7.0, 4.0, 10);
-    size_t nd = mode == 2 ? 1 : 2;
-    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, nd, &err), &err);
-    size_t na;
-    const wl_track_t *a = wl_tracker_tracks(tr, &na);
-    for (size_t i = 1; i < na && !blob_confirmed; i++)
-      blob_confirmed = wl_tracker_confirm(tr, a[i].id);
-  }
+  ASSERT_EQ(residue_beside_blob(tr, mode, &f, &x0, &y0, &blob_confirmed), 0);
   if (mode != 2) ASSERT(blob_confirmed);
   const wl_track_t *c = wl_tracker_confirmed(tr, n_out);
   *first_out = 0;
@@ -1680,20 +1693,9 @@ static int residue_part_case(int keep, int *first_out, int *on_part) {
   p.grow_back = 0; /* the residue keeps its track */
   wl_tracker_t *tr = NULL;
   ASSERT_OK(wl_tracker_new(&tr, &p, &err), &err);
-  int f;
+  int f, blob_confirmed;
   double x0, y0;
-  ASSERT_EQ(walk_then_shrink(tr, 1, 0.5, &f, &x0, &y0), 0);
-  int blob_confirmed = 0;
-  for (int k = 0; k < 45; k++, f++) {
-    wl_detection_t d[2];
-    d[0] = det_at(x0 + 0.5, y0 + 0.5, 1.0, 1.0, 0.0);
-    d[1] = det_at(x0 + 3.0, y0 + 2.0, 7.0, 4.0, 10);
-    ASSERT_OK(wl_tracker_update(tr, f * FRAME_NS, d, 2, &err), &err);
-    size_t na;
-    const wl_track_t *a = wl_tracker_tracks(tr, &na);
-    for (size_t i = 1; i < na && !blob_confirmed; i++)
-      blob_confirmed = wl_tracker_confirm(tr, a[i].id);
-  }
+  ASSERT_EQ(residue_beside_blob(tr, 0, &f, &x0, &y0, &blob_confirmed), 0);
   ASSERT(blob_confirmed);
   size_t n;
   const wl_track_t *c = wl_tracker_confirmed(tr, &n);
@@ -1900,21 +1902,34 @@ TEST_IMPL(track_hold_confirm) {
   return 0;
 }
 
-/* The first frame (of nf) in which a tracker with parameters p, given
- * next(ctx, f) as frame f's only detection (a warm-up spot when spots:
- * wl_tracker_mark_spots), has a confirmed track; -1 if none, -2 on an
- * error. */
-static int first_confirmed_as(const wl_track_params_t *p, int nf,
+/* How first_confirmed_in() runs a tracker: for `frames` frames, with
+ * next(ctx, f) as frame f's only detection from frame `born` on (none
+ * before; a warm-up spot when spots: wl_tracker_mark_spots), and an FFC
+ * step (wl_tracker_hold_confirmations, 15 updates) before frame `step`
+ * (none when step < 0). */
+typedef struct confirm_run {
+  int frames;
+  int spots;
+  int born;
+  int step;
+} confirm_run_t;
+
+/* The first frame in which a tracker with parameters p, run as `run`
+ * says, has a confirmed track; -1 if none, -2 on an error. */
+static int first_confirmed_in(const wl_track_params_t *p,
+                              const confirm_run_t *run,
                               wl_detection_t (*next)(void *ctx, int f),
-                              void *ctx, int spots) {
+                              void *ctx) {
   wl_err_t err;
   wl_tracker_t *tr = NULL;
   if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
   int first = -1;
-  for (int f = 0; f < nf && first < 0; f++) {
+  for (int f = 0; f < run->frames && first < 0; f++) {
+    if (f == run->step) wl_tracker_hold_confirmations(tr, 15);
     wl_detection_t d = next(ctx, f);
-    if (spots) wl_tracker_mark_spots(tr, 0);
-    if (wl_tracker_update(tr, f * FRAME_NS, &d, 1, &err) != WL_OK) {
+    if (run->spots) wl_tracker_mark_spots(tr, 0);
+    if (wl_tracker_update(tr, f * FRAME_NS, &d, f >= run->born, &err) !=
+        WL_OK) {
       first = -2;
       break;
     }
@@ -1924,6 +1939,16 @@ static int first_confirmed_as(const wl_track_params_t *p, int nf,
   }
   wl_tracker_free(tr);
   return first;
+}
+
+/* The first frame (of nf) in which a tracker with parameters p, given
+ * next(ctx, f) as frame f's only detection (a warm-up spot when spots),
+ * has a confirmed track; -1 if none, -2 on an error. */
+static int first_confirmed_as(const wl_track_params_t *p, int nf,
+                              wl_detection_t (*next)(void *ctx, int f),
+                              void *ctx, int spots) {
+  confirm_run_t run = {nf, spots, 0, -1};
+  return first_confirmed_in(p, &run, next, ctx);
 }
 
 /* The same with temporal detections (no spots). */
@@ -4442,29 +4467,11 @@ static wl_detection_t late_det(void *ctx, int f) {
 }
 
 /* late_det() from frame `born` on, for 250 frames, with an FFC step
- * (wl_tracker_hold_confirmations, 15 frames) before frame step (none
- * when step < 0): the first frame with a confirmed track, -1 if none,
- * -2 on an error. */
+ * before frame step (none when step < 0): first_confirmed_in(). */
 static int cold_late_run(const wl_track_params_t *p, late_script_t *c,
                          int born, int step) {
-  wl_err_t err;
-  wl_tracker_t *tr = NULL;
-  if (wl_tracker_new(&tr, p, &err) != WL_OK) return -2;
-  int first = -1;
-  for (int f = 0; f < 250 && first < 0; f++) {
-    if (f == step) wl_tracker_hold_confirmations(tr, 15);
-    wl_detection_t d = late_det(c, f);
-    if (wl_tracker_update(tr, f * FRAME_NS, &d, f >= born, &err) !=
-        WL_OK) {
-      first = -2;
-      break;
-    }
-    size_t n;
-    wl_tracker_confirmed(tr, &n);
-    if (n > 0) first = f;
-  }
-  wl_tracker_free(tr);
-  return first;
+  confirm_run_t run = {250, 0, born, step};
+  return first_confirmed_in(p, &run, late_det, c);
 }
 
 /*
