@@ -433,9 +433,9 @@ void wl_tracker_set_classifier(wl_tracker_t *tr, const wl_classifier_t *clf) {
 
 void wl_tracker_hold_confirmations(wl_tracker_t *tr, int updates) {
   tr->hold_confirm = updates > 0 ? updates : 0;
+  tr->t_step_ns = tr->t_last_ns;
   for (int i = 0; i < tr->n; i++) {
     tr->trk[i].hits_at_step = tr->tracks[i].hits;
-    tr->trk[i].t_step_ns = tr->t_last_ns;
     if (tr->p.ffc_skip_jump && tr->tracks[i].state == WL_TRACK_TENTATIVE)
       tr->trk[i].step_jump = 1;
   }
@@ -529,6 +529,7 @@ void wl_tracker_restart_clutter(wl_tracker_t *tr) { tr->clutter_seen = 0; }
 
 void wl_tracker_reset(wl_tracker_t *tr) {
   tr->hold_confirm = 0;
+  tr->t_step_ns = 0;
   tr->spot_from = SIZE_MAX;
   tr->n = 0;
   tr->clutter_seen = 0;
@@ -1256,8 +1257,9 @@ static int cold_squat(const wl_track_params_t *p, const wl_track_t *t,
 
 /* Is a cold track not vouched for past the time in which a target
  * confirms (cold_confirm_max_s): more than that since its birth or, for
- * the static path (static_path), since the last FFC step it saw, when that
- * came later (the static path counts only the hits since the step)?
+ * the static path (t_step_ns, the time of the last FFC step; 0 for the
+ * moving paths), since that step, when it came later (the static path
+ * counts only the hits since the step)?
  * Nothing that moves at night is colder than the ground: a cold
  * detection there is the background model's error where a warm object
  * stood or walked slowly while the model learned it, and it lasts as
@@ -1272,11 +1274,10 @@ static int cold_squat(const wl_track_params_t *p, const wl_track_t *t,
  * "Nuisance: the flock's cold trails, and a flat box called a
  * person"). */
 static int too_late_cold(const wl_track_params_t *p, const wl_track_t *t,
-                         const wl__trk_t *k, int static_path) {
+                         const wl__trk_t *k, int64_t t_step_ns) {
   if (!(p->cold_confirm_max_s > 0) || k->polarity >= 0 || k->vouched)
     return 0;
-  int64_t from = t->t_birth_ns;
-  if (static_path && k->t_step_ns > from) from = k->t_step_ns;
+  int64_t from = t->t_birth_ns > t_step_ns ? t->t_birth_ns : t_step_ns;
   return (double)(t->t_last_hit_ns - from) * 1e-9 > p->cold_confirm_max_s;
 }
 
@@ -1326,7 +1327,8 @@ static int dim_flicker(const wl_track_params_t *p, const wl_track_t *t,
  * static_hits_needed()); a possible ghost confirms as moving or drifting
  * only once released (ghost_released()); a cold squat track never as
  * static (cold_squat()); a cold track past cold_confirm_max_s never
- * (too_late_cold()); a row or flat streak (horizon shimmer) never,
+ * (too_late_cold(); on the static path counted from t_step_ns, the
+ * tracker's last FFC step, when later than its birth); a row or flat streak (horizon shimmer) never,
  * nor a track of a size no target has at its range
  * (wrong_size_for_range()), nor one all of whose detections were cut by
  * the top image edge in the sky (touches_sky_edge()). Static
@@ -1338,7 +1340,7 @@ static int dim_flicker(const wl_track_params_t *p, const wl_track_t *t,
  * learned it yet, is one; the hold alone only delayed such tracks to its
  * end). */
 static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
-                       const wl__trk_t *k) {
+                       const wl__trk_t *k, int64_t t_step_ns) {
   int strong = k->max_snr >= p->strong_snr;
   if (t->misses > 0 || t->score < p->confirm_score ||
       t->hits < (strong ? p->confirm_hits : p->confirm_hits_dim))
@@ -1352,7 +1354,8 @@ static int may_confirm(const wl_track_params_t *p, const wl_track_t *t,
            ghost_released(p, t, k) && !too_late_cold(p, t, k, 0);
   if (drifted(p, t, k))
     return ghost_released(p, t, k) && !too_late_cold(p, t, k, 0);
-  return strong && p->static_confirm_hits > 0 && !too_late_cold(p, t, k, 1) &&
+  return strong && p->static_confirm_hits > 0 &&
+         !too_late_cold(p, t, k, t_step_ns) &&
          t->hits - k->hits_at_step >= static_hits_needed(p, t, k) &&
          !cold_squat(p, t, k) && !too_small_to_stand(p, t, k) &&
          k->max_area >= p->static_min_area && !swayed_only(p, k) &&
@@ -1731,7 +1734,7 @@ static void advance_states(wl_tracker_t *tr) {
         k->ghost_x = k->ax.pos;
         k->ghost_y = k->ay.pos;
       }
-      int may = tr->hold_confirm <= 0 && may_confirm(p, t, k);
+      int may = tr->hold_confirm <= 0 && may_confirm(p, t, k, tr->t_step_ns);
       int big = 0;
       int held = (may || p->fragment_release_px > 0) &&
                  beside_confirmed(tr, i, &big);

@@ -123,9 +123,6 @@ typedef struct wl__trk {
   int hits_at_step;       /* its hits when the last FFC step was reported
                              (wl_tracker_hold_confirmations), 0 if born
                              after it: see may_confirm() */
-  int64_t t_step_ns;      /* the time of the update before the last FFC
-                             step it saw, 0 if born after it
-                             (too_late_cold()) */
   /* Straight-line fit of the hits' centroids against time (slow-drift
    * confirmation): sums of t (s since birth), t^2, and of x, y (px from
    * the birth centroid), their squares and products with t. */
@@ -229,6 +226,10 @@ struct wl_tracker {
   wl_tracker_stats_t stats;
   int hold_confirm;       /* updates left in which nothing confirms
                              (wl_tracker_hold_confirmations) */
+  int64_t t_step_ns;      /* the time of the update before the last FFC
+                             step (wl_tracker_hold_confirmations), 0 if
+                             none since creation or reset: a track born
+                             after it has a later birth (too_late_cold()) */
   size_t spot_from;       /* the next update's detections from this index
                              on are warm-up spots (wl_tracker_mark_spots);
                              SIZE_MAX: none */
